@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startLab, type RunningLab } from './src/lab';
+import { PROFILES, type Profile } from './src/targets';
+import { parseDuration } from './src/units';
+
+const USAGE = `usage: tsx lab/cli.ts <start|demo> [options]
+
+  start   start the lab (real Prometheus and node_exporters, simulated kubelets and kube-state-metrics)
+  demo    start the lab and gapscope (next start) against it
+
+options:
+  --scenario FILE        scenario file (default lab/scenarios/default.yaml)
+  --nodes N              grow the scenario to N nodes with clones of its templates (up to 1000)
+  --profile NAME         scrape convention: ${PROFILES.join(' | ')} (default kube-prometheus)
+  --octet N              use the loopback range 127.N.0.0/16 (default 10)
+  --port N               demo: gapscope's port (default 3000)
+  --max-lifetime D       stop by itself after this long, e.g. 30m (default: run until Ctrl-C)
+  --env-file FILE        write gapscope's environment for this lab to FILE once it is up`;
+
+function fail(message: string): never {
+  console.error(`lab: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function integer(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) fail(`--${name} must be a positive whole number, got "${text}"`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      scenario: { type: 'string' },
+      nodes: { type: 'string' },
+      profile: { type: 'string' },
+      octet: { type: 'string' },
+      port: { type: 'string' },
+      'max-lifetime': { type: 'string' },
+      'env-file': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const command = positionals[0];
+  if (command !== 'start' && command !== 'demo') fail(`unknown command "${command ?? ''}"`);
+  if (values.profile && !PROFILES.includes(values.profile as Profile)) fail(`--profile must be one of ${PROFILES.join(', ')}`);
+  if (process.getuid?.() !== 0) fail('the lab runs node_exporter as uid 65534 and mounts tmpfs: run it as root');
+  let maxLifetimeMs: number | undefined;
+  try {
+    maxLifetimeMs = values['max-lifetime'] ? parseDuration(values['max-lifetime']) : undefined;
+  } catch (error) {
+    fail(`--max-lifetime: ${(error as Error).message}`);
+  }
+
+  const log = (line: string) => console.log(`[lab] ${line}`);
+  let lab: RunningLab | undefined;
+  let app: ChildProcess | undefined;
+  let stopping = false;
+  const shutdown = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log(`stopping (${reason})`);
+    if (app && app.exitCode === null) {
+      app.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await lab?.stop();
+    log('stopped; no lab process is left');
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal, 0));
+  if (maxLifetimeMs) setTimeout(() => void shutdown(`max lifetime ${values['max-lifetime']} reached`, 0), maxLifetimeMs).unref();
+
+  lab = await startLab({
+    scenarioFile: values.scenario,
+    nodes: integer(values.nodes, 'nodes'),
+    profile: values.profile as Profile | undefined,
+    octet: integer(values.octet, 'octet'),
+    log,
+  });
+  log(`Prometheus ${lab.prometheusUrl} (${lab.profile} profile), API server ${lab.apiserverUrl}, kube-state-metrics ${lab.kubeStateMetricsUrl}`);
+  for (const node of lab.nodes.slice(0, 12)) log(`  ${node.name.padEnd(18)} ${node.ip.padEnd(14)} ${node.role}`);
+  if (lab.nodes.length > 12) log(`  ... and ${lab.nodes.length - 12} more nodes`);
+  const envLines = Object.entries(lab.appEnv).map(([key, value]) => `${key}=${value}`);
+  if (values['env-file']) writeFileSync(values['env-file'], `${envLines.join('\n')}\n`);
+
+  if (command === 'demo') {
+    const port = integer(values.port, 'port') ?? 3000;
+    app = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+      stdio: 'inherit',
+      env: { ...process.env, ...lab.appEnv, NODE_ENV: 'production' },
+    });
+    app.once('exit', (code) => void shutdown(`gapscope exited with code ${code}`, code ?? 1));
+    log(`gapscope: http://127.0.0.1:${port}/  (Ctrl-C stops everything)`);
+  } else {
+    log(`gapscope's environment for this lab:\n  ${envLines.join('\n  ')}`);
+    log('running; Ctrl-C stops everything');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`lab: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,187 @@
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { promisify } from 'node:util';
+import type { LabAddresses } from './addresses';
+import { cadvisorFamilies } from './cadvisor';
+import { agoFrom, type LabClock } from './clock';
+import { formatGoFloat, formatLabels, type Family, type Labels } from './exposition';
+import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
+import { kubeletFamilies } from './kubelet-payloads';
+import { exporterMounts, isMountListed, type RootDisk } from './node-exporters';
+import { nodeStateAt, type NodeState } from './node-state';
+import { faultOf, type LabNode, type Scenario } from './scenario';
+import { scrapeJobs, scrapeTargets, storedLabels, type Profile, type ScrapeTarget } from './targets';
+
+/**
+ * Backfills the scenario's story with `promtool tsdb create-blocks-from openmetrics` before Prometheus
+ * starts: every step of the window is rendered through the same functions the live simulators use and
+ * labelled the way the profile's scrape jobs label it, so history and live series join into one line.
+ */
+
+/** The sample names the history keeps: what the timelines and diagnosis read, not every family. */
+const KEPT_SAMPLES = new Set([
+  'process_start_time_seconds',
+  'kubernetes_build_info',
+  'kubelet_volume_stats_capacity_bytes',
+  'kubelet_volume_stats_used_bytes',
+  'kubelet_volume_stats_available_bytes',
+  'kubelet_volume_metric_collection_duration_seconds_count',
+  'container_cpu_usage_seconds_total',
+  'container_memory_working_set_bytes',
+  'container_start_time_seconds',
+  'kube_node_info',
+  'kube_pod_info',
+  'kube_pod_status_phase',
+  'kube_pod_spec_volumes_persistentvolumeclaims_info',
+  'kube_persistentvolumeclaim_info',
+  'kube_persistentvolume_info',
+]);
+
+interface Series {
+  name: string;
+  labels: string;
+  values: Float64Array;
+}
+
+class SeriesBook {
+  private readonly series = new Map<string, Series>();
+
+  constructor(private readonly steps: number) {}
+
+  add(name: string, labels: Labels, step: number, value: number): void {
+    const text = formatLabels(labels);
+    const key = name + text;
+    let entry = this.series.get(key);
+    if (!entry) {
+      entry = { name, labels: text, values: new Float64Array(this.steps).fill(Number.NaN) };
+      this.series.set(key, entry);
+    }
+    entry.values[step] = value;
+  }
+
+  sorted(): Series[] {
+    return [...this.series.values()].sort((a, b) => (a.name === b.name ? (a.labels < b.labels ? -1 : 1) : a.name < b.name ? -1 : 1));
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+}
+
+export interface HistoryInput {
+  scenario: Scenario;
+  nodes: readonly LabNode[];
+  clock: LabClock;
+  profile: Profile;
+  addresses: LabAddresses;
+  root: RootDisk;
+  /** The view whose mounts each node's exporter lists (a clone's template exporter lists the clone view). */
+  exporterView: (node: LabNode) => LabNode;
+  stepMs: number;
+  spanMs: number;
+}
+
+/** When the node's exporter (re)started: a device-error node's exporter was restarted as uid 65534 then. */
+function exporterStartedAt(node: LabNode, clock: LabClock, t: number): number {
+  const since = faultOf(node.spec, 'mount-device-error')?.since;
+  const restart = since === undefined ? undefined : agoFrom(clock, since);
+  return restart !== undefined && t >= restart ? restart : agoFrom(clock, 30 * 86_400_000);
+}
+
+function addFamilies(book: SeriesBook, step: number, families: readonly Family[], target: ScrapeTarget, honorLabels: boolean) {
+  for (const family of families) {
+    for (const sample of family.samples) {
+      if (!KEPT_SAMPLES.has(sample.name)) continue;
+      book.add(sample.name, storedLabels(sample.labels, target.labels, honorLabels), step, sample.value);
+    }
+  }
+}
+
+function exporterFamilies(node: LabNode, view: LabNode, state: NodeState, input: HistoryInput, t: number): Family[] {
+  const samples: Family['samples'] = [];
+  for (const mount of exporterMounts(view, state, input.root)) {
+    if (!isMountListed(node, mount.mountpoint)) continue;
+    const labels: Labels = [['device', mount.device], ['fstype', mount.fstype], ['mountpoint', mount.mountpoint]];
+    samples.push({ name: 'node_filesystem_device_error', labels, value: mount.sizeBytes === null ? 1 : 0 });
+    if (mount.sizeBytes === null || mount.availBytes === null) continue;
+    const free = mount.kind === 'root' ? input.root.freeBytes : mount.availBytes;
+    samples.push({ name: 'node_filesystem_size_bytes', labels, value: mount.sizeBytes });
+    samples.push({ name: 'node_filesystem_avail_bytes', labels, value: mount.availBytes });
+    samples.push({ name: 'node_filesystem_free_bytes', labels, value: free });
+  }
+  samples.push({ name: 'process_start_time_seconds', labels: [], value: Math.round(exporterStartedAt(node, input.clock, t) / 10) / 100 });
+  return [{ name: 'node_filesystem', type: 'gauge', help: '', samples }];
+}
+
+export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes: number[] } {
+  const { clock, nodes, profile, addresses } = input;
+  const stepTimes: number[] = [];
+  for (let t = clock.startedAt - input.spanMs; t < clock.startedAt; t += input.stepMs) stepTimes.push(t);
+  const book = new SeriesBook(stepTimes.length);
+  const honor = new Map(scrapeJobs(profile).map((job) => [job.jobName, job.honorLabels]));
+  const machineId = (node: LabNode) => node.name.padEnd(32, '0').slice(0, 32);
+
+  stepTimes.forEach((t, step) => {
+    const states = new Map(nodes.map((node) => [node.name, nodeStateAt(nodes, node, clock, t)]));
+    const targets = scrapeTargets(
+      profile,
+      addresses,
+      nodes.map((node) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: states.get(node.name)!.nodeExporterOnKubeletPort })),
+    );
+    const ksm = ksmFamilies(nodes.map((node) => ({ node, state: states.get(node.name)!, internalIp: addresses.node(node.index) })), input.scenario.claims, agoFrom(clock, 30 * 86_400_000));
+    for (const target of targets) {
+      const node = nodes.find((candidate) => candidate.name === target.node);
+      const state = node ? states.get(node.name) : undefined;
+      const up =
+        target.role === 'kubelet' || target.role === 'cadvisor'
+          ? state?.kubeletAuth === 'ok'
+          : target.role === 'node-exporter'
+            ? !state?.nodeExporterOnKubeletPort
+            : true;
+      book.add('up', storedLabels([], target.labels, false), step, up ? 1 : 0);
+      if (!up) continue;
+      const honorLabels = honor.get(target.jobName) ?? false;
+      if (target.role === 'kube-state-metrics') addFamilies(book, step, ksm, target, honorLabels);
+      if (!node || !state) continue;
+      if (target.role === 'kubelet') addFamilies(book, step, kubeletFamilies(node, state, t), target, honorLabels);
+      if (target.role === 'cadvisor') {
+        const families = cadvisorFamilies({ node, state, now: t, kernelVersion: KERNEL_VERSION, osImage: OS_IMAGE, machineId: machineId(node) });
+        addFamilies(book, step, families, target, honorLabels);
+      }
+      if (target.role === 'node-exporter') {
+        const families = exporterFamilies(node, input.exporterView(node), state, input, t);
+        for (const sample of families[0]!.samples) book.add(sample.name, storedLabels(sample.labels, target.labels, honorLabels), step, sample.value);
+      }
+    }
+  });
+  return { book, stepTimes };
+}
+
+/** Writes the book as OpenMetrics: timestamps in seconds, each name's samples together, a final # EOF. */
+export async function writeOpenMetrics(file: string, book: SeriesBook, stepTimes: readonly number[]): Promise<number> {
+  const out = createWriteStream(file);
+  let samples = 0;
+  let buffer = '';
+  const flush = async () => {
+    if (!out.write(buffer)) await new Promise((resolve) => out.once('drain', resolve));
+    buffer = '';
+  };
+  for (const series of book.sorted()) {
+    series.values.forEach((value, step) => {
+      if (Number.isNaN(value)) return;
+      buffer += `${series.name}${series.labels} ${formatGoFloat(value)} ${(stepTimes[step]! / 1000).toFixed(3)}\n`;
+      samples++;
+    });
+    if (buffer.length > 1 << 20) await flush();
+  }
+  buffer += '# EOF\n';
+  await flush();
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return samples;
+}
+
+const execFileAsync = promisify(execFile);
+
+export async function backfill(openMetricsFile: string, dataDir: string): Promise<void> {
+  await execFileAsync('/usr/bin/promtool', ['tsdb', 'create-blocks-from', 'openmetrics', openMetricsFile, dataDir], { maxBuffer: 16 << 20 });
+}

@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NODE_EXPORTER_PORT } from './addresses';
+import type { NodeState } from './node-state';
+import type { ProcessGroup } from './processes';
+import { faultOf, volumeName, type LabNode, type ScenarioClaim } from './scenario';
+
+/**
+ * Real node_exporters, one per declared node, each with a fake `--path.procfs` whose 1/mounts lists the
+ * node's mounts and a fake `--path.rootfs` under which every mountpoint is a directory. The exporter's
+ * statfs calls are real, so the faults are too:
+ * - a PV mountpoint that is a plain directory on the root disk reports the root filesystem's size (what a
+ *   containerized exporter sees without `mountPropagation: HostToContainer`), while a healthy one is a
+ *   tmpfs mount of the claim's capacity;
+ * - a mountpoint under a 0700 root-owned directory gives device_error 1 to an exporter running as 65534.
+ */
+
+export interface MountEntry {
+  device: string;
+  mountpoint: string;
+  fstype: string;
+  kind: 'root' | 'pv' | 'extra';
+  /** What statfs reports, or null when the exporter cannot reach the mountpoint. */
+  sizeBytes: number | null;
+  availBytes: number | null;
+}
+
+export interface RootDisk {
+  device: string;
+  sizeBytes: number;
+  availBytes: number;
+  freeBytes: number;
+}
+
+/** Debian's default; kube-prometheus adds var/lib/kubelet/pods/.+ (the pv-mounts-excluded fault). */
+const DEFAULT_MOUNT_EXCLUDE = '^/(dev|proc|run|sys|mnt|media)($|/)';
+const KUBE_PROMETHEUS_MOUNT_EXCLUDE = '^/(dev|proc|sys|run/k3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)';
+
+export function measureRootDisk(path: string, device: string): RootDisk {
+  const stats = statfsSync(path);
+  return { device, sizeBytes: stats.blocks * stats.bsize, availBytes: stats.bavail * stats.bsize, freeBytes: stats.bfree * stats.bsize };
+}
+
+function pvMountpoint(uid: string, claim: ScenarioClaim): string {
+  const plugin = claim.plugin === 'csi' ? 'kubernetes.io~csi' : 'kubernetes.io~local-volume';
+  return `/var/lib/kubelet/pods/${uid}/volumes/${plugin}/${volumeName(claim)}${claim.plugin === 'csi' ? '/mount' : ''}`;
+}
+
+function pvDevice(claim: ScenarioClaim, index: number): { device: string; fstype: string } {
+  if (claim.driver?.startsWith('nfs.')) return { device: `nfs.storage.internal:/exports/${volumeName(claim)}`, fstype: 'nfs4' };
+  return { device: `/dev/nvme${index + 1}n1`, fstype: 'ext4' };
+}
+
+/** The mounts the node's exporter lists at a moment, with what its statfs calls return. */
+export function exporterMounts(node: LabNode, state: NodeState, root: RootDisk): MountEntry[] {
+  const mounts: MountEntry[] = [
+    { device: root.device, mountpoint: '/', fstype: 'ext4', kind: 'root', sizeBytes: root.sizeBytes, availBytes: root.availBytes },
+  ];
+  const unreachable = new Set(state.unreachableMounts);
+  const extra = [...node.spec.mounts];
+  const deviceError = faultOf(node.spec, 'mount-device-error');
+  if (deviceError) extra.push(deviceError.mount);
+  for (const mount of extra) {
+    const reachable = !unreachable.has(mount.mountpoint);
+    mounts.push({ device: mount.device, mountpoint: mount.mountpoint, fstype: mount.fstype, kind: 'extra', sizeBytes: reachable ? mount.size : null, availBytes: reachable ? mount.size : null });
+  }
+  let index = 0;
+  for (const placed of state.pods.filter((candidate) => candidate.running)) {
+    for (const claim of placed.pod.claims.filter((candidate) => candidate.plugin !== 'hostPath')) {
+      const { device, fstype } = pvDevice(claim, index++);
+      const size = state.pvMountsRootSized ? root.sizeBytes : claim.capacity;
+      const avail = state.pvMountsRootSized ? root.availBytes : claim.capacity;
+      mounts.push({ device, mountpoint: pvMountpoint(placed.uid, claim), fstype, kind: 'pv', sizeBytes: size, availBytes: avail });
+    }
+  }
+  return mounts;
+}
+
+export function mountExcludeFor(node: LabNode): string {
+  return faultOf(node.spec, 'pv-mounts-excluded') ? KUBE_PROMETHEUS_MOUNT_EXCLUDE : DEFAULT_MOUNT_EXCLUDE;
+}
+
+/** Is this mountpoint reported at all by an exporter with the node's exclude pattern? */
+export function isMountListed(node: LabNode, mountpoint: string): boolean {
+  return !new RegExp(mountExcludeFor(node)).test(mountpoint);
+}
+
+export interface PreparedExporter {
+  procfs: string;
+  rootfs: string;
+  /** tmpfs mounts made for healthy PV mountpoints; unmounted when the lab stops. */
+  tmpfsMounts: string[];
+}
+
+/** Lays out the fake procfs and rootfs for one exporter; directories stay traversable by uid 65534. */
+export function prepareExporterFilesystem(dir: string, mounts: readonly MountEntry[], state: NodeState): PreparedExporter {
+  const procfs = join(dir, 'proc');
+  const rootfs = join(dir, 'rootfs');
+  mkdirSync(join(procfs, '1'), { recursive: true });
+  mkdirSync(rootfs, { recursive: true });
+  for (const path of [dir, procfs, join(procfs, '1'), rootfs]) chmodSync(path, 0o755);
+  const lines = mounts.map((mount) => `${mount.device} ${mount.mountpoint} ${mount.fstype} rw,relatime 0 0`);
+  writeFileSync(join(procfs, '1', 'mounts'), `${lines.join('\n')}\n`);
+  const tmpfsMounts: string[] = [];
+  for (const mount of mounts) {
+    if (mount.kind === 'root') continue;
+    const target = join(rootfs, mount.mountpoint);
+    mkdirSync(target, { recursive: true, mode: 0o755 });
+    // A reachable mount is a real filesystem of its own size, except PV mounts on a root-sized node.
+    const ownFilesystem = mount.kind === 'extra' || (mount.kind === 'pv' && !state.pvMountsRootSized);
+    if (ownFilesystem && mount.sizeBytes !== null) {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mount.sizeBytes},mode=0755`, 'gapscope-lab-pv', target]);
+      tmpfsMounts.push(target);
+    }
+  }
+  // /root stays 0700 and root-owned, as on a real host: uid 65534 cannot traverse it.
+  mkdirSync(join(rootfs, 'root'), { recursive: true });
+  chmodSync(join(rootfs, 'root'), 0o700);
+  for (const mountpoint of state.unreachableMounts) {
+    if (!mountpoint.startsWith('/root/')) throw new Error(`unreachable mount ${mountpoint} must live under /root`);
+  }
+  return { procfs, rootfs, tmpfsMounts };
+}
+
+export function unmountAll(paths: readonly string[]): void {
+  for (const path of paths) {
+    try {
+      execFileSync('umount', ['-l', path], { stdio: 'ignore' });
+    } catch {
+      // Already gone: nothing to clean.
+    }
+  }
+}
+
+export function startNodeExporter(processes: ProcessGroup, name: string, host: string, prepared: PreparedExporter, mountExclude: string) {
+  return processes.start({
+    name: `node-exporter-${name}`,
+    command: '/usr/bin/prometheus-node-exporter',
+    asUser: 65534,
+    args: [
+      `--web.listen-address=${host}:${NODE_EXPORTER_PORT}`,
+      `--path.procfs=${prepared.procfs}`,
+      `--path.rootfs=${prepared.rootfs}`,
+      '--collector.disable-defaults',
+      '--collector.filesystem',
+      `--collector.filesystem.mount-points-exclude=${mountExclude}`,
+    ],
+  });
+}

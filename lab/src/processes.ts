@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Starts the lab's real programs so that none can outlive the lab: each runs under
+ * `setpriv --pdeathsig SIGKILL`, so the kernel kills it if the lab process dies for any reason, and stop()
+ * sends SIGTERM, then SIGKILL to what is left.
+ */
+export interface SpawnOptions {
+  name: string;
+  command: string;
+  args: string[];
+  /** Run as this uid/gid (node_exporter runs as 65534, like the Debian and Helm defaults). */
+  asUser?: number;
+}
+
+export interface LabProcess {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<number | null>;
+}
+
+export class ProcessGroup {
+  private readonly processes: LabProcess[] = [];
+  private stopping = false;
+
+  constructor(private readonly logDir: string, private readonly onUnexpectedExit: (process: LabProcess, code: number | null) => void) {}
+
+  start({ name, command, args, asUser }: SpawnOptions): LabProcess {
+    const credentials = asUser === undefined ? [] : [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups'];
+    const logFile = join(this.logDir, `${name}.log`);
+    const log = createWriteStream(logFile);
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', ...credentials, '--', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.once('error', (error) => {
+        log.write(`spawn failed: ${error.message}\n`);
+        resolve(-1);
+      });
+    });
+    const entry: LabProcess = { name, child, logFile, exited };
+    void exited.then((code) => {
+      if (!this.stopping) this.onUnexpectedExit(entry, code);
+    });
+    this.processes.push(entry);
+    return entry;
+  }
+
+  async stopAll(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
+    const running = this.processes.filter((entry) => entry.child.exitCode === null && entry.child.signalCode === null);
+    for (const entry of running) entry.child.kill('SIGTERM');
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+    const all = Promise.all(running.map((entry) => entry.exited));
+    if ((await Promise.race([all, timeout])) === 'timeout') {
+      for (const entry of running) if (entry.child.exitCode === null) entry.child.kill('SIGKILL');
+      await all;
+    }
+  }
+
+  pids(): number[] {
+    return this.processes.map((entry) => entry.child.pid).filter((pid): pid is number => pid !== undefined);
+  }
+}

@@ -1,0 +1,257 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseBytes, parseDuration } from './units';
+import { stableContainerId, stableUid } from './ids';
+
+/**
+ * A lab scenario is a data file (lab/scenarios/*.yaml): nodes, their runtime and versions, pods, the claims
+ * those pods use and the faults that are on. Everything the lab serves, scrapes and backfills is derived from
+ * it, so the demo, the tests and the benchmarks all look at one story.
+ */
+
+const durationSchema = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const bytesSchema = z.string().transform((text, ctx) => {
+  try {
+    return parseBytes(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const qualifiedNameSchema = z
+  .string()
+  .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'expected "namespace/name" in lower case');
+
+const nodeNameSchema = z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be a DNS-1123 name');
+
+const runtimeSchema = z
+  .string()
+  .regex(/^(containerd|docker|cri-o):\/\/\S+$/, 'expected "containerd://1.7.27", "docker://24.0.7" or "cri-o://1.30.4"');
+
+/** A claim and the volume bound to it. `volumeStats` only matters for CSI: does the driver report NodeGetVolumeStats? */
+const claimSchema = z
+  .object({
+    claim: qualifiedNameSchema,
+    capacity: bytesSchema,
+    used: bytesSchema,
+    storageClass: z.string(),
+    plugin: z.enum(['csi', 'hostPath', 'local']),
+    driver: z.string().optional(),
+    volumeStats: z.boolean().default(true),
+    path: z.string().optional(),
+  })
+  .superRefine((claim, ctx) => {
+    if (claim.plugin === 'csi' && !claim.driver) ctx.addIssue({ code: 'custom', message: 'a csi claim needs a driver' });
+    if (claim.plugin !== 'csi' && !claim.path) ctx.addIssue({ code: 'custom', message: `a ${claim.plugin} claim needs a path` });
+    if (claim.used > claim.capacity) ctx.addIssue({ code: 'custom', message: 'used is larger than capacity' });
+  });
+
+const podSchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed']).default('Running'),
+  qos: z.enum(['guaranteed', 'burstable', 'besteffort']).default('burstable'),
+  /** "name=image" pairs. */
+  containers: z.array(z.string().regex(/^[a-z0-9-]+=\S+$/, 'expected "name=image"')).min(1),
+  claims: z.array(z.string()).default([]),
+  /** The pod ran on another node until this long ago (the backfilled history shows the move). */
+  movedFrom: z.object({ node: nodeNameSchema, ago: durationSchema }).optional(),
+});
+
+const mountSchema = z.object({
+  mountpoint: z.string().startsWith('/'),
+  device: z.string(),
+  fstype: z.string(),
+  size: bytesSchema,
+});
+
+/** Faults are planted for real wherever a real program is involved (node_exporter, Prometheus). */
+const faultSchema = z.discriminatedUnion('kind', [
+  // cAdvisor registered no factory for the runtime: container cgroups lose these labels.
+  z.object({
+    kind: z.literal('cadvisor-labels-empty'),
+    labels: z.array(z.enum(['image', 'name', 'pod', 'namespace', 'container'])).default(['image', 'name']),
+  }),
+  // PV mounts are plain directories on the root disk as the exporter sees them (no HostToContainer propagation).
+  z.object({ kind: z.literal('pv-mounts-root-sized'), since: durationSchema }),
+  // A mount the exporter (uid 65534) cannot reach: under a 0700 root-owned directory.
+  z.object({ kind: z.literal('mount-device-error'), mount: mountSchema, since: durationSchema }),
+  // The kubelet answers 401 to every token (no --authentication-token-webhook).
+  z.object({ kind: z.literal('kubelet-unauthorized'), since: durationSchema }),
+  // The kubelet answers 403 (the scraper's ServiceAccount lacks nodes/metrics).
+  z.object({ kind: z.literal('kubelet-forbidden'), since: durationSchema }),
+  // The node-exporter target was relabelled to the kubelet's port.
+  z.object({ kind: z.literal('node-exporter-wrong-port'), since: durationSchema }),
+  // The exporter runs with kube-prometheus' --collector.filesystem.mount-points-exclude (kubelet pods excluded).
+  z.object({ kind: z.literal('pv-mounts-excluded') }),
+  // volumeStatsAggPeriod: 0s in the kubelet configuration: the kubelet never computes volume stats.
+  z.object({ kind: z.literal('volume-stats-disabled') }),
+]);
+
+const nodeSchema = z.object({
+  name: nodeNameSchema,
+  role: z.string().optional(),
+  runtime: runtimeSchema,
+  kubeletVersion: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  kubeletStartedAgo: durationSchema,
+  runtimeStartedAgo: durationSchema,
+  /** The runtime this node ran before a switch, and when the switch happened. */
+  previousRuntime: z.object({ runtime: runtimeSchema, until: durationSchema }).optional(),
+  /** Extra real mounts beyond "/" (the root disk). */
+  mounts: z.array(mountSchema).default([]),
+  pods: z.array(podSchema).default([]),
+  faults: z.array(faultSchema).default([]),
+});
+
+const templateSchema = z.object({ from: nodeNameSchema, weight: z.number().int().positive() });
+
+export const scenarioSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    history: z.object({ span: durationSchema, step: durationSchema }),
+    scrapeInterval: durationSchema,
+    rootDiskDevice: z.string().default('/dev/vda1'),
+    claims: z.array(claimSchema).default([]),
+    nodes: z.array(nodeSchema).min(1),
+    /** How the size knob makes more nodes: clones of these nodes, picked by weight. */
+    generate: z.object({ templates: z.array(templateSchema).min(1) }).optional(),
+  })
+  .superRefine((scenario, ctx) => {
+    const names = new Set<string>();
+    for (const node of scenario.nodes) {
+      if (names.has(node.name)) ctx.addIssue({ code: 'custom', message: `node ${node.name} is listed twice` });
+      names.add(node.name);
+    }
+    const claims = new Set(scenario.claims.map((claim) => claim.claim));
+    for (const node of scenario.nodes) {
+      for (const pod of node.pods) {
+        for (const claim of pod.claims) {
+          const qualified = `${pod.namespace}/${claim}`;
+          if (!claims.has(qualified)) {
+            ctx.addIssue({ code: 'custom', message: `pod ${pod.namespace}/${pod.name} uses unknown claim ${qualified}` });
+          }
+        }
+        if (pod.movedFrom && !names.has(pod.movedFrom.node)) {
+          ctx.addIssue({ code: 'custom', message: `pod ${pod.name} moved from unknown node ${pod.movedFrom.node}` });
+        }
+      }
+    }
+    for (const template of scenario.generate?.templates ?? []) {
+      if (!names.has(template.from)) ctx.addIssue({ code: 'custom', message: `template ${template.from} is not a node` });
+    }
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioNode = z.infer<typeof nodeSchema>;
+export type ScenarioPod = z.infer<typeof podSchema>;
+export type ScenarioClaim = z.infer<typeof claimSchema>;
+export type ScenarioMount = z.infer<typeof mountSchema>;
+export type Fault = z.infer<typeof faultSchema>;
+export type FaultKind = Fault['kind'];
+
+export function parseScenario(text: string, source: string): Scenario {
+  const result = scenarioSchema.safeParse(parseYaml(text));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    throw new Error(`scenario ${source} is invalid:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function loadScenario(file: string): Scenario {
+  return parseScenario(readFileSync(file, 'utf8'), file);
+}
+
+/** Everything about one node that the simulators, the exporters and the history need, with stable ids. */
+export interface LabNode {
+  name: string;
+  index: number;
+  /** Declared in the scenario (own node_exporter) or generated by the size knob (shares its template's). */
+  template: string | null;
+  spec: ScenarioNode;
+  pods: LabPod[];
+}
+
+export interface LabPod {
+  spec: ScenarioPod;
+  uid: string;
+  containers: { name: string; image: string; id: string }[];
+  claims: ScenarioClaim[];
+}
+
+export function faultOf<K extends FaultKind>(node: ScenarioNode, kind: K): Extract<Fault, { kind: K }> | undefined {
+  return node.faults.find((fault): fault is Extract<Fault, { kind: K }> => fault.kind === kind);
+}
+
+function labPod(node: string, pod: ScenarioPod, claims: Map<string, ScenarioClaim>): LabPod {
+  const uid = stableUid(`${node}/${pod.namespace}/${pod.name}`);
+  return {
+    spec: pod,
+    uid,
+    containers: pod.containers.map((pair) => {
+      const [name = '', image = ''] = pair.split('=');
+      return { name, image, id: stableContainerId(`${uid}/${name}`) };
+    }),
+    claims: pod.claims.map((claim) => {
+      const found = claims.get(`${pod.namespace}/${claim}`);
+      if (!found) throw new Error(`unknown claim ${pod.namespace}/${claim}`);
+      return found;
+    }),
+  };
+}
+
+/**
+ * Expands the scenario to `size` nodes: the declared nodes first, then clones of the generate templates
+ * (picked deterministically by weight). Clones carry no claims: their node_exporter is the template's shared
+ * one, whose mounts cannot know a clone's pod UIDs.
+ */
+export function expandNodes(scenario: Scenario, size = scenario.nodes.length): LabNode[] {
+  if (size < scenario.nodes.length) {
+    throw new Error(`--nodes ${size} is fewer than the ${scenario.nodes.length} nodes the scenario declares`);
+  }
+  if (size > 1000) throw new Error(`--nodes ${size}: the lab supports at most 1000 nodes`);
+  const claims = new Map(scenario.claims.map((claim) => [claim.claim, claim]));
+  const nodes: LabNode[] = scenario.nodes.map((spec, index) => ({
+    name: spec.name,
+    index,
+    template: null,
+    spec,
+    pods: spec.pods.map((pod) => labPod(spec.name, pod, claims)),
+  }));
+  if (size === nodes.length) return nodes;
+  const templates = scenario.generate?.templates;
+  if (!templates) throw new Error(`scenario ${scenario.name} has no generate.templates, so --nodes must be ${nodes.length}`);
+  const wheel = templates.flatMap((template) => Array.from({ length: template.weight }, () => template.from));
+  for (let index = nodes.length; index < size; index++) {
+    const from = wheel[(index * 7919) % wheel.length] ?? templates[0]!.from;
+    const template = scenario.nodes.find((node) => node.name === from)!;
+    const name = `lab-node-${String(index).padStart(4, '0')}`;
+    const spec: ScenarioNode = {
+      ...template,
+      name,
+      previousRuntime: undefined,
+      pods: template.pods.map((pod) => ({ ...pod, name: `${pod.name}-${index}`, claims: [], movedFrom: undefined })),
+      // Faults tied to a node's own PV mounts or its own exporter process make no sense on a shared exporter.
+      faults: template.faults.filter((fault) => fault.kind !== 'pv-mounts-root-sized' && fault.kind !== 'pv-mounts-excluded'),
+    };
+    nodes.push({ name, index, template: from, spec, pods: spec.pods.map((pod) => labPod(name, pod, claims)) });
+  }
+  return nodes;
+}
+
+/** The PV object name for a claim, as a dynamic provisioner would name it. */
+export function volumeName(claim: ScenarioClaim): string {
+  if (claim.plugin === 'csi') return `pvc-${stableUid(`pv/${claim.claim}`)}`;
+  return `${claim.claim.replace('/', '-')}-pv`;
+}
