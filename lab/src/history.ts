@@ -163,7 +163,7 @@ export async function writeOpenMetrics(file: string, book: SeriesBook, stepTimes
   let samples = 0;
   let buffer = '';
   const flush = async () => {
-    if (!out.write(buffer)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(buffer)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     buffer = '';
   };
   for (const series of book.sorted()) {

@@ -161,7 +161,13 @@ export type Fault = z.infer<typeof faultSchema>;
 export type FaultKind = Fault['kind'];
 
 export function parseScenario(text: string, source: string): Scenario {
-  const result = scenarioSchema.safeParse(parseYaml(text));
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new Error(`scenario ${source} is not valid YAML: ${(error as Error).message}`);
+  }
+  const result = scenarioSchema.safeParse(data);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`);
     throw new Error(`scenario ${source} is invalid:\n${problems.join('\n')}`);

@@ -95,7 +95,7 @@ export function scrapeTargets(profile: Profile, addresses: LabAddresses, nodes: 
   for (const job of scrapeJobs(profile)) {
     if (job.role === 'kube-state-metrics' || job.role === 'prometheus') {
       const address = job.role === 'prometheus' ? `${addresses.prometheus}:${PROMETHEUS_PORT}` : `${addresses.kubeStateMetrics}:${KSM_PORT}`;
-      const labels =
+      const labels: Record<string, string> =
         profile === 'kube-prometheus'
           ? { job: job.role === 'prometheus' ? 'prometheus-k8s' : 'kube-state-metrics', instance: address, namespace: 'monitoring', service: job.role === 'prometheus' ? 'prometheus-k8s' : 'kube-state-metrics', endpoint: 'http-metrics' }
           : { job: job.jobName, instance: address };

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { labAddresses } from './addresses';
+import { defaultLab } from '../test-support/default-lab';
+import { scrapeTargets, storedLabels } from './targets';
+
+describe('storedLabels (Prometheus target label merging)', () => {
+  it.each([
+    ['adds target labels', [['a', '1']], { job: 'j' }, false, [['a', '1'], ['job', 'j']]],
+    ['keeps a conflicting scraped label as exported_ without honor_labels', [['node', 'x']], { node: 'y' }, false, [['exported_node', 'x'], ['node', 'y']]],
+    ['lets the scraped label win with honor_labels', [['node', 'x']], { node: 'y' }, true, [['node', 'x']]],
+    ['drops empty values, scraped or not', [['image', ''], ['pod', 'p']], { namespace: 'kube-system' }, false, [['namespace', 'kube-system'], ['pod', 'p']]],
+    ['does not fill an empty scraped label from the target with honor_labels', [['namespace', '']], { namespace: 'kube-system' }, true, []],
+  ] as const)('%s', (_, metric, target, honor, expected) => {
+    expect(storedLabels(metric, target, honor)).toEqual(expected);
+  });
+});
+
+describe('scrape targets of the two profiles', () => {
+  const { nodes } = defaultLab();
+  const addresses = labAddresses(10);
+  const input = nodes.map((node) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: node.name === 'lab-wrongport' }));
+
+  it('kube-prometheus: job=kubelet with metrics_path, a node label, node-exporter instance = node name', () => {
+    const targets = scrapeTargets('kube-prometheus', addresses, input);
+    const cadvisor = targets.find((target) => target.role === 'cadvisor' && target.node === 'lab-healthy')!;
+    expect(cadvisor.labels).toMatchObject({ job: 'kubelet', metrics_path: '/metrics/cadvisor', node: 'lab-healthy', instance: '127.10.1.10:10250' });
+    const exporter = targets.find((target) => target.role === 'node-exporter' && target.node === 'lab-wrongport')!;
+    expect(exporter.labels.instance).toBe('lab-wrongport');
+    expect(exporter.address).toBe('127.10.1.16:10250');
+  });
+
+  it('kubernetes-sd: instance is the address, node labels come through labelmap, no node label', () => {
+    const targets = scrapeTargets('kubernetes-sd', addresses, input);
+    const kubelet = targets.find((target) => target.role === 'kubelet' && target.node === 'lab-healthy')!;
+    expect(kubelet.labels).toEqual({
+      job: 'kubernetes-nodes',
+      instance: '127.10.1.10:10250',
+      kubernetes_io_hostname: 'lab-healthy',
+      kubernetes_io_os: 'linux',
+      kubernetes_io_arch: 'amd64',
+      node_kubernetes_io_instance_type: 'm6i.2xlarge',
+    });
+    expect(kubelet.sdLabels.__meta_kubernetes_node_name).toBe('lab-healthy');
+  });
+});

@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from './env';
+
+const dir = mkdtempSync(join(tmpdir(), 'gapscope-env-'));
+const tokenFile = join(dir, 'token');
+writeFileSync(tokenFile, 'secret');
+const base = { GAPSCOPE_PROMETHEUS_URL: 'http://prometheus:9090/' };
+
+describe('parseEnv', () => {
+  it('applies defaults and trims the URL', () => {
+    const env = parseEnv(base);
+    expect(env).toMatchObject({
+      GAPSCOPE_PROMETHEUS_URL: 'http://prometheus:9090',
+      GAPSCOPE_PROMETHEUS_TIMEOUT: 10_000,
+      GAPSCOPE_KUBELET_MODE: 'off',
+      GAPSCOPE_PROMETHEUS_HEADERS: {},
+      GAPSCOPE_KUBELET_MAX_BYTES: 64 << 20,
+      GAPSCOPE_PROMETHEUS_INSECURE_SKIP_VERIFY: false,
+    });
+  });
+
+  it('parses headers, durations and flags', () => {
+    const env = parseEnv({ ...base, GAPSCOPE_PROMETHEUS_HEADERS: 'X-Scope-OrgID=team-a, X-Extra = b=c', GAPSCOPE_PROMETHEUS_TIMEOUT: '1500ms', GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY: 'true' });
+    expect(env.GAPSCOPE_PROMETHEUS_HEADERS).toEqual({ 'X-Scope-OrgID': 'team-a', 'X-Extra': 'b=c' });
+    expect(env.GAPSCOPE_PROMETHEUS_TIMEOUT).toBe(1500);
+    expect(env.GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY).toBe(true);
+  });
+
+  it('accepts direct kubelet mode with a readable token file', () => {
+    expect(parseEnv({ ...base, GAPSCOPE_KUBELET_MODE: 'direct', GAPSCOPE_KUBELET_TOKEN_FILE: tokenFile }).GAPSCOPE_KUBELET_MODE).toBe('direct');
+  });
+
+  it.each([
+    ['a missing URL', {}, /GAPSCOPE_PROMETHEUS_URL: is required/],
+    ['a non-http URL', { GAPSCOPE_PROMETHEUS_URL: 'ftp://x' }, /GAPSCOPE_PROMETHEUS_URL: must be http or https/],
+    ['credentials in the URL', { GAPSCOPE_PROMETHEUS_URL: 'http://u:p@x' }, /GAPSCOPE_PROMETHEUS_URL: must not carry credentials/],
+    ['a token file that does not exist', { ...base, GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: join(dir, 'nope') }, /GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: file does not exist/],
+    ['a bad timeout', { ...base, GAPSCOPE_PROMETHEUS_TIMEOUT: 'soon' }, /GAPSCOPE_PROMETHEUS_TIMEOUT: "soon" is not a duration/],
+    ['a bad header list', { ...base, GAPSCOPE_PROMETHEUS_HEADERS: 'no-equals-sign' }, /GAPSCOPE_PROMETHEUS_HEADERS: "no-equals-sign" is not Name=value/],
+    ['an unknown kubelet mode', { ...base, GAPSCOPE_KUBELET_MODE: 'magic' }, /GAPSCOPE_KUBELET_MODE/],
+    ['direct mode without a token', { ...base, GAPSCOPE_KUBELET_MODE: 'direct' }, /GAPSCOPE_KUBELET_TOKEN_FILE: is required when GAPSCOPE_KUBELET_MODE=direct/],
+    ['a user without a password file', { ...base, GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER: 'u' }, /GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE: is required/],
+    ['bearer and basic auth together', { ...base, GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: tokenFile, GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER: 'u', GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE: tokenFile }, /cannot be combined with basic auth/],
+    ['a CA and insecure together', { ...base, GAPSCOPE_KUBELET_CA_FILE: tokenFile, GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY: 'true' }, /GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY: cannot be combined/],
+    ['a tiny size cap', { ...base, GAPSCOPE_KUBELET_MAX_BYTES: '10' }, /GAPSCOPE_KUBELET_MAX_BYTES/],
+  ])('rejects %s, naming the variable', (_, source, message) => {
+    expect(() => parseEnv(source)).toThrow(message);
+  });
+
+  it('lists every bad variable at once and never echoes file contents', () => {
+    let message = '';
+    try {
+      parseEnv({ GAPSCOPE_PROMETHEUS_URL: 'nope', GAPSCOPE_KUBELET_MODE: 'x', GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: tokenFile });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/GAPSCOPE_PROMETHEUS_URL/);
+    expect(message).toMatch(/GAPSCOPE_KUBELET_MODE/);
+    expect(message).not.toContain('secret');
+  });
+});

@@ -1,0 +1,128 @@
+import { accessSync, constants } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The only place gapscope reads its environment. Parsed once, on first use and at server start
+ * (instrumentation.ts), so that a bad value stops start-up with a message naming the variable.
+ * Every key is listed in .env.example and the README. Secrets are given as file paths, never values,
+ * and files are re-read on use so rotated tokens are picked up.
+ */
+
+const readableFile = z.string().min(1).refine(
+  (path) => {
+    try {
+      accessSync(path, constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'file does not exist or is not readable' },
+);
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+
+const durationMs = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const match = /^(\d+)(ms|s|m)$/.exec(text);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 500ms, 10s or 1m` });
+        return z.NEVER;
+      }
+      return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
+    });
+
+/** "X-Scope-OrgID=team-a,X-Other=b" -> headers; names must be valid HTTP tokens. */
+const headerList = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const headers: Record<string, string> = {};
+    for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      if (at <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not Name=value` });
+        return z.NEVER;
+      }
+      headers[name] = pair.slice(at + 1).trim();
+    }
+    return headers;
+  });
+
+const prometheusUrl = z
+  .string({ error: 'is required (the base URL of Prometheus or a Prometheus-compatible API)' })
+  .transform((text, ctx) => {
+    const url = URL.canParse(text) ? new URL(text) : null;
+    if (!url) ctx.addIssue({ code: 'custom', message: 'must be a URL such as http://prometheus:9090' });
+    else if (!/^https?:$/.test(url.protocol)) ctx.addIssue({ code: 'custom', message: 'must be http or https' });
+    else if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not carry credentials: use GAPSCOPE_PROMETHEUS_BASIC_AUTH_* or GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE' });
+    } else return text.replace(/\/+$/, '');
+    return z.NEVER;
+  });
+
+export const envSchema = z
+  .object({
+    GAPSCOPE_PROMETHEUS_URL: prometheusUrl,
+    GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: readableFile.optional(),
+    GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER: z.string().min(1).optional(),
+    GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE: readableFile.optional(),
+    GAPSCOPE_PROMETHEUS_HEADERS: headerList,
+    GAPSCOPE_PROMETHEUS_CA_FILE: readableFile.optional(),
+    GAPSCOPE_PROMETHEUS_INSECURE_SKIP_VERIFY: booleanFlag,
+    GAPSCOPE_PROMETHEUS_TIMEOUT: durationMs('10s'),
+    GAPSCOPE_KUBELET_MODE: z.enum(['off', 'direct', 'proxy']).default('off'),
+    GAPSCOPE_KUBELET_TOKEN_FILE: readableFile.optional(),
+    GAPSCOPE_KUBELET_CA_FILE: readableFile.optional(),
+    GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY: booleanFlag,
+    GAPSCOPE_KUBECONFIG: readableFile.optional(),
+    GAPSCOPE_KUBE_CONTEXT: z.string().min(1).optional(),
+    GAPSCOPE_KUBELET_TIMEOUT: durationMs('10s'),
+    GAPSCOPE_KUBELET_MAX_BYTES: z.coerce.number().int().min(1 << 20).default(64 << 20),
+  })
+  .superRefine((env, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER && !env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE) {
+      issue('GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE', 'is required when GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER is set');
+    }
+    if (env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE && !env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER) {
+      issue('GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER', 'is required when GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE is set');
+    }
+    if (env.GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE && env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER) {
+      issue('GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE', 'cannot be combined with basic auth: choose one');
+    }
+    if (env.GAPSCOPE_KUBELET_MODE === 'direct' && !env.GAPSCOPE_KUBELET_TOKEN_FILE) {
+      issue('GAPSCOPE_KUBELET_TOKEN_FILE', 'is required when GAPSCOPE_KUBELET_MODE=direct (a token allowed to get nodes/metrics and nodes/proxy)');
+    }
+    if (env.GAPSCOPE_KUBELET_CA_FILE && env.GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY) {
+      issue('GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY', 'cannot be combined with GAPSCOPE_KUBELET_CA_FILE');
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Parses an environment; throws EnvError listing every bad variable and what is wrong with it. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  throw new EnvError(`gapscope's configuration is invalid:\n${lines.join('\n')}\nSee .env.example for every setting.`);
+}
+
+let parsed: Env | undefined;
+
+export function env(): Env {
+  parsed ??= parseEnv(process.env);
+  return parsed;
+}

@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamError } from '@/lib/errors';
+import { PrometheusClient, type PrometheusConfig } from './client';
+
+/** A loopback server standing in for a misbehaving Prometheus; each test picks a behaviour by path. */
+let server: Server;
+let baseUrl: string;
+let inFlight = 0;
+let maxInFlight = 0;
+let lastHeaders: IncomingMessage['headers'] = {};
+let lastBody = '';
+
+const vector = (value: string) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { node: 'a' }, value: [1700000000.5, value] }] } });
+
+const behaviours: Record<string, (response: ServerResponse) => void> = {
+  ok: (response) => response.end(vector('1')),
+  nan: (response) => response.end(vector('NaN')),
+  html: (response) => {
+    response.writeHead(502, { 'Content-Type': 'text/html' });
+    response.end('<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>');
+  },
+  'html-200': (response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html' });
+    response.end('<html><title>Sign in</title></html>');
+  },
+  error: (response) => {
+    response.writeHead(400, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error' }));
+  },
+  shape: (response) => response.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } })),
+  'not-api': (response) => response.end(JSON.stringify({ hello: 'world' })),
+  slow: (response) => setTimeout(() => response.end(vector('1')), 2_000).unref(),
+  huge: (response) => response.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [], pad: 'x'.repeat(4096) } })),
+  unauthorized: (response) => {
+    response.writeHead(401, { 'Content-Type': 'text/plain' });
+    response.end('Unauthorized');
+  },
+  'no-targets': (response) => {
+    response.writeHead(404, { 'Content-Type': 'text/plain' });
+    response.end('404 page not found');
+  },
+  held: (response) => setTimeout(() => response.end(vector('1')), 100).unref(),
+};
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      lastHeaders = request.headers;
+      lastBody = Buffer.concat(chunks).toString();
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      response.on('close', () => inFlight--);
+      const behaviour = (request.url ?? '').split('/')[1] ?? '';
+      (behaviours[behaviour] ?? behaviours['no-targets']!)(response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function client(behaviour: string, overrides: Partial<PrometheusConfig> = {}) {
+  return new PrometheusClient({ baseUrl: `${baseUrl}/${behaviour}`, timeoutMs: 500, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 20, ...overrides });
+}
+
+async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
+  const error = await promise.then(() => null, (reason: unknown) => reason);
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}
+
+describe('PrometheusClient', () => {
+  it('posts the query and returns samples with numbers and millisecond timestamps', async () => {
+    const samples = await client('ok').instantQuery('up{job="kubelet"}', 1_700_000_000_000);
+    expect(samples).toEqual([{ labels: { node: 'a' }, value: 1, timestampMs: 1_700_000_000_500 }]);
+    expect(new URLSearchParams(lastBody).get('query')).toBe('up{job="kubelet"}');
+    expect(new URLSearchParams(lastBody).get('time')).toBe('1700000000');
+  });
+
+  it('keeps NaN as a number', async () => {
+    expect((await client('nan').instantQuery('x'))[0]!.value).toBeNaN();
+  });
+
+  it.each([
+    ['an HTML error page', 'html', 'http-status', /HTTP 502 with text\/html instead of JSON.*502 Bad Gateway nginx/],
+    ['an HTML page with 200', 'html-200', 'not-json', /HTTP 200 with text\/html instead of JSON.*Sign in/],
+    ['status "error"', 'error', 'api-error', /rejected the request \(HTTP 400, bad_data\): invalid parameter "query"/],
+    ['an unexpected data shape', 'shape', 'invalid-response', /unexpected shape at resultType/],
+    ['JSON that is not an API response', 'not-api', 'invalid-response', /not an API response/],
+    ['no answer in time', 'slow', 'timeout', /did not answer within 500 ms/],
+    ['a body over the size cap', 'huge', 'too-large', /more than 1024 bytes/],
+    ['401', 'unauthorized', 'unauthorized', /refused the request with HTTP 401/],
+  ])('turns %s into an UpstreamError', async (_, behaviour, kind, message) => {
+    const error = await failure(client(behaviour, behaviour === 'huge' ? { maxResponseBytes: 1024 } : {}).instantQuery('up'));
+    expect(error.kind).toBe(kind);
+    expect(error.source).toBe('prometheus');
+    expect(error.endpoint).toBe('POST /api/v1/query up');
+    expect(error.message).toMatch(message);
+  });
+
+  it('says so when a Prometheus-compatible API has no targets endpoint', async () => {
+    const error = await failure(client('no-targets').targets());
+    expect(error.kind).toBe('unsupported');
+    expect(error.message).toMatch(/has no \/api\/v1\/targets endpoint.*Thanos Query and Mimir/);
+  });
+
+  it('reports a refused connection as unreachable', async () => {
+    // A port that was just free: nothing listens there any more.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await failure(new PrometheusClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1024 }).buildInfo());
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toMatch(/could not connect \(ECONNREFUSED\)/);
+  });
+
+  it('sends extra headers and a bearer token read from its file on every request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gapscope-token-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'first\n');
+    const prometheus = client('ok', { headers: { 'X-Scope-OrgID': 'team-a' }, bearerTokenFile: tokenFile });
+    await prometheus.instantQuery('up');
+    expect(lastHeaders.authorization).toBe('Bearer first');
+    expect(lastHeaders['x-scope-orgid']).toBe('team-a');
+    writeFileSync(tokenFile, 'rotated');
+    await prometheus.instantQuery('up');
+    expect(lastHeaders.authorization).toBe('Bearer rotated');
+  });
+
+  it('sends basic auth from a password file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gapscope-basic-'));
+    writeFileSync(join(dir, 'password'), 'pw');
+    await client('ok', { basicAuth: { user: 'me', passwordFile: join(dir, 'password') } }).instantQuery('up');
+    expect(lastHeaders.authorization).toBe(`Basic ${Buffer.from('me:pw').toString('base64')}`);
+  });
+
+  it('keeps at most maxInFlight requests in flight', async () => {
+    maxInFlight = 0;
+    const prometheus = client('held', { maxInFlight: 3 });
+    await Promise.all(Array.from({ length: 12 }, () => prometheus.instantQuery('up')));
+    expect(maxInFlight).toBe(3);
+  });
+});

@@ -1,0 +1,203 @@
+import 'server-only';
+import { readFileSync } from 'node:fs';
+import pLimit from 'p-limit';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { Env } from '@/lib/env';
+import { UpstreamError } from '@/lib/errors';
+import { parsePromFloat } from './prom-float';
+import { buildInfoDataSchema, envelopeSchema, targetsDataSchema, vectorDataSchema } from './schemas';
+
+/**
+ * The one adapter for Prometheus' HTTP API (and Thanos, Mimir, VictoriaMetrics, which speak it):
+ * timeouts, a response size cap, HTML or other non-JSON bodies, `status: "error"` envelopes and
+ * unexpected shapes all become UpstreamError; at most `maxInFlight` requests run at once per client.
+ * https://prometheus.io/docs/prometheus/latest/querying/api/
+ */
+
+export interface PrometheusConfig {
+  baseUrl: string;
+  timeoutMs: number;
+  headers: Record<string, string>;
+  bearerTokenFile?: string;
+  basicAuth?: { user: string; passwordFile: string };
+  caFile?: string;
+  insecureSkipVerify: boolean;
+  maxInFlight: number;
+  maxResponseBytes: number;
+}
+
+export function prometheusConfigFromEnv(env: Env): PrometheusConfig {
+  return {
+    baseUrl: env.GAPSCOPE_PROMETHEUS_URL,
+    timeoutMs: env.GAPSCOPE_PROMETHEUS_TIMEOUT,
+    headers: env.GAPSCOPE_PROMETHEUS_HEADERS,
+    bearerTokenFile: env.GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE,
+    basicAuth:
+      env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER && env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE
+        ? { user: env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER, passwordFile: env.GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE }
+        : undefined,
+    caFile: env.GAPSCOPE_PROMETHEUS_CA_FILE,
+    insecureSkipVerify: env.GAPSCOPE_PROMETHEUS_INSECURE_SKIP_VERIFY,
+    maxInFlight: 8,
+    maxResponseBytes: 64 << 20,
+  };
+}
+
+export interface VectorSample {
+  labels: Record<string, string>;
+  value: number;
+  timestampMs: number;
+}
+
+export interface TargetHealth {
+  pool: string;
+  scrapeUrl: string;
+  labels: Record<string, string>;
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+  lastScrapeMs: number | null;
+}
+
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
+
+function describeNetworkError(error: unknown): { kind: 'timeout' | 'unreachable' | 'tls'; message: string } {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const code = cause?.code ?? (error as { code?: string })?.code ?? '';
+  if ((error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError') return { kind: 'timeout', message: 'timed out' };
+  if (TLS_CODES.test(code)) return { kind: 'tls', message: `TLS failed (${code}: ${cause?.message ?? ''})` };
+  return { kind: 'unreachable', message: `could not connect (${code || cause?.message || (error as Error)?.message || 'network error'})` };
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat;
+}
+
+export class PrometheusClient {
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly dispatcher?: Dispatcher;
+
+  constructor(private readonly config: PrometheusConfig) {
+    this.limit = pLimit(config.maxInFlight);
+    if (config.caFile || config.insecureSkipVerify) {
+      this.dispatcher = new Agent({
+        connect: { ca: config.caFile ? readFileSync(config.caFile) : undefined, rejectUnauthorized: !config.insecureSkipVerify },
+      });
+    }
+  }
+
+  get baseUrl(): string {
+    return this.config.baseUrl;
+  }
+
+  /** Requests currently waiting for a slot plus those in flight (for tests and benchmarks). */
+  get pending(): number {
+    return this.limit.activeCount + this.limit.pendingCount;
+  }
+
+  async instantQuery(promql: string, timeMs?: number): Promise<VectorSample[]> {
+    const form = new URLSearchParams({ query: promql });
+    if (timeMs !== undefined) form.set('time', String(timeMs / 1000));
+    const data = await this.request('POST', '/api/v1/query', vectorDataSchema, form, promql);
+    return data.result.map((row) => ({ labels: row.metric, value: parsePromFloat(row.value[1]), timestampMs: Math.round(row.value[0] * 1000) }));
+  }
+
+  /** Active targets. Thanos Query and Mimir have no targets API: that is an UpstreamError of kind "unsupported". */
+  async targets(): Promise<TargetHealth[]> {
+    const data = await this.request('GET', '/api/v1/targets?state=active', targetsDataSchema);
+    return data.activeTargets.map((target) => ({
+      pool: target.scrapePool,
+      scrapeUrl: target.scrapeUrl,
+      labels: target.labels,
+      health: target.health,
+      lastError: target.lastError,
+      lastScrapeMs: target.lastScrape && !target.lastScrape.startsWith('0001') ? Date.parse(target.lastScrape) : null,
+    }));
+  }
+
+  async buildInfo(): Promise<{ version: string }> {
+    const data = await this.request('GET', '/api/v1/status/buildinfo', buildInfoDataSchema);
+    return { version: data.version };
+  }
+
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...this.config.headers };
+    // Secret files are read per request so rotated tokens are picked up; their contents are never logged.
+    if (this.config.bearerTokenFile) headers.Authorization = `Bearer ${readFileSync(this.config.bearerTokenFile, 'utf8').trim()}`;
+    if (this.config.basicAuth) {
+      const password = readFileSync(this.config.basicAuth.passwordFile, 'utf8').trim();
+      headers.Authorization = `Basic ${Buffer.from(`${this.config.basicAuth.user}:${password}`).toString('base64')}`;
+    }
+    return headers;
+  }
+
+  private request<S extends z.ZodTypeAny>(method: 'GET' | 'POST', path: string, schema: S, form?: URLSearchParams, what?: string): Promise<z.infer<S>> {
+    const endpoint = `${method} ${path.split('?')[0]}${what ? ` ${what}` : ''}`;
+    const fail = (kind: ConstructorParameters<typeof UpstreamError>[1], message: string, status?: number) =>
+      new UpstreamError('prometheus', kind, endpoint, `Prometheus ${message}`, status);
+    return this.limit(async () => {
+      let response: Awaited<ReturnType<typeof undiciFetch>>;
+      try {
+        response = await undiciFetch(`${this.config.baseUrl}${path}`, {
+          method,
+          headers: { ...this.headers(), ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+          body: form?.toString(),
+          signal: AbortSignal.timeout(this.config.timeoutMs),
+          dispatcher: this.dispatcher,
+        });
+      } catch (error) {
+        const { kind, message } = describeNetworkError(error);
+        throw fail(kind, kind === 'timeout' ? `did not answer within ${this.config.timeoutMs} ms` : message);
+      }
+      let text: string;
+      try {
+        text = await readCapped(response, this.config.maxResponseBytes);
+      } catch (error) {
+        if (error instanceof RangeError) throw fail('too-large', `answered with more than ${this.config.maxResponseBytes} bytes`, response.status);
+        const { kind, message } = describeNetworkError(error);
+        throw fail(kind, `failed while sending its answer: ${message}`, response.status);
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        const type = response.headers.get('content-type') ?? 'no content type';
+        if (response.status === 404) throw fail('unsupported', `has no ${path.split('?')[0]} endpoint (HTTP 404); Thanos Query and Mimir do not serve it`, 404);
+        if (response.status === 401 || response.status === 403) {
+          throw fail(response.status === 401 ? 'unauthorized' : 'forbidden', `refused the request with HTTP ${response.status}: ${excerpt(text)}`, response.status);
+        }
+        const status = response.ok ? 'not-json' : 'http-status';
+        throw fail(status, `answered HTTP ${response.status} with ${type} instead of JSON (a proxy or login page in between?): ${excerpt(text)}`, response.status);
+      }
+      const envelope = envelopeSchema.safeParse(json);
+      if (!envelope.success) throw fail('invalid-response', `answered HTTP ${response.status} with JSON that is not an API response`, response.status);
+      if (envelope.data.status === 'error') {
+        throw fail('api-error', `rejected the request (HTTP ${response.status}, ${envelope.data.errorType}): ${envelope.data.error}`, response.status);
+      }
+      const data = schema.safeParse(envelope.data.data);
+      if (!data.success) {
+        const issue = data.error.issues[0];
+        throw fail('invalid-response', `answered with an unexpected shape at ${issue?.path.join('.') || 'data'}: ${issue?.message ?? ''}`, response.status);
+      }
+      return data.data;
+    });
+  }
+}
+
+/** Reads a body up to `limit` bytes; a RangeError past that, without buffering the rest. */
+async function readCapped(response: Awaited<ReturnType<typeof undiciFetch>>, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new RangeError('too large');
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > limit) throw new RangeError('too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

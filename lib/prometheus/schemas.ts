@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** The response shapes of Prometheus' HTTP API that gapscope reads. Raw types never leave lib/prometheus/. */
+
+export const envelopeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('success'), data: z.unknown(), warnings: z.array(z.string()).optional() }),
+  z.object({ status: z.literal('error'), errorType: z.string().default('unknown'), error: z.string().default('') }),
+]);
+
+const labelsSchema = z.record(z.string(), z.string());
+const sampleSchema = z.tuple([z.number(), z.string()]);
+
+export const vectorDataSchema = z.object({
+  resultType: z.literal('vector'),
+  result: z.array(z.object({ metric: labelsSchema, value: sampleSchema })),
+});
+
+export const targetsDataSchema = z.object({
+  activeTargets: z.array(
+    z.object({
+      labels: labelsSchema,
+      scrapePool: z.string().default(''),
+      scrapeUrl: z.string().default(''),
+      lastError: z.string().default(''),
+      lastScrape: z.string().default(''),
+      health: z.enum(['up', 'down', 'unknown']),
+    }),
+  ),
+});
+
+export const buildInfoDataSchema = z.object({ version: z.string() }).passthrough();

@@ -1,0 +1,87 @@
+import { NODE_ROLES, indexNodes, nodeOfTarget, roleOfTarget, type TargetLike } from './targets';
+
+/**
+ * The fleet list: every node kube-state-metrics knows, with the health of the targets that should scrape
+ * it, as Prometheus sees them. PURE: rows and targets in, view data out.
+ */
+
+export type NodeRole = (typeof NODE_ROLES)[number];
+export type Health = 'up' | 'down' | 'unknown' | 'missing';
+
+export interface FleetTarget extends TargetLike {
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+}
+
+export interface RoleHealth {
+  health: Health;
+  /** Every target of that role for the node (a node can be scraped twice, e.g. by two jobs). */
+  targets: { instance: string; job: string; health: 'up' | 'down' | 'unknown'; lastError: string }[];
+}
+
+export interface FleetNode {
+  name: string;
+  internalIp: string;
+  kubeletVersion: string;
+  containerRuntime: string;
+  roles: Record<NodeRole, RoleHealth>;
+}
+
+export interface NodeInfoRow {
+  name: string;
+  internalIp: string;
+  kubeletVersion: string;
+  containerRuntime: string;
+}
+
+/** kube_node_info series -> one row per node (two KSM replicas or shards give duplicate series). */
+export function nodeRowsFromInfo(series: readonly { labels: Record<string, string> }[]): NodeInfoRow[] {
+  const rows = new Map<string, NodeInfoRow>();
+  for (const { labels } of series) {
+    if (!labels.node || rows.has(labels.node)) continue;
+    rows.set(labels.node, {
+      name: labels.node,
+      internalIp: labels.internal_ip ?? '',
+      kubeletVersion: labels.kubelet_version ?? '',
+      containerRuntime: labels.container_runtime_version ?? '',
+    });
+  }
+  return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+}
+
+/** The worst health wins: one down target makes the role down. */
+function combine(targets: RoleHealth['targets']): Health {
+  if (targets.length === 0) return 'missing';
+  if (targets.some((target) => target.health === 'down')) return 'down';
+  if (targets.some((target) => target.health === 'unknown')) return 'unknown';
+  return 'up';
+}
+
+export function assembleFleet(rows: readonly NodeInfoRow[], targets: readonly FleetTarget[]): { nodes: FleetNode[]; unmatchedTargets: number } {
+  const index = indexNodes(rows.map((row) => ({ name: row.name, internalIp: row.internalIp })));
+  const byNode = new Map<string, Record<NodeRole, RoleHealth['targets']>>();
+  let unmatchedTargets = 0;
+  for (const target of targets) {
+    const role = roleOfTarget(target);
+    if (role === null || role === 'kube-state-metrics') continue;
+    const node = nodeOfTarget(target, index);
+    if (!node) {
+      unmatchedTargets++;
+      continue;
+    }
+    const roles = byNode.get(node) ?? { kubelet: [], cadvisor: [], 'node-exporter': [] };
+    roles[role].push({ instance: target.labels.instance ?? '', job: target.labels.job ?? '', health: target.health, lastError: target.lastError });
+    byNode.set(node, roles);
+  }
+  const nodes = rows.map((row) => {
+    const found = byNode.get(row.name);
+    const roles = Object.fromEntries(
+      NODE_ROLES.map((role) => {
+        const list = found?.[role] ?? [];
+        return [role, { health: combine(list), targets: list }];
+      }),
+    ) as Record<NodeRole, RoleHealth>;
+    return { ...row, roles };
+  });
+  return { nodes, unmatchedTargets };
+}
