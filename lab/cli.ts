@@ -5,7 +5,7 @@ import { startLab, type RunningLab } from './src/lab';
 import { PROFILES, type Profile } from './src/targets';
 import { parseDuration } from './src/units';
 
-const USAGE = `usage: tsx lab/cli.ts <start|demo> [options]
+const USAGE = `usage: node --import tsx lab/cli.ts <start|demo> [options]  (or: npm run lab -- <start|demo> ...)
 
   start   start the lab (real Prometheus and node_exporters, simulated kubelets and kube-state-metrics)
   demo    start the lab and gapscope (next start) against it
@@ -61,31 +61,34 @@ async function main(): Promise<void> {
   }
 
   const log = (line: string) => console.log(`[lab] ${line}`);
-  let lab: RunningLab | undefined;
-  let app: ChildProcess | undefined;
+  // Filled in as things start, so a signal at any moment stops whatever is already running.
+  const running: { lab?: Promise<RunningLab>; app?: ChildProcess } = {};
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     log(`stopping (${reason})`);
-    if (app && app.exitCode === null) {
-      app.kill('SIGTERM');
+    if (running.app && running.app.exitCode === null) {
+      running.app.kill('SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await lab?.stop();
+    // A lab still starting is waited for, so its mounts and files are removed too.
+    await running.lab?.then((lab) => lab.stop(), () => undefined);
     log('stopped; no lab process is left');
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal, 0));
   if (maxLifetimeMs) setTimeout(() => void shutdown(`max lifetime ${values['max-lifetime']} reached`, 0), maxLifetimeMs).unref();
 
-  lab = await startLab({
+  running.lab = startLab({
     scenarioFile: values.scenario,
     nodes: integer(values.nodes, 'nodes'),
     profile: values.profile as Profile | undefined,
     octet: integer(values.octet, 'octet'),
     log,
   });
+  const lab = await running.lab;
+  if (stopping) return;
   log(`Prometheus ${lab.prometheusUrl} (${lab.profile} profile), API server ${lab.apiserverUrl}, kube-state-metrics ${lab.kubeStateMetricsUrl}`);
   for (const node of lab.nodes.slice(0, 12)) log(`  ${node.name.padEnd(18)} ${node.ip.padEnd(14)} ${node.role}`);
   if (lab.nodes.length > 12) log(`  ... and ${lab.nodes.length - 12} more nodes`);
@@ -94,10 +97,11 @@ async function main(): Promise<void> {
 
   if (command === 'demo') {
     const port = integer(values.port, 'port') ?? 3000;
-    app = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    const app = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
       stdio: 'inherit',
       env: { ...process.env, ...lab.appEnv, NODE_ENV: 'production' },
     });
+    running.app = app;
     app.once('exit', (code) => void shutdown(`gapscope exited with code ${code}`, code ?? 1));
     log(`gapscope: http://127.0.0.1:${port}/  (Ctrl-C stops everything)`);
   } else {

@@ -7,4 +7,5 @@ bash lab/bin/ensure-deps.sh
 export NEXT_TELEMETRY_DISABLED=1
 echo "Building gapscope"
 npx next build >/dev/null
-exec npx tsx lab/cli.ts demo "$@"
+# node loads tsx in-process: a wrapper process would relay Ctrl-C twice and kill the lab before cleanup.
+exec node --import tsx lab/cli.ts demo "$@"

@@ -11,7 +11,7 @@ import { writeText } from './exposition';
 import { backfill, buildHistory, writeOpenMetrics } from './history';
 import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
 import { configz, kubeletFamilies, statsSummary } from './kubelet-payloads';
-import { exporterMounts, measureRootDisk, mountExcludeFor, prepareExporterFilesystem, startNodeExporter, unmountAll } from './node-exporters';
+import { exporterMounts, measureRootDisk, mountExcludeFor, prepareExporterFilesystem, startNodeExporter } from './node-exporters';
 import { nodeStateAt } from './node-state';
 import { ProcessGroup } from './processes';
 import { startPrometheus, waitForReady, writePrometheusConfig } from './prometheus';
@@ -74,7 +74,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes what a lab killed without cleanup left behind: its tmpfs mounts and its run directory. */
+/** Removes the run directories of labs that were killed before they could clean up. */
 export function removeStaleRunDirs(baseDir: string, log: (line: string) => void): void {
   for (const entry of readdirSync(baseDir)) {
     if (!entry.startsWith(RUN_DIR_PREFIX)) continue;
@@ -82,11 +82,6 @@ export function removeStaleRunDirs(baseDir: string, log: (line: string) => void)
     const pidFile = join(dir, 'lab.pid');
     const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : NaN;
     if (Number.isInteger(pid) && isAlive(pid)) continue;
-    const mounts = readFileSync('/proc/self/mounts', 'utf8')
-      .split('\n')
-      .map((line) => line.split(' ')[1] ?? '')
-      .filter((mountpoint) => mountpoint.startsWith(`${dir}/`));
-    unmountAll(mounts);
     rmSync(dir, { recursive: true, force: true });
     log(`removed the stale lab run directory ${dir}`);
   }
@@ -125,7 +120,6 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   mkdirSync(secrets, { mode: 0o700 });
 
   const servers: Server[] = [];
-  const tmpfsMounts: string[] = [];
   let stopped = false;
   const processes = new ProcessGroup(join(runDir, 'logs'), (entry, code) => {
     const tail = existsSync(entry.logFile) ? readFileSync(entry.logFile, 'utf8').split('\n').slice(-5).join('\n') : '';
@@ -136,7 +130,6 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     stopped = true;
     await processes.stopAll();
     for (const server of servers) server.close();
-    unmountAll(tmpfsMounts);
     rmSync(runDir, { recursive: true, force: true });
   };
 
@@ -163,13 +156,11 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     const exporterView = (node: LabNode) => (node.template ? firstClone.get(node.template)! : node);
     for (const node of nodes.filter((candidate) => !candidate.template)) {
       const prepared = prepareExporterFilesystem(join(runDir, 'nodes', node.name), exporterMounts(node, stateNow(node), root), stateNow(node));
-      tmpfsMounts.push(...prepared.tmpfsMounts);
       startNodeExporter(processes, node.name, ipOf(node), prepared, mountExcludeFor(node));
     }
     const templateHosts = new Map<string, string>();
     [...firstClone.entries()].forEach(([template, clone], index) => {
       const prepared = prepareExporterFilesystem(join(runDir, 'templates', template), exporterMounts(clone, stateNow(clone), root), stateNow(clone));
-      tmpfsMounts.push(...prepared.tmpfsMounts);
       const host = addresses.templateExporter(index);
       templateHosts.set(template, host);
       startNodeExporter(processes, `template-${template}`, host, prepared, mountExcludeFor(clone));

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_EXPORTER_PORT } from './addresses';
@@ -87,10 +86,11 @@ export function isMountListed(node: LabNode, mountpoint: string): boolean {
 }
 
 export interface PreparedExporter {
+  dir: string;
   procfs: string;
   rootfs: string;
-  /** tmpfs mounts made for healthy PV mountpoints; unmounted when the lab stops. */
-  tmpfsMounts: string[];
+  /** Filesystems to mount for reachable mountpoints: tmpfs of the mount's size. */
+  tmpfs: { target: string; sizeBytes: number }[];
 }
 
 /** Lays out the fake procfs and rootfs for one exporter; directories stay traversable by uid 65534. */
@@ -102,17 +102,14 @@ export function prepareExporterFilesystem(dir: string, mounts: readonly MountEnt
   for (const path of [dir, procfs, join(procfs, '1'), rootfs]) chmodSync(path, 0o755);
   const lines = mounts.map((mount) => `${mount.device} ${mount.mountpoint} ${mount.fstype} rw,relatime 0 0`);
   writeFileSync(join(procfs, '1', 'mounts'), `${lines.join('\n')}\n`);
-  const tmpfsMounts: string[] = [];
+  const tmpfs: PreparedExporter['tmpfs'] = [];
   for (const mount of mounts) {
     if (mount.kind === 'root') continue;
     const target = join(rootfs, mount.mountpoint);
     mkdirSync(target, { recursive: true, mode: 0o755 });
     // A reachable mount is a real filesystem of its own size, except PV mounts on a root-sized node.
     const ownFilesystem = mount.kind === 'extra' || (mount.kind === 'pv' && !state.pvMountsRootSized);
-    if (ownFilesystem && mount.sizeBytes !== null) {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mount.sizeBytes},mode=0755`, 'gapscope-lab-pv', target]);
-      tmpfsMounts.push(target);
-    }
+    if (ownFilesystem && mount.sizeBytes !== null) tmpfs.push({ target, sizeBytes: mount.sizeBytes });
   }
   // /root stays 0700 and root-owned, as on a real host: uid 65534 cannot traverse it.
   mkdirSync(join(rootfs, 'root'), { recursive: true });
@@ -120,31 +117,33 @@ export function prepareExporterFilesystem(dir: string, mounts: readonly MountEnt
   for (const mountpoint of state.unreachableMounts) {
     if (!mountpoint.startsWith('/root/')) throw new Error(`unreachable mount ${mountpoint} must live under /root`);
   }
-  return { procfs, rootfs, tmpfsMounts };
+  return { dir, procfs, rootfs, tmpfs };
 }
 
-export function unmountAll(paths: readonly string[]): void {
-  for (const path of paths) {
-    try {
-      execFileSync('umount', ['-l', path], { stdio: 'ignore' });
-    } catch {
-      // Already gone: nothing to clean.
-    }
-  }
-}
+const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * Starts the exporter in a private mount namespace (`unshare --mount`) where its tmpfs mounts are made:
+ * they exist only for the exporter and vanish with it, however the lab ends, and never show on the host.
+ * The exporter itself runs as uid 65534, as the Debian package and the Helm chart run it.
+ */
 export function startNodeExporter(processes: ProcessGroup, name: string, host: string, prepared: PreparedExporter, mountExclude: string) {
-  return processes.start({
-    name: `node-exporter-${name}`,
-    command: '/usr/bin/prometheus-node-exporter',
-    asUser: 65534,
-    args: [
-      `--web.listen-address=${host}:${NODE_EXPORTER_PORT}`,
-      `--path.procfs=${prepared.procfs}`,
-      `--path.rootfs=${prepared.rootfs}`,
-      '--collector.disable-defaults',
-      '--collector.filesystem',
-      `--collector.filesystem.mount-points-exclude=${mountExclude}`,
-    ],
-  });
+  const exporter = [
+    '/usr/bin/prometheus-node-exporter',
+    `--web.listen-address=${host}:${NODE_EXPORTER_PORT}`,
+    `--path.procfs=${prepared.procfs}`,
+    `--path.rootfs=${prepared.rootfs}`,
+    '--collector.disable-defaults',
+    '--collector.filesystem',
+    `--collector.filesystem.mount-points-exclude=${mountExclude}`,
+  ];
+  const script = [
+    'set -e',
+    ...prepared.tmpfs.map((mount) => `mount -t tmpfs -o size=${mount.sizeBytes},mode=0755 gapscope-lab-pv ${quote(mount.target)}`),
+    // The credential change clears the parent-death signal, so the exporter sets its own.
+    `exec setpriv --pdeathsig SIGKILL --reuid=65534 --regid=65534 --clear-groups -- ${exporter.map(quote).join(' ')}`,
+  ];
+  const scriptFile = join(prepared.dir, 'start-exporter.sh');
+  writeFileSync(scriptFile, `${script.join('\n')}\n`);
+  return processes.start({ name: `node-exporter-${name}`, command: 'unshare', args: ['--mount', '--propagation', 'private', '--', 'sh', scriptFile] });
 }

@@ -11,8 +11,6 @@ export interface SpawnOptions {
   name: string;
   command: string;
   args: string[];
-  /** Run as this uid/gid (node_exporter runs as 65534, like the Debian and Helm defaults). */
-  asUser?: number;
 }
 
 export interface LabProcess {
@@ -28,11 +26,10 @@ export class ProcessGroup {
 
   constructor(private readonly logDir: string, private readonly onUnexpectedExit: (process: LabProcess, code: number | null) => void) {}
 
-  start({ name, command, args, asUser }: SpawnOptions): LabProcess {
-    const credentials = asUser === undefined ? [] : [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups'];
+  start({ name, command, args }: SpawnOptions): LabProcess {
     const logFile = join(this.logDir, `${name}.log`);
     const log = createWriteStream(logFile);
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', ...credentials, '--', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     const exited = new Promise<number | null>((resolve) => {

@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+import { DEAD_PROMETHEUS_URL } from '../playwright.config';
+import { FleetPage } from './pages/fleet-page';
+
+const EXPECTED = {
+  'lab-healthy': ['up', 'up', 'up'],
+  'lab-volumes': ['up', 'up', 'up'],
+  'lab-cadvisor': ['up', 'up', 'up'],
+  'lab-rootsized': ['up', 'up', 'up'],
+  'lab-deverror': ['up', 'up', 'up'],
+  'lab-unauthorized': ['down', 'down', 'up'],
+  'lab-wrongport': ['up', 'up', 'down'],
+} as const;
+
+test('the fleet page lists every lab node with its target health as Prometheus sees it', async ({ page }) => {
+  const fleet = new FleetPage(page);
+  await fleet.open();
+  await fleet.waitUntilScraped();
+  await expect(fleet.rows).toHaveCount(Object.keys(EXPECTED).length);
+  for (const [node, [kubelet, cadvisor, exporter]] of Object.entries(EXPECTED)) {
+    expect.soft(await fleet.health(node, 'kubelet'), `${node} kubelet`).toBe(kubelet);
+    expect.soft(await fleet.health(node, 'cadvisor'), `${node} cadvisor`).toBe(cadvisor);
+    expect.soft(await fleet.health(node, 'node-exporter'), `${node} node-exporter`).toBe(exporter);
+  }
+  await expect(fleet.lastError('lab-unauthorized', 'kubelet')).toHaveText('server returned HTTP status 401 Unauthorized');
+  await expect(fleet.lastError('lab-wrongport', 'node-exporter')).toHaveText('server returned HTTP status 400 Bad Request');
+  await expect(fleet.row('lab-rootsized')).toContainText('containerd://1.7.27');
+  await expect(fleet.sources.filter({ hasText: 'evidence unavailable' })).toHaveCount(0);
+  await page.screenshot({ path: 'docs/screenshots/fleet.png', fullPage: true });
+});
+
+test('the fleet page keeps its chrome and explains the failure when Prometheus is unreachable', async ({ page }) => {
+  const fleet = new FleetPage(page);
+  await fleet.open(DEAD_PROMETHEUS_URL);
+  await expect(page.getByRole('heading', { name: 'Fleet' })).toBeVisible();
+  const failed = fleet.sources.filter({ hasText: 'evidence unavailable' });
+  await expect(failed.first()).toContainText('Prometheus could not connect (ECONNREFUSED)');
+  await expect(page.getByTestId('fleet-unavailable')).toBeVisible();
+  await expect(fleet.rows).toHaveCount(0);
+});
+
+test('healthz reports Prometheus reachability without failing liveness', async ({ request }) => {
+  const live = await request.get('/api/healthz');
+  expect(live.status()).toBe(200);
+  expect(await live.json()).toMatchObject({ status: 'ok', prometheus: { ok: true, version: expect.stringMatching(/^2\./) } });
+  const degraded = await request.get(`${DEAD_PROMETHEUS_URL}/api/healthz`);
+  expect(degraded.status()).toBe(200);
+  expect(await degraded.json()).toMatchObject({ status: 'degraded', prometheus: { ok: false, kind: 'unreachable' } });
+});

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { Agent, fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFleet } from '@/lib/investigation/fleet';
+import { PrometheusClient } from '@/lib/prometheus/client';
+import { startLab, type RunningLab } from '../src/lab';
+import { PROFILES } from '../src/targets';
+import { waitForScrapes } from '../test-support/prometheus-api';
+
+/** What the fleet page must say about the default scenario, whatever the scrape convention. */
+const EXPECTED_HEALTH = {
+  'lab-cadvisor': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' },
+  'lab-deverror': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' },
+  'lab-healthy': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' },
+  'lab-rootsized': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' },
+  'lab-unauthorized': { kubelet: 'down', cadvisor: 'down', 'node-exporter': 'up' },
+  'lab-volumes': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' },
+  'lab-wrongport': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'down' },
+};
+
+describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))('the fleet with the %s profile', (profile, octet) => {
+  let lab: RunningLab;
+  beforeAll(async () => {
+    lab = await startLab({ octet, profile });
+    await waitForScrapes(lab.prometheusUrl, 5_000);
+  });
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it('lists every lab node with its target health, with no configuration', async () => {
+    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const fleet = await loadFleet(client);
+    expect(fleet.sources.every((source) => source.ok)).toBe(true);
+    expect(fleet.healthFrom).toBe('targets-api');
+    expect(fleet.unmatchedTargets).toBe(0);
+    const health = Object.fromEntries(fleet.nodes!.map((node) => [node.name, Object.fromEntries(Object.entries(node.roles).map(([role, value]) => [role, value.health]))]));
+    expect(health).toEqual(EXPECTED_HEALTH);
+    const unauthorized = fleet.nodes!.find((node) => node.name === 'lab-unauthorized')!;
+    expect(unauthorized.roles.kubelet.targets[0]!.lastError).toBe('server returned HTTP status 401 Unauthorized');
+  });
+});
+
+describe('the simulated kubelet and API server', () => {
+  let lab: RunningLab;
+  let agent: Agent;
+  const token = (name: keyof RunningLab['tokenFiles']) => readFileSync(lab.tokenFiles[name], 'utf8');
+  const get = async (url: string, bearer?: string) => {
+    const response = await fetch(url, { dispatcher: agent, headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} });
+    return { status: response.status, body: await response.text() };
+  };
+
+  beforeAll(async () => {
+    lab = await startLab({ octet: 24 });
+    agent = new Agent({ connect: { ca: readFileSync(lab.caFile) } });
+  });
+  afterAll(async () => {
+    await agent?.close();
+    await lab?.stop();
+  });
+
+  const kubelet = (name: string) => lab.nodes.find((node) => node.name === name)!.kubeletUrl;
+
+  it('serves /metrics, /metrics/cadvisor, /stats/summary and /configz to an authorized token over verified TLS', async () => {
+    const metrics = await get(`${kubelet('lab-healthy')}/metrics`, token('gapscope'));
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('kubelet_node_name{node="lab-healthy"} 1');
+    expect((await get(`${kubelet('lab-healthy')}/metrics/cadvisor`, token('gapscope'))).body).toContain('# TYPE container_cpu_usage_seconds_total counter');
+    const summary = JSON.parse((await get(`${kubelet('lab-healthy')}/stats/summary`, token('gapscope'))).body);
+    expect(summary.pods[0].volume[0].pvcRef).toEqual({ name: 'cart-cache', namespace: 'shop' });
+    const configz = JSON.parse((await get(`${kubelet('lab-healthy')}/configz`, token('gapscope'))).body);
+    expect(configz.kubeletconfig.volumeStatsAggPeriod).toBe('1m0s');
+  });
+
+  it.each([
+    ['no token', undefined, 401, 'Unauthorized'],
+    ['an unknown token', 'not-a-token', 401, 'Unauthorized'],
+    ['a token without nodes/metrics', 'noRights', 403, 'Forbidden (user=system:serviceaccount:monitoring:prometheus-k8s, verb=get, resource=nodes, subresource(s)=[metrics])'],
+  ] as const)('answers %s with %i', async (_, bearer, status, body) => {
+    const sent = bearer === 'noRights' ? token('noRights') : bearer;
+    expect(await get(`${kubelet('lab-healthy')}/metrics`, sent)).toEqual({ status, body });
+  });
+
+  it('answers every token with 401 where the token webhook is off', async () => {
+    expect((await get(`${kubelet('lab-unauthorized')}/metrics`, token('gapscope'))).status).toBe(401);
+  });
+
+  it('answers plain HTTP on the kubelet port with 400, as Go does', async () => {
+    const url = new URL(kubelet('lab-healthy'));
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      request({ host: url.hostname, port: url.port, path: '/metrics' }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      }).on('error', reject).end();
+    });
+    expect(answer).toEqual({ status: 400, body: 'Client sent an HTTP request to an HTTPS server.\n' });
+  });
+
+  it('proxies to a kubelet through the API server, even where the kubelet rejects bearer tokens', async () => {
+    const proxied = await get(`${lab.apiserverUrl}/api/v1/nodes/lab-unauthorized/proxy/metrics`, token('gapscope'));
+    expect(proxied.status).toBe(200);
+    expect(proxied.body).toContain('kubelet_node_name{node="lab-unauthorized"} 1');
+  });
+
+  it('answers an unknown node with a NotFound Status and a caller without rights with Forbidden', async () => {
+    const missing = await get(`${lab.apiserverUrl}/api/v1/nodes/nope/proxy/metrics`, token('gapscope'));
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'nodes "nope" not found' });
+    const forbidden = await get(`${lab.apiserverUrl}/api/v1/nodes/lab-healthy/proxy/metrics`, token('noRights'));
+    expect(forbidden.status).toBe(403);
+    expect(JSON.parse(forbidden.body).reason).toBe('Forbidden');
+  });
+
+  it('lists nodes with their InternalIP and kubelet port, as the API server does', async () => {
+    const list = JSON.parse((await get(`${lab.apiserverUrl}/api/v1/nodes`, token('gapscope'))).body);
+    expect(list.kind).toBe('NodeList');
+    expect(list.items).toHaveLength(7);
+    expect(list.items[0].status.addresses[0]).toEqual({ type: 'InternalIP', address: lab.nodes[0]!.ip });
+  });
+});

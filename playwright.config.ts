@@ -1,0 +1,53 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests drive Debian's Chromium (never a downloaded browser) against gapscope served by
+ * `next start`: one instance on the lab, one pointed at a Prometheus address where nothing listens.
+ * `npm test` builds the app first.
+ */
+const LAB_PORT = 3100;
+const DEAD_PROMETHEUS_PORT = 3101;
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  reporter: 'list',
+  use: {
+    baseURL: `http://127.0.0.1:${LAB_PORT}`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.GAPSCOPE_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+    screenshot: 'only-on-failure',
+    trace: 'off',
+  },
+  webServer: [
+    {
+      // The whole demo: lab plus gapscope. It stops by itself after 30 minutes if it is ever left behind.
+      command: `node --import tsx lab/cli.ts demo --octet 30 --port ${LAB_PORT} --max-lifetime 30m`,
+      url: `http://127.0.0.1:${LAB_PORT}/api/healthz`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx next start -H 127.0.0.1 -p ${DEAD_PROMETHEUS_PORT}`,
+      env: { GAPSCOPE_PROMETHEUS_URL: 'http://127.0.0.1:3109', GAPSCOPE_PROMETHEUS_TIMEOUT: '2s' },
+      url: `http://127.0.0.1:${DEAD_PROMETHEUS_PORT}/api/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
+});
+
+export const DEAD_PROMETHEUS_URL = `http://127.0.0.1:${DEAD_PROMETHEUS_PORT}`;
