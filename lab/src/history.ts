@@ -29,6 +29,10 @@ const KEPT_SAMPLES = new Set([
   'container_cpu_usage_seconds_total',
   'container_memory_working_set_bytes',
   'container_start_time_seconds',
+  'node_filesystem_size_bytes',
+  'node_filesystem_avail_bytes',
+  'node_filesystem_free_bytes',
+  'node_filesystem_device_error',
   'kube_node_info',
   'kube_pod_info',
   'kube_pod_status_phase',
@@ -43,28 +47,46 @@ interface Series {
   values: Float64Array;
 }
 
+/**
+ * The series of the history, found by target and raw labels: a series keeps its labels from step to step,
+ * so the stored label text (target labels merged, escaped, sorted) is computed once per series, not once
+ * per sample. At 1000 nodes that is most of the work.
+ */
 class SeriesBook {
-  private readonly series = new Map<string, Series>();
+  private readonly byTarget = new Map<string, Map<string, Series>>();
+  /** By stored name and labels: a target whose address changes (wrong-port) still feeds one series. */
+  private readonly byStoredLabels = new Map<string, Series>();
 
   constructor(private readonly steps: number) {}
 
-  add(name: string, labels: Labels, step: number, value: number): void {
-    const text = formatLabels(labels);
-    const key = name + text;
-    let entry = this.series.get(key);
+  add(target: ScrapeTarget, honorLabels: boolean, name: string, labels: Labels, step: number, value: number): void {
+    const targetKey = `${target.jobName}\u0000${target.address}`;
+    let series = this.byTarget.get(targetKey);
+    if (!series) {
+      series = new Map();
+      this.byTarget.set(targetKey, series);
+    }
+    let raw = name;
+    for (const [label, text] of labels) raw += `\u0000${label}\u0000${text}`;
+    let entry = series.get(raw);
     if (!entry) {
-      entry = { name, labels: text, values: new Float64Array(this.steps).fill(Number.NaN) };
-      this.series.set(key, entry);
+      const text = formatLabels(storedLabels(labels, target.labels, honorLabels));
+      entry = this.byStoredLabels.get(name + text);
+      if (!entry) {
+        entry = { name, labels: text, values: new Float64Array(this.steps).fill(Number.NaN) };
+        this.byStoredLabels.set(name + text, entry);
+      }
+      series.set(raw, entry);
     }
     entry.values[step] = value;
   }
 
   sorted(): Series[] {
-    return [...this.series.values()].sort((a, b) => (a.name === b.name ? (a.labels < b.labels ? -1 : 1) : a.name < b.name ? -1 : 1));
+    return [...this.byStoredLabels.values()].sort((a, b) => (a.name === b.name ? (a.labels < b.labels ? -1 : 1) : a.name < b.name ? -1 : 1));
   }
 
   get size(): number {
-    return this.series.size;
+    return this.byStoredLabels.size;
   }
 }
 
@@ -91,8 +113,7 @@ function exporterStartedAt(node: LabNode, clock: LabClock, t: number): number {
 function addFamilies(book: SeriesBook, step: number, families: readonly Family[], target: ScrapeTarget, honorLabels: boolean) {
   for (const family of families) {
     for (const sample of family.samples) {
-      if (!KEPT_SAMPLES.has(sample.name)) continue;
-      book.add(sample.name, storedLabels(sample.labels, target.labels, honorLabels), step, sample.value);
+      if (KEPT_SAMPLES.has(sample.name)) book.add(target, honorLabels, sample.name, sample.labels, step, sample.value);
     }
   }
 }
@@ -138,7 +159,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
           : target.role === 'node-exporter'
             ? !state?.nodeExporterOnKubeletPort
             : true;
-      book.add('up', storedLabels([], target.labels, false), step, up ? 1 : 0);
+      book.add(target, false, 'up', [], step, up ? 1 : 0);
       if (!up) continue;
       const honorLabels = honor.get(target.jobName) ?? false;
       if (target.role === 'kube-state-metrics') addFamilies(book, step, ksm, target, honorLabels);
@@ -150,7 +171,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
       }
       if (target.role === 'node-exporter') {
         const families = exporterFamilies(node, input.exporterView(node), state, input, t);
-        for (const sample of families[0]!.samples) book.add(sample.name, storedLabels(sample.labels, target.labels, honorLabels), step, sample.value);
+        addFamilies(book, step, families, target, honorLabels);
       }
     }
   });

@@ -40,6 +40,22 @@ function activeSince(clock: LabClock, since: number | undefined, t: number): boo
   return since === undefined || t >= agoFrom(clock, since);
 }
 
+/** Pods that moved, by the node they left; built once per node list (moves are rare, nodes up to 1000). */
+const movesByList = new WeakMap<readonly LabNode[], Map<string, LabPod[]>>();
+
+function movedAwayFrom(nodes: readonly LabNode[], node: string): LabPod[] {
+  let moves = movesByList.get(nodes);
+  if (!moves) {
+    moves = new Map();
+    for (const pod of nodes.flatMap((candidate) => candidate.pods)) {
+      const from = pod.spec.movedFrom?.node;
+      if (from) moves.set(from, [...(moves.get(from) ?? []), pod]);
+    }
+    movesByList.set(nodes, moves);
+  }
+  return moves.get(node) ?? [];
+}
+
 /** The pods on `node` at time t: its own (unless they arrived later) plus those that have since moved away. */
 export function podsOn(nodes: readonly LabNode[], node: LabNode, clock: LabClock, t: number): PlacedPod[] {
   const placed: PlacedPod[] = [];
@@ -47,12 +63,9 @@ export function podsOn(nodes: readonly LabNode[], node: LabNode, clock: LabClock
     const arrived = pod.spec.movedFrom ? agoFrom(clock, pod.spec.movedFrom.ago) : -Infinity;
     if (t >= arrived) placed.push({ pod, uid: pod.uid, running: pod.spec.phase === 'Running' });
   }
-  for (const other of nodes) {
-    for (const pod of other.pods) {
-      const moved = pod.spec.movedFrom;
-      if (moved?.node !== node.name || t >= agoFrom(clock, moved.ago)) continue;
-      placed.push({ pod, uid: stableUid(`${node.name}/${pod.spec.namespace}/${pod.spec.name}`), running: true });
-    }
+  for (const pod of movedAwayFrom(nodes, node.name)) {
+    if (t >= agoFrom(clock, pod.spec.movedFrom!.ago)) continue;
+    placed.push({ pod, uid: stableUid(`${node.name}/${pod.spec.namespace}/${pod.spec.name}`), running: true });
   }
   return placed;
 }

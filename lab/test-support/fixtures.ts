@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The real payloads in shared/fixtures/real, beside the repository (see their PROVENANCE.md). */
-export const REAL_FIXTURES = resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'real');
+/**
+ * The real payloads in shared/fixtures/real beside the repository (see their PROVENANCE.md), or where
+ * GAPSCOPE_REAL_FIXTURES points. Missing fixtures fail the tests that need them; they are never skipped.
+ */
+export const REAL_FIXTURES = process.env.GAPSCOPE_REAL_FIXTURES ?? resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'real');
 
 export function realFixture(path: string): string {
-  return readFileSync(join(REAL_FIXTURES, path), 'utf8');
+  const file = join(REAL_FIXTURES, path);
+  if (!existsSync(file)) throw new Error(`real fixture ${file} is missing: put shared/ beside the repository or set GAPSCOPE_REAL_FIXTURES`);
+  return readFileSync(file, 'utf8');
 }
 
 export interface FamilyShape {

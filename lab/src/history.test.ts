@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultLab } from '../test-support/default-lab';
+import { labAddresses } from './addresses';
+import { buildHistory, writeOpenMetrics } from './history';
+import type { LabNode } from './scenario';
+
+const lab = defaultLab();
+const root = { device: '/dev/vda1', sizeBytes: 100 * 2 ** 30, availBytes: 40 * 2 ** 30, freeBytes: 45 * 2 ** 30 };
+const history = (profile: 'kube-prometheus' | 'kubernetes-sd') =>
+  buildHistory({ scenario: lab.scenario, nodes: lab.nodes, clock: lab.clock, profile, addresses: labAddresses(10), root, exporterView: (node: LabNode) => node, stepMs: 60_000, spanMs: 7 * 3_600_000 });
+
+describe('the backfilled history', () => {
+  it('covers seven hours at one-minute steps, ending before the lab starts', () => {
+    const { stepTimes } = history('kube-prometheus');
+    expect(stepTimes).toHaveLength(7 * 60);
+    expect(stepTimes.at(-1)).toBeLessThan(lab.clock.startedAt);
+    expect(stepTimes[0]).toBe(lab.clock.startedAt - 7 * 3_600_000);
+  });
+
+  it('keeps one series per stored label set, even where a target changed address (wrong-port)', () => {
+    const { book } = history('kube-prometheus');
+    const series = book.sorted();
+    expect(new Set(series.map((entry) => entry.name + entry.labels)).size).toBe(series.length);
+    const up = series.filter((entry) => entry.name === 'up' && entry.labels.includes('instance="lab-wrongport"'));
+    expect(up).toHaveLength(1);
+    const values = [...up[0]!.values];
+    expect(values[0]).toBe(1);
+    expect(values.at(-1)).toBe(0);
+  });
+
+  it('writes OpenMetrics that promtool accepts: each name together, timestamps in seconds, # EOF last', async () => {
+    const { book, stepTimes } = history('kubernetes-sd');
+    const file = join(mkdtempSync(join(tmpdir(), 'gapscope-history-')), 'h.om');
+    const samples = await writeOpenMetrics(file, book, stepTimes);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('# EOF');
+    expect(lines.length - 1).toBe(samples);
+    const names = lines.slice(0, -1).map((line) => line.slice(0, line.search(/[{ ]/)));
+    const runs = names.filter((name, index) => index === 0 || names[index - 1] !== name);
+    expect(new Set(runs).size).toBe(runs.length);
+    expect(lines[0]).toMatch(/ \d{10}\.\d{3}$/);
+  });
+});
