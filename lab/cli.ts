@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startLab, type RunningLab } from './src/lab';
@@ -62,16 +61,12 @@ async function main(): Promise<void> {
 
   const log = (line: string) => console.log(`[lab] ${line}`);
   // Filled in as things start, so a signal at any moment stops whatever is already running.
-  const running: { lab?: Promise<RunningLab>; app?: ChildProcess } = {};
+  const running: { lab?: Promise<RunningLab> } = {};
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     log(`stopping (${reason})`);
-    if (running.app && running.app.exitCode === null) {
-      running.app.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
     // A lab still starting is waited for, so its mounts and files are removed too.
     await running.lab?.then((lab) => lab.stop(), () => undefined);
     log('stopped; no lab process is left');
@@ -97,12 +92,14 @@ async function main(): Promise<void> {
 
   if (command === 'demo') {
     const port = integer(values.port, 'port') ?? 3000;
-    const app = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-      stdio: 'inherit',
+    const app = lab.startProcess({
+      name: 'gapscope',
+      command: process.execPath,
+      args: [require.resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
       env: { ...process.env, ...lab.appEnv, NODE_ENV: 'production' },
+      inheritOutput: true,
     });
-    running.app = app;
-    app.once('exit', (code) => void shutdown(`gapscope exited with code ${code}`, code ?? 1));
+    void app.exited.then((code) => void shutdown(`gapscope exited with code ${code}`, code ?? 1));
     log(`gapscope: http://127.0.0.1:${port}/  (Ctrl-C stops everything)`);
   } else {
     log(`gapscope's environment for this lab:\n  ${envLines.join('\n  ')}`);

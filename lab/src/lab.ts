@@ -13,7 +13,7 @@ import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
 import { configz, kubeletFamilies, statsSummary } from './kubelet-payloads';
 import { exporterMounts, measureRootDisk, mountExcludeFor, prepareExporterFilesystem, startNodeExporter } from './node-exporters';
 import { nodeStateAt } from './node-state';
-import { ProcessGroup } from './processes';
+import { ProcessGroup, type LabProcess, type SpawnOptions } from './processes';
 import { startPrometheus, waitForReady, writePrometheusConfig } from './prometheus';
 import { expandNodes, loadScenario, type LabNode, type Scenario } from './scenario';
 import { apiserverHandler, kubeletHandler, listen, listenHttpsWithPlainHttpAnswer, plainHandler, relay, type KubeletBackend, type Tokens } from './servers';
@@ -62,6 +62,8 @@ export interface RunningLab {
   appEnv: Record<string, string>;
   historySamples: number;
   pids(): number[];
+  /** Starts another program under the lab's supervision: it stops with the lab, and dies with it. */
+  startProcess(options: SpawnOptions): LabProcess;
   stop(): Promise<void>;
 }
 
@@ -261,6 +263,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
       },
       historySamples,
       pids: () => processes.pids(),
+      startProcess: (spawnOptions) => processes.start(spawnOptions),
       stop,
     };
   } catch (error) {

@@ -5,12 +5,16 @@ import { join } from 'node:path';
 /**
  * Starts the lab's real programs so that none can outlive the lab: each runs under
  * `setpriv --pdeathsig SIGKILL`, so the kernel kills it if the lab process dies for any reason, and stop()
- * sends SIGTERM, then SIGKILL to what is left.
+ * sends SIGTERM, then SIGKILL to what is left. Each runs in its own process group, so a terminal's Ctrl-C
+ * reaches only the lab, which then stops them in order.
  */
 export interface SpawnOptions {
   name: string;
   command: string;
   args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Share the lab's stdout and stderr (the demo's app) instead of writing a log file. */
+  inheritOutput?: boolean;
 }
 
 export interface LabProcess {
@@ -26,10 +30,14 @@ export class ProcessGroup {
 
   constructor(private readonly logDir: string, private readonly onUnexpectedExit: (process: LabProcess, code: number | null) => void) {}
 
-  start({ name, command, args }: SpawnOptions): LabProcess {
+  start({ name, command, args, env, inheritOutput = false }: SpawnOptions): LabProcess {
     const logFile = join(this.logDir, `${name}.log`);
     const log = createWriteStream(logFile);
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', command, ...args], {
+      stdio: inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: env ?? process.env,
+    });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     const exited = new Promise<number | null>((resolve) => {
