@@ -44,7 +44,8 @@ function volumeInfoLabels(claim: ScenarioClaim): Labels {
   ];
 }
 
-const [namespaceOf, nameOf] = [(claim: ScenarioClaim) => claim.claim.split('/')[0] ?? '', (claim: ScenarioClaim) => claim.claim.split('/')[1] ?? ''];
+const namespaceOf = (claim: ScenarioClaim) => claim.claim.split('/')[0] ?? '';
+const nameOf = (claim: ScenarioClaim) => claim.claim.split('/')[1] ?? '';
 
 export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly ScenarioClaim[], createdAt: number): Family[] {
   const out = new ExpositionWriter();

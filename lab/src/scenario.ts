@@ -10,23 +10,19 @@ import { stableContainerId, stableUid } from './ids';
  * it, so the demo, the tests and the benchmarks all look at one story.
  */
 
-const durationSchema = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+/** A string that one of the units parsers turns into a number; its error message becomes the issue. */
+const parsedWith = (parse: (text: string) => number) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
-const bytesSchema = z.string().transform((text, ctx) => {
-  try {
-    return parseBytes(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+const durationSchema = parsedWith(parseDuration);
+const bytesSchema = parsedWith(parseBytes);
 
 const qualifiedNameSchema = z
   .string()
