@@ -1,0 +1,211 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { REAL_FIXTURES, realFixture } from '@/lab/test-support/fixtures';
+import { ExpositionScanner, parseExposition, parseSampleValue, type ExpositionSample, type ParseIssue, type ScanOptions } from './scanner';
+
+/** Every text exposition payload among the real fixtures (JSON, Markdown and mount tables are not). */
+function textFixtures(dir = REAL_FIXTURES): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return textFixtures(path);
+    return /\.(json|md)$|mount/.test(entry) ? [] : [relative(REAL_FIXTURES, path)];
+  });
+}
+
+const sampleLines = (text: string) => text.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#')).length;
+
+function scanInChunks(text: string, sizes: number[], options: Partial<ScanOptions> = {}) {
+  const samples: ExpositionSample[] = [];
+  const issues: ParseIssue[] = [];
+  const scanner = new ExpositionScanner({ ...options, onSample: (sample) => samples.push(sample), onIssue: (issue) => issues.push(issue) });
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  for (let index = 0; offset < bytes.length; index++) {
+    const size = sizes[index % sizes.length]!;
+    scanner.push(bytes.subarray(offset, offset + size));
+    offset += size;
+  }
+  return { samples, issues, summary: scanner.end() };
+}
+
+describe('every real payload in shared/fixtures/real', () => {
+  const fixtures = textFixtures();
+
+  it('includes the kubelet, cAdvisor, kube-state-metrics, node_exporter and Prometheus captures', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(14);
+  });
+
+  it.each(fixtures)('%s parses with no issue and one sample per sample line', (file) => {
+    const text = realFixture(file);
+    const { summary, issues } = parseExposition(text);
+    expect(issues).toEqual([]);
+    expect(summary.samples).toBe(sampleLines(text));
+  });
+
+  it.each(fixtures)('%s gives the same samples whatever the chunk boundaries', (file) => {
+    const text = realFixture(file);
+    const whole = parseExposition(text).families.flatMap((family) => family.samples);
+    expect(scanInChunks(text, [1, 7, 4096, 13, 65536, 2]).samples).toEqual(whole);
+  });
+});
+
+describe('the 1.15 cAdvisor capture', () => {
+  it('is read with its legacy pod_name and container_name labels', () => {
+    const { families } = parseExposition(realFixture('nri-kubernetes/k8s-1.15_kubelet_metrics_cadvisor.txt'), { families: ['container_cpu_usage_seconds_total'] });
+    const named = families[0]!.samples.filter((sample) => sample.labels.pod_name);
+    expect(named.length).toBeGreaterThan(10);
+    expect(named[0]!.labels).toHaveProperty('container_name');
+    expect(named[0]!.labels).not.toHaveProperty('pod');
+  });
+});
+
+describe('family filter', () => {
+  it('decodes only the asked families and skips the rest unread', () => {
+    const text = realFixture('nri-kubernetes/k8s-1.35_kubelet_metrics_cadvisor.txt');
+    const wanted = ['container_last_seen', 'machine_memory_bytes'];
+    const filtered = parseExposition(text, { families: wanted });
+    const all = parseExposition(text).families.filter((family) => wanted.includes(family.name));
+    expect(filtered.families).toEqual(all);
+    expect(filtered.summary.skippedLines).toBe(sampleLines(text) - filtered.summary.samples);
+  });
+
+  it('keeps a histogram family together: _bucket, _sum and _count belong to it', () => {
+    const { families } = parseExposition(realFixture('nri-kubernetes/k8s-1.35_apiserver_metrics.txt'), { families: ['apiserver_request_duration_seconds'] });
+    const names = new Set(families[0]!.samples.map((sample) => sample.name));
+    expect([...names].sort()).toEqual(['apiserver_request_duration_seconds_bucket', 'apiserver_request_duration_seconds_count', 'apiserver_request_duration_seconds_sum']);
+    expect(families[0]!.type).toBe('histogram');
+  });
+});
+
+describe('the format', () => {
+  it('reads escapes in label values, HELP escapes, special values and timestamps', () => {
+    const text = [
+      '# HELP x A \\\\ help\\nline',
+      '# TYPE x gauge',
+      'x{a="q\\"uote",b="back\\\\slash",c="new\\nline",d=""} NaN 1700000000123',
+      'x{a="1",} +Inf',
+      'x -Inf',
+      '  x{ a = "spaced" } 1e+06',
+    ].join('\n');
+    const { families, issues } = parseExposition(text);
+    expect(issues).toEqual([]);
+    const [x] = families;
+    expect(x!.help).toBe('A \\ help\nline');
+    expect(x!.samples[0]!.labels).toEqual({ a: 'q"uote', b: 'back\\slash', c: 'new\nline', d: '' });
+    expect(x!.samples[0]!.value).toBeNaN();
+    expect(x!.samples[0]!.timestampMs).toBe(1700000000123);
+    expect(x!.samples.slice(1).map((sample) => sample.value)).toEqual([Infinity, -Infinity, 1e6]);
+    expect(x!.samples[3]!.labels).toEqual({ a: 'spaced' });
+  });
+
+  it('reads OpenMetrics: _total and _created in the counter family, seconds timestamps, exemplars, # EOF', () => {
+    const text = [
+      '# TYPE requests counter',
+      '# UNIT requests requests',
+      'requests_total{code="200"} 10 1700000000.5 # {trace_id="abc"} 1 1700000000.1',
+      'requests_created{code="200"} 1699990000',
+      '# EOF',
+    ].join('\n');
+    const { families, issues, summary } = parseExposition(text, { format: 'openmetrics' });
+    expect(issues).toEqual([]);
+    expect(summary.sawEof).toBe(true);
+    expect(families).toHaveLength(1);
+    expect(families[0]!.unit).toBe('requests');
+    expect(families[0]!.samples.map((sample) => [sample.name, sample.timestampMs])).toEqual([['requests_total', 1700000000500], ['requests_created', null]]);
+  });
+
+  it('says when an OpenMetrics body lacks its final # EOF (truncated)', () => {
+    const { issues } = parseExposition('# TYPE a gauge\na 1\n', { format: 'openmetrics' });
+    expect(issues.map((issue) => issue.message)).toEqual(['missing the final "# EOF": the body may be truncated']);
+  });
+});
+
+describe('malformed input', () => {
+  it.each([
+    ['an unterminated label value', 'x{a="b} 1', /unterminated value of label a/],
+    ['a missing value', 'x{a="b"}', /no value for x/],
+    ['a bad value', 'x 1.2.3', /"1\.2\.3" is not a sample value/],
+    ['a bad timestamp', 'x 1 soon', /"soon" is not a timestamp/],
+    ['text after the timestamp', 'x 1 2 3', /unexpected text after the timestamp/],
+    ['a bad escape', 'x{a="\\q"} 1', /invalid escape in label a/],
+    ['a missing quote', 'x{a=b} 1', /expected ="..." after label a/],
+    ['a missing comma', 'x{a="1" b="2"} 1', /expected "," or "}" after label a/],
+    ['a bad metric name', '9x 1', /expected a metric name/],
+    ['an unknown type', '# TYPE x flux', /unknown metric type "flux"/],
+  ])('reports %s with its line number and goes on', (_, bad, message) => {
+    const { families, issues } = parseExposition(`ok 1\n${bad}\nalso_ok 2\n`);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.line).toBe(2);
+    expect(issues[0]!.message).toMatch(message);
+    expect(families.map((family) => family.name)).toEqual(expect.arrayContaining(['ok', 'also_ok']));
+  });
+
+  it('drops an overlong line, even one split across chunks, and keeps reading', () => {
+    const long = `x{a="${'y'.repeat(5000)}"} 1`;
+    const { samples, issues } = scanInChunks(`before 1\n${long}\nafter 2\n`, [100], { maxLineBytes: 1024 });
+    expect(samples.map((sample) => sample.name)).toEqual(['before', 'after']);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.message).toMatch(/longer than 1024 bytes/);
+  });
+
+  it('caps the issues it reports but counts them all', () => {
+    const { issues, summary } = parseExposition('bad line\n'.repeat(500));
+    expect(issues).toHaveLength(100);
+    expect(summary.issues).toBe(500);
+  });
+});
+
+describe('parseSampleValue', () => {
+  it.each([['1', 1], ['-0.5', -0.5], ['1e-3', 0.001], ['+Inf', Infinity], ['.5', 0.5]])('%s', (text, value) => expect(parseSampleValue(text)).toBe(value));
+  it.each(['', '1x', '0x10', 'infinity'])('rejects "%s"', (text) => expect(parseSampleValue(text)).toBeNull());
+});
+
+describe('properties', () => {
+  it('never throws on arbitrary bytes, however chunked', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), (bytes, sizes) => {
+        const scanner = new ExpositionScanner({ onSample: () => {}, format: 'openmetrics' });
+        let offset = 0;
+        for (let index = 0; offset < bytes.length; index++) {
+          scanner.push(bytes.subarray(offset, offset + sizes[index % sizes.length]!));
+          offset += sizes[index % sizes.length]!;
+        }
+        const summary = scanner.end();
+        expect(summary.bytes).toBe(bytes.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  const labelValue = fc.string({ maxLength: 12 });
+  const sampleArb = fc.record({
+    name: fc.stringMatching(/^[a-z_][a-z0-9_]{0,15}$/),
+    labels: fc.dictionary(fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/), labelValue, { maxKeys: 4 }),
+    value: fc.oneof(fc.double({ noNaN: true }), fc.integer()),
+  });
+  const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+  it('agrees with itself on reformatted input: label order, spacing and trailing commas', () => {
+    fc.assert(
+      fc.property(fc.array(sampleArb, { minLength: 1, maxLength: 20 }), fc.boolean(), (samples, variant) => {
+        const render = (reformat: boolean) =>
+          samples
+            .map(({ name, labels, value }) => {
+              const pairs = Object.entries(labels).map(([label, text]) => `${label}${reformat ? ' = ' : '='}"${escape(text)}"`);
+              if (reformat) pairs.reverse();
+              const block = pairs.length ? `{${pairs.join(reformat ? ' , ' : ',')}${reformat && variant ? ',' : ''}}` : '';
+              return `${reformat ? '  ' : ''}${name}${block}${reformat ? '\t ' : ' '}${String(value).replace('Infinity', 'Inf')}`;
+            })
+            .join(reformat ? '\r\n' : '\n');
+        const plain = parseExposition(render(false));
+        const reformatted = parseExposition(render(true));
+        expect(plain.issues).toEqual([]);
+        expect(reformatted.families).toEqual(plain.families);
+        expect(plain.summary.samples).toBe(samples.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,455 @@
+/**
+ * A streaming reader of the Prometheus text exposition format (0.0.4) and OpenMetrics 1.0 text.
+ * https://prometheus.io/docs/instrumenting/exposition_formats/ and
+ * https://github.com/prometheus/OpenMetrics/blob/main/specification/OpenMetrics.md
+ *
+ * Written here rather than taken from npm because it measurably has to be: a kubelet's /metrics/cadvisor is
+ * tens of megabytes, and the detectors read a handful of its families. parse-prometheus-text-format needs the
+ * whole body as one string and builds an object per sample (about 1.5 s and 700 MB for 20 MB in
+ * ../shared/LAB-NOTES.md); this scanner reads Buffer chunks as they arrive, finds lines with the native
+ * indexOf, carries only a partial line between chunks, and skips the lines of families nobody asked for
+ * without decoding them (their names are hashed as bytes). `npm run bench` prints the figures side by side.
+ *
+ * A malformed line is reported with its line number and the scan goes on; nothing here throws on input.
+ * Lines of families that were not asked for are skipped unread, so they are not validated.
+ */
+
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'untyped' | 'unknown';
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+export interface ExpositionSample {
+  /** The family the sample belongs to (`x` for `x_bucket`, `x_sum`, `x_count`, OpenMetrics' `x_total`). */
+  family: string;
+  /** The sample's own name. */
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+  timestampMs: number | null;
+}
+
+export interface FamilyMeta {
+  name: string;
+  type: MetricType;
+  help: string;
+  unit: string;
+}
+
+export interface ParseIssue {
+  line: number;
+  message: string;
+  excerpt: string;
+}
+
+export interface ScanOptions {
+  format?: ExpositionFormat;
+  /** Decode only these families (or sample names); every other line is skipped unread. Default: all. */
+  families?: Iterable<string>;
+  onSample: (sample: ExpositionSample) => void;
+  onIssue?: (issue: ParseIssue) => void;
+  /** Longest line accepted; a longer one is an issue and is dropped. Default 1 MiB. */
+  maxLineBytes?: number;
+  /** Issues passed to onIssue; later ones are only counted, so garbage input cannot grow memory. Default 100. */
+  maxReportedIssues?: number;
+}
+
+export interface ScanSummary {
+  lines: number;
+  samples: number;
+  skippedLines: number;
+  issues: number;
+  families: Map<string, FamilyMeta>;
+  /** OpenMetrics requires a final `# EOF`; its absence means a truncated body. */
+  sawEof: boolean;
+  bytes: number;
+}
+
+const SUFFIXES: Record<MetricType, readonly string[]> = {
+  counter: ['_total', '_created'],
+  gauge: [],
+  histogram: ['_bucket', '_sum', '_count', '_created'],
+  gaugehistogram: ['_bucket', '_gsum', '_gcount'],
+  summary: ['_sum', '_count', '_created'],
+  info: ['_info'],
+  stateset: [],
+  untyped: [],
+  unknown: [],
+};
+
+const TYPES = new Set<string>(Object.keys(SUFFIXES));
+
+const LF = 10;
+const CR = 13;
+const TAB = 9;
+const SPACE = 32;
+const HASH = 35;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const EQUALS = 61;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+
+function isNameByte(byte: number, first: boolean): boolean {
+  return (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || byte === 95 || byte === 58 || (!first && byte >= 48 && byte <= 57);
+}
+
+function isLabelNameByte(byte: number, first: boolean): boolean {
+  return (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || byte === 95 || (!first && byte >= 48 && byte <= 57);
+}
+
+function skipBlanks(buffer: Uint8Array, position: number, end: number): number {
+  while (position < end && (buffer[position] === SPACE || buffer[position] === TAB)) position++;
+  return position;
+}
+
+function fnv1a(buffer: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = start; index < end; index++) hash = Math.imul(hash ^ buffer[index]!, 0x01000193);
+  return hash >>> 0;
+}
+
+function sameBytes(buffer: Uint8Array, start: number, text: string): boolean {
+  for (let index = 0; index < text.length; index++) if (buffer[start + index] !== text.charCodeAt(index)) return false;
+  return true;
+}
+
+/** Go's strconv.ParseFloat for what exporters write: decimals, exponents, NaN and signed infinities. */
+export function parseSampleValue(text: string): number | null {
+  switch (text) {
+    case 'NaN':
+      return Number.NaN;
+    case '+Inf':
+    case 'Inf':
+    case '+inf':
+    case 'inf':
+      return Number.POSITIVE_INFINITY;
+    case '-Inf':
+    case '-inf':
+      return Number.NEGATIVE_INFINITY;
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return null;
+  return Number(text);
+}
+
+interface CurrentFamily {
+  meta: FamilyMeta;
+  wanted: boolean;
+}
+
+export class ExpositionScanner {
+  private carry: Buffer | null = null;
+  /** Inside an overlong line, skipping to its end. */
+  private dropping = false;
+  private current: CurrentFamily | null = null;
+  private readonly wanted: Map<number, string[]> | null;
+  private readonly format: ExpositionFormat;
+  private readonly maxLineBytes: number;
+  private readonly summary: ScanSummary = { lines: 0, samples: 0, skippedLines: 0, issues: 0, families: new Map(), sawEof: false, bytes: 0 };
+
+  constructor(private readonly options: ScanOptions) {
+    this.format = options.format ?? 'prometheus';
+    this.maxLineBytes = options.maxLineBytes ?? 1 << 20;
+    if (options.families) {
+      this.wanted = new Map();
+      for (const name of options.families) {
+        const hash = fnv1a(Buffer.from(name, 'latin1'), 0, name.length);
+        this.wanted.set(hash, [...(this.wanted.get(hash) ?? []), name]);
+      }
+    } else {
+      this.wanted = null;
+    }
+  }
+
+  push(chunk: Uint8Array): void {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.summary.bytes += buffer.length;
+    let start = 0;
+    if (this.carry || this.dropping) {
+      const newline = buffer.indexOf(LF);
+      if (newline === -1) {
+        if (this.carry && this.carry.length + buffer.length > this.maxLineBytes) this.startDropping(this.carry);
+        else if (this.carry) this.carry = Buffer.concat([this.carry, buffer]);
+        return;
+      }
+      if (this.dropping) {
+        this.dropping = false;
+        this.summary.lines++;
+      } else if (this.carry) {
+        const line = Buffer.concat([this.carry, buffer.subarray(0, newline)]);
+        this.carry = null;
+        this.line(line, 0, line.length);
+      }
+      start = newline + 1;
+    }
+    for (;;) {
+      const newline = buffer.indexOf(LF, start);
+      if (newline === -1) break;
+      this.line(buffer, start, newline);
+      start = newline + 1;
+    }
+    if (start < buffer.length) {
+      // Copied: the caller may reuse its chunk.
+      if (buffer.length - start > this.maxLineBytes) this.startDropping(buffer.subarray(start));
+      else this.carry = Buffer.from(buffer.subarray(start));
+    }
+  }
+
+  end(): ScanSummary {
+    if (this.dropping) {
+      this.dropping = false;
+      this.summary.lines++;
+    }
+    if (this.carry && this.carry.length > 0) {
+      const line = this.carry;
+      this.carry = null;
+      this.line(line, 0, line.length);
+    }
+    if (this.format === 'openmetrics' && !this.summary.sawEof) this.issue('missing the final "# EOF": the body may be truncated', '');
+    return this.summary;
+  }
+
+  /** A line longer than the limit: reported once, then dropped up to its newline. */
+  private startDropping(head: Uint8Array): void {
+    this.issue(`line longer than ${this.maxLineBytes} bytes dropped`, Buffer.from(head.subarray(0, 80)).toString('latin1'), this.summary.lines + 1);
+    this.carry = null;
+    this.dropping = true;
+  }
+
+  private issue(message: string, excerpt: string, line = this.summary.lines): void {
+    this.summary.issues++;
+    if (this.summary.issues > (this.options.maxReportedIssues ?? 100)) return;
+    this.options.onIssue?.({ line, message, excerpt: excerpt.length > 120 ? `${excerpt.slice(0, 120)}…` : excerpt });
+  }
+
+  private line(buffer: Buffer, start: number, end: number): void {
+    this.summary.lines++;
+    if (end > start && buffer[end - 1] === CR) end--;
+    start = skipBlanks(buffer, start, end);
+    if (start === end) return;
+    if (end - start > this.maxLineBytes) {
+      this.issue(`line longer than ${this.maxLineBytes} bytes dropped`, buffer.toString('latin1', start, start + 80));
+      return;
+    }
+    if (this.summary.sawEof) {
+      this.issue('content after "# EOF"', buffer.toString('utf8', start, Math.min(end, start + 120)));
+      return;
+    }
+    if (buffer[start] === HASH) this.comment(buffer.toString('utf8', start, end));
+    else this.sample(buffer, start, end);
+  }
+
+  private comment(text: string): void {
+    const match = /^#\s+(HELP|TYPE|UNIT)\s+(\S+)(?:\s(.*))?$/.exec(text);
+    if (!match) {
+      if (/^#\s*EOF\s*$/.test(text)) this.summary.sawEof = true;
+      return; // other comments are allowed and ignored
+    }
+    const [, keyword, name = '', rest = ''] = match;
+    let meta = this.summary.families.get(name);
+    if (!meta) {
+      meta = { name, type: 'untyped', help: '', unit: '' };
+      this.summary.families.set(name, meta);
+    }
+    if (keyword === 'TYPE') {
+      const type = rest.trim();
+      if (!TYPES.has(type)) this.issue(`unknown metric type "${type}" for ${name}`, text);
+      else meta.type = type as MetricType;
+    } else if (keyword === 'HELP') {
+      meta.help = rest.replace(/\\(\\|n)/g, (_, escaped: string) => (escaped === 'n' ? '\n' : '\\'));
+    } else {
+      meta.unit = rest.trim();
+    }
+    if (this.current?.meta !== meta) this.current = { meta, wanted: this.isWantedName(name) };
+  }
+
+  private isWantedName(name: string): boolean {
+    if (!this.wanted) return true;
+    return this.wanted.get(fnv1a(Buffer.from(name, 'latin1'), 0, name.length))?.includes(name) ?? false;
+  }
+
+  /** Is the sample name in buffer[start, end) the current family's name or name + one of its type's suffixes? */
+  private inCurrentFamily(buffer: Buffer, start: number, end: number): boolean {
+    const current = this.current;
+    if (!current) return false;
+    const { name, type } = current.meta;
+    const length = end - start;
+    if (length < name.length || !sameBytes(buffer, start, name)) return false;
+    if (length === name.length) return true;
+    return SUFFIXES[type].some((suffix) => length === name.length + suffix.length && sameBytes(buffer, start + name.length, suffix));
+  }
+
+  private isWantedSample(buffer: Buffer, start: number, end: number): boolean {
+    if (!this.wanted) return true;
+    if (this.current?.wanted && this.inCurrentFamily(buffer, start, end)) return true;
+    const candidates = this.wanted.get(fnv1a(buffer, start, end));
+    return candidates?.some((candidate) => candidate.length === end - start && sameBytes(buffer, start, candidate)) ?? false;
+  }
+
+  private sample(buffer: Buffer, start: number, end: number): void {
+    let position = start;
+    if (!isNameByte(buffer[position]!, true)) {
+      this.issue('expected a metric name', buffer.toString('utf8', start, Math.min(end, start + 120)));
+      return;
+    }
+    while (position < end && isNameByte(buffer[position]!, false)) position++;
+    const nameEnd = position;
+    if (!this.isWantedSample(buffer, start, nameEnd)) {
+      this.summary.skippedLines++;
+      return;
+    }
+    const name = buffer.toString('latin1', start, nameEnd);
+    const excerpt = () => buffer.toString('utf8', start, Math.min(end, start + 120));
+    const labels: Record<string, string> = {};
+    if (buffer[position] === OPEN_BRACE) {
+      position = this.labels(buffer, position + 1, end, labels, excerpt);
+      if (position < 0) return;
+    }
+    if (buffer[position] !== SPACE && buffer[position] !== TAB) {
+      this.issue(position >= end ? `no value for ${name}` : `unexpected character after ${name}`, excerpt());
+      return;
+    }
+    const tokens = this.tokens(buffer, position, end);
+    const valueText = tokens[0];
+    const value = valueText === undefined ? null : parseSampleValue(valueText);
+    if (value === null) {
+      this.issue(`"${valueText ?? ''}" is not a sample value`, excerpt());
+      return;
+    }
+    let timestampMs: number | null = null;
+    const timestampText = tokens[1];
+    if (timestampText !== undefined && !timestampText.startsWith('#')) {
+      const timestamp = this.format === 'openmetrics' ? parseSampleValue(timestampText) : /^-?\d+$/.test(timestampText) ? Number(timestampText) : null;
+      if (timestamp === null || !Number.isFinite(timestamp)) {
+        this.issue(`"${timestampText}" is not a timestamp`, excerpt());
+        return;
+      }
+      timestampMs = this.format === 'openmetrics' ? Math.round(timestamp * 1000) : timestamp;
+      // OpenMetrics allows an exemplar after the timestamp; anything else is an error.
+      if (tokens.length > 2 && !tokens[2]!.startsWith('#')) {
+        this.issue('unexpected text after the timestamp', excerpt());
+        return;
+      }
+    }
+    const current = this.current;
+    const family = current && this.inCurrentFamily(buffer, start, nameEnd) ? current.meta.name : name;
+    this.summary.samples++;
+    this.options.onSample({ family, name, labels, value, timestampMs });
+  }
+
+  /** Whitespace-separated tokens after the labels; stops at an OpenMetrics exemplar ("# {...}"). */
+  private tokens(buffer: Buffer, position: number, end: number): string[] {
+    const tokens: string[] = [];
+    while (position < end && tokens.length < 3) {
+      position = skipBlanks(buffer, position, end);
+      if (position >= end) break;
+      const tokenStart = position;
+      while (position < end && buffer[position] !== SPACE && buffer[position] !== TAB) position++;
+      tokens.push(buffer.toString('latin1', tokenStart, position));
+    }
+    return tokens;
+  }
+
+  /** Parses `name="value",...}` into labels; returns the position after `}`, or -1 after reporting an issue. */
+  private labels(buffer: Buffer, position: number, end: number, labels: Record<string, string>, excerpt: () => string): number {
+    for (;;) {
+      position = skipBlanks(buffer, position, end);
+      if (buffer[position] === CLOSE_BRACE) return position + 1;
+      const nameStart = position;
+      if (position >= end || !isLabelNameByte(buffer[position]!, true)) {
+        this.issue('expected a label name or "}"', excerpt());
+        return -1;
+      }
+      while (position < end && isLabelNameByte(buffer[position]!, false)) position++;
+      const labelName = buffer.toString('latin1', nameStart, position);
+      // Blanks may surround "=", as Prometheus' own parser allows.
+      position = skipBlanks(buffer, position, end);
+      const hasEquals = buffer[position] === EQUALS;
+      if (hasEquals) position = skipBlanks(buffer, position + 1, end);
+      if (!hasEquals || buffer[position] !== QUOTE) {
+        this.issue(`expected ="..." after label ${labelName}`, excerpt());
+        return -1;
+      }
+      position++;
+      const valueStart = position;
+      let escaped = false;
+      while (position < end && buffer[position] !== QUOTE) {
+        if (buffer[position] === BACKSLASH) {
+          escaped = true;
+          position++;
+        }
+        position++;
+      }
+      if (position >= end) {
+        this.issue(`unterminated value of label ${labelName}`, excerpt());
+        return -1;
+      }
+      const raw = buffer.toString('utf8', valueStart, position);
+      if (escaped) {
+        const unescaped = unescapeLabelValue(raw);
+        if (unescaped === null) {
+          this.issue(`invalid escape in label ${labelName}`, excerpt());
+          return -1;
+        }
+        labels[labelName] = unescaped;
+      } else {
+        labels[labelName] = raw;
+      }
+      position = skipBlanks(buffer, position + 1, end);
+      if (buffer[position] === COMMA) position++;
+      else if (buffer[position] !== CLOSE_BRACE) {
+        this.issue(`expected "," or "}" after label ${labelName}`, excerpt());
+        return -1;
+      }
+    }
+  }
+}
+
+/** `\\`, `\"` and `\n` are the only escapes in label values. */
+function unescapeLabelValue(raw: string): string | null {
+  let valid = true;
+  const result = raw.replace(/\\(.)/g, (_, escaped: string) => {
+    if (escaped === 'n') return '\n';
+    if (escaped === '\\' || escaped === '"') return escaped;
+    valid = false;
+    return '';
+  });
+  return valid ? result : null;
+}
+
+/** Scans a stream of chunks (an HTTP body, a file stream) without holding more than one line of it. */
+export async function scanStream(stream: AsyncIterable<Uint8Array>, options: ScanOptions): Promise<ScanSummary> {
+  const scanner = new ExpositionScanner(options);
+  for await (const chunk of stream) scanner.push(chunk);
+  return scanner.end();
+}
+
+export interface ParsedFamily extends FamilyMeta {
+  samples: ExpositionSample[];
+}
+
+/** The full parser: every (wanted) sample as an object, grouped by family, plus the issues found. */
+export function parseExposition(input: string | Uint8Array, options: Omit<ScanOptions, 'onSample' | 'onIssue'> = {}): { families: ParsedFamily[]; issues: ParseIssue[]; summary: ScanSummary } {
+  const byFamily = new Map<string, ExpositionSample[]>();
+  const issues: ParseIssue[] = [];
+  const scanner = new ExpositionScanner({
+    ...options,
+    onSample: (sample) => {
+      let samples = byFamily.get(sample.family);
+      if (!samples) {
+        samples = [];
+        byFamily.set(sample.family, samples);
+      }
+      samples.push(sample);
+    },
+    onIssue: (issue) => issues.push(issue),
+  });
+  scanner.push(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+  const summary = scanner.end();
+  const families = [...byFamily].map(([name, samples]) => ({ ...(summary.families.get(name) ?? { name, type: 'untyped' as const, help: '', unit: '' }), samples }));
+  return { families, issues, summary };
+}
+
+/** The format a Content-Type announces (OpenMetrics when the scraper asked for it and got it). */
+export function formatOfContentType(contentType: string | null): ExpositionFormat {
+  return contentType?.includes('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
+}
