@@ -84,10 +84,10 @@ const SPACE = 32;
 const HASH = 35;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
-const EQUALS = 61;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COMMA = 44;
+const EQUALS = 61;
 
 function isNameByte(byte: number, first: boolean): boolean {
   return (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || byte === 95 || byte === 58 || (!first && byte >= 48 && byte <= 57);
@@ -127,8 +127,12 @@ export function parseSampleValue(text: string): number | null {
     case '-inf':
       return Number.NEGATIVE_INFINITY;
   }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return null;
-  return Number(text);
+  // Number() accepts what Go rejects too ("", "0x1f", "1_0" is NaN already); only those need the slow check.
+  const value = Number(text);
+  if (Number.isNaN(value) || !Number.isFinite(value) || text === '' || /[xXbBoO]/.test(text)) {
+    return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : null;
+  }
+  return value;
 }
 
 interface CurrentFamily {
@@ -297,111 +301,101 @@ export class ExpositionScanner {
       this.summary.skippedLines++;
       return;
     }
-    const name = buffer.toString('latin1', start, nameEnd);
-    const excerpt = () => buffer.toString('utf8', start, Math.min(end, start + 120));
-    const labels: Record<string, string> = {};
-    if (buffer[position] === OPEN_BRACE) {
-      position = this.labels(buffer, position + 1, end, labels, excerpt);
-      if (position < 0) return;
-    }
-    if (buffer[position] !== SPACE && buffer[position] !== TAB) {
-      this.issue(position >= end ? `no value for ${name}` : `unexpected character after ${name}`, excerpt());
+    // A wanted line is decoded once; the rest works on the string with native indexOf and cheap slices.
+    const line = buffer.toString('utf8', start, end);
+    const family = this.current && this.inCurrentFamily(buffer, start, nameEnd) ? this.current.meta.name : null;
+    const sample = this.parseLine(line, nameEnd - start);
+    if (typeof sample === 'string') {
+      this.issue(sample, line);
       return;
     }
-    const tokens = this.tokens(buffer, position, end);
-    const valueText = tokens[0];
-    const value = valueText === undefined ? null : parseSampleValue(valueText);
-    if (value === null) {
-      this.issue(`"${valueText ?? ''}" is not a sample value`, excerpt());
-      return;
-    }
-    let timestampMs: number | null = null;
-    const timestampText = tokens[1];
-    if (timestampText !== undefined && !timestampText.startsWith('#')) {
-      const timestamp = this.format === 'openmetrics' ? parseSampleValue(timestampText) : /^-?\d+$/.test(timestampText) ? Number(timestampText) : null;
-      if (timestamp === null || !Number.isFinite(timestamp)) {
-        this.issue(`"${timestampText}" is not a timestamp`, excerpt());
-        return;
-      }
-      timestampMs = this.format === 'openmetrics' ? Math.round(timestamp * 1000) : timestamp;
-      // OpenMetrics allows an exemplar after the timestamp; anything else is an error.
-      if (tokens.length > 2 && !tokens[2]!.startsWith('#')) {
-        this.issue('unexpected text after the timestamp', excerpt());
-        return;
-      }
-    }
-    const current = this.current;
-    const family = current && this.inCurrentFamily(buffer, start, nameEnd) ? current.meta.name : name;
+    sample.family = family ?? sample.name;
     this.summary.samples++;
-    this.options.onSample({ family, name, labels, value, timestampMs });
+    this.options.onSample(sample);
   }
 
-  /** Whitespace-separated tokens after the labels; stops at an OpenMetrics exemplar ("# {...}"). */
-  private tokens(buffer: Buffer, position: number, end: number): string[] {
-    const tokens: string[] = [];
-    while (position < end && tokens.length < 3) {
-      position = skipBlanks(buffer, position, end);
-      if (position >= end) break;
-      const tokenStart = position;
-      while (position < end && buffer[position] !== SPACE && buffer[position] !== TAB) position++;
-      tokens.push(buffer.toString('latin1', tokenStart, position));
+  /** Parses a decoded sample line whose metric name ends at `nameLength`; returns the sample or what is wrong. */
+  private parseLine(line: string, nameLength: number): ExpositionSample | string {
+    const name = line.slice(0, nameLength);
+    const labels: Record<string, string> = {};
+    let position = nameLength;
+    if (line.charCodeAt(position) === OPEN_BRACE) {
+      const after = parseLabels(line, position + 1, labels, line.includes('\\'));
+      if (typeof after === 'string') return after;
+      position = after;
     }
-    return tokens;
+    const blank = line.charCodeAt(position);
+    if (blank !== SPACE && blank !== TAB) return position >= line.length ? `no value for ${name}` : `unexpected character after ${name}`;
+    const valueToken = nextToken(line, position);
+    const valueText = valueToken ? line.slice(valueToken[0], valueToken[1]) : '';
+    const value = parseSampleValue(valueText);
+    if (value === null || !valueToken) return `"${valueText}" is not a sample value`;
+    let timestampMs: number | null = null;
+    const timestampToken = nextToken(line, valueToken[1]);
+    if (timestampToken && line.charCodeAt(timestampToken[0]) !== HASH) {
+      const timestampText = line.slice(timestampToken[0], timestampToken[1]);
+      const openMetrics = this.format === 'openmetrics';
+      const timestamp = openMetrics ? parseSampleValue(timestampText) : /^-?\d+$/.test(timestampText) ? Number(timestampText) : null;
+      if (timestamp === null || !Number.isFinite(timestamp)) return `"${timestampText}" is not a timestamp`;
+      timestampMs = openMetrics ? Math.round(timestamp * 1000) : timestamp;
+      // OpenMetrics allows an exemplar after the timestamp; anything else is an error.
+      const rest = nextToken(line, timestampToken[1]);
+      if (rest && line.charCodeAt(rest[0]) !== HASH) return 'unexpected text after the timestamp';
+    }
+    return { family: name, name, labels, value, timestampMs };
   }
+}
 
-  /** Parses `name="value",...}` into labels; returns the position after `}`, or -1 after reporting an issue. */
-  private labels(buffer: Buffer, position: number, end: number, labels: Record<string, string>, excerpt: () => string): number {
-    for (;;) {
-      position = skipBlanks(buffer, position, end);
-      if (buffer[position] === CLOSE_BRACE) return position + 1;
-      const nameStart = position;
-      if (position >= end || !isLabelNameByte(buffer[position]!, true)) {
-        this.issue('expected a label name or "}"', excerpt());
-        return -1;
-      }
-      while (position < end && isLabelNameByte(buffer[position]!, false)) position++;
-      const labelName = buffer.toString('latin1', nameStart, position);
-      // Blanks may surround "=", as Prometheus' own parser allows.
-      position = skipBlanks(buffer, position, end);
-      const hasEquals = buffer[position] === EQUALS;
-      if (hasEquals) position = skipBlanks(buffer, position + 1, end);
-      if (!hasEquals || buffer[position] !== QUOTE) {
-        this.issue(`expected ="..." after label ${labelName}`, excerpt());
-        return -1;
-      }
-      position++;
-      const valueStart = position;
-      let escaped = false;
-      while (position < end && buffer[position] !== QUOTE) {
-        if (buffer[position] === BACKSLASH) {
-          escaped = true;
-          position++;
-        }
-        position++;
-      }
-      if (position >= end) {
-        this.issue(`unterminated value of label ${labelName}`, excerpt());
-        return -1;
-      }
-      const raw = buffer.toString('utf8', valueStart, position);
-      if (escaped) {
-        const unescaped = unescapeLabelValue(raw);
-        if (unescaped === null) {
-          this.issue(`invalid escape in label ${labelName}`, excerpt());
-          return -1;
-        }
-        labels[labelName] = unescaped;
-      } else {
-        labels[labelName] = raw;
-      }
-      position = skipBlanks(buffer, position + 1, end);
-      if (buffer[position] === COMMA) position++;
-      else if (buffer[position] !== CLOSE_BRACE) {
-        this.issue(`expected "," or "}" after label ${labelName}`, excerpt());
-        return -1;
-      }
+/** Parses `name="value",...}` from `position`; returns the index after `}` or what is wrong. */
+function parseLabels(line: string, position: number, labels: Record<string, string>, mayHaveEscapes: boolean): number | string {
+  for (;;) {
+    while (line.charCodeAt(position) === SPACE || line.charCodeAt(position) === TAB) position++;
+    if (line.charCodeAt(position) === CLOSE_BRACE) return position + 1;
+    const nameStart = position;
+    if (!isLabelNameByte(line.charCodeAt(position), true)) return 'expected a label name or "}"';
+    while (isLabelNameByte(line.charCodeAt(position), false)) position++;
+    const labelName = line.slice(nameStart, position);
+    // Blanks may surround "=", as Prometheus' own parser allows.
+    while (line.charCodeAt(position) === SPACE || line.charCodeAt(position) === TAB) position++;
+    if (line.charCodeAt(position) !== EQUALS) return `expected ="..." after label ${labelName}`;
+    position++;
+    while (line.charCodeAt(position) === SPACE || line.charCodeAt(position) === TAB) position++;
+    if (line.charCodeAt(position) !== QUOTE) return `expected ="..." after label ${labelName}`;
+    const valueStart = position + 1;
+    let close = line.indexOf('"', valueStart);
+    if (mayHaveEscapes) {
+      // A quote preceded by an odd run of backslashes is escaped.
+      while (close !== -1 && isEscaped(line, close)) close = line.indexOf('"', close + 1);
     }
+    if (close === -1) return `unterminated value of label ${labelName}`;
+    const raw = line.slice(valueStart, close);
+    if (mayHaveEscapes && raw.includes('\\')) {
+      const unescaped = unescapeLabelValue(raw);
+      if (unescaped === null) return `invalid escape in label ${labelName}`;
+      labels[labelName] = unescaped;
+    } else {
+      labels[labelName] = raw;
+    }
+    position = close + 1;
+    while (line.charCodeAt(position) === SPACE || line.charCodeAt(position) === TAB) position++;
+    if (line.charCodeAt(position) === COMMA) position++;
+    else if (line.charCodeAt(position) !== CLOSE_BRACE) return `expected "," or "}" after label ${labelName}`;
   }
+}
+
+/** The next blank-separated token from `position`: [start, end), or null at the end of the line. */
+function nextToken(line: string, position: number): [number, number] | null {
+  while (line.charCodeAt(position) === SPACE || line.charCodeAt(position) === TAB) position++;
+  if (position >= line.length) return null;
+  let end = position;
+  while (end < line.length && line.charCodeAt(end) !== SPACE && line.charCodeAt(end) !== TAB) end++;
+  return [position, end];
+}
+
+function isEscaped(line: string, index: number): boolean {
+  let backslashes = 0;
+  while (line.charCodeAt(index - 1 - backslashes) === BACKSLASH) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 /** `\\`, `\"` and `\n` are the only escapes in label values. */
