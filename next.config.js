@@ -4,6 +4,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Loaded by Node at run time rather than bundled: it reads kubeconfig files and in-cluster credentials.
+  serverExternalPackages: ['@kubernetes/client-node'],
   async headers() {
     return [
       {

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamError } from '@/lib/errors';
+import { ExpositionScanner } from '@/lib/exposition/scanner';
 import { loadFleet } from '@/lib/investigation/fleet';
+import { KubeletClient } from '@/lib/kubelet/client';
 import { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
 import { PROFILES } from '../src/targets';
@@ -118,5 +121,53 @@ describe('the simulated kubelet and API server', () => {
     expect(list.kind).toBe('NodeList');
     expect(list.items).toHaveLength(7);
     expect(list.items[0].status.addresses[0]).toEqual({ type: 'InternalIP', address: lab.nodes[0]!.ip });
+  });
+
+  describe('read by gapscope\'s kubelet adapter', () => {
+    const emptyImageContainers = async (body: AsyncIterable<Buffer>) => {
+      let count = 0;
+      const scanner = new ExpositionScanner({
+        families: ['container_last_seen'],
+        onSample: (sample) => void (sample.labels.image === '' && /\/pod[^/]+\/[0-9a-f]{64}$/.test(sample.labels.id ?? '') && count++),
+      });
+      for await (const chunk of body) scanner.push(chunk);
+      return { count, summary: scanner.end() };
+    };
+    const direct = (tokenFile = lab.tokenFiles.gapscope) =>
+      new KubeletClient({ access: { mode: 'direct', tokenFile, caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+    const proxy = () => new KubeletClient({ access: { mode: 'proxy', kubeconfigFile: lab.kubeconfigFile }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+    const node = (name: string) => ({ name, kubeletAddress: new URL(lab.nodes.find((candidate) => candidate.name === name)?.kubeletUrl ?? 'https://127.0.0.1:1').host });
+
+    it('finds the containers with empty image labels on lab-cadvisor only, directly', async () => {
+      const broken = await direct().read(node('lab-cadvisor'), '/metrics/cadvisor', 'empty-image', emptyImageContainers);
+      expect(broken.count).toBe(5);
+      expect(broken.summary.issues).toBe(0);
+      expect((await direct().read(node('lab-healthy'), '/metrics/cadvisor', 'empty-image', emptyImageContainers)).count).toBe(0);
+    });
+
+    it('classifies the kubelet that rejects every token, and a token without rights', async () => {
+      const unauthorized = await direct().read(node('lab-unauthorized'), '/metrics', 'x', async () => 0).catch((error: unknown) => error);
+      expect(unauthorized).toBeInstanceOf(UpstreamError);
+      expect((unauthorized as UpstreamError).kind).toBe('unauthorized');
+      const forbidden = await direct(lab.tokenFiles.noRights).read(node('lab-healthy'), '/metrics', 'x', async () => 0).catch((error: unknown) => error);
+      expect((forbidden as UpstreamError).kind).toBe('forbidden');
+      expect((forbidden as UpstreamError).message).toMatch(/subresource\(s\)=\[metrics\]/);
+    });
+
+    it('reads through the API server proxy with the kubeconfig, even the kubelet that rejects tokens', async () => {
+      const text = await proxy().read({ name: 'lab-unauthorized' }, '/metrics', 'text', async (body) => {
+        let all = '';
+        for await (const chunk of body) all += chunk.toString();
+        return all;
+      });
+      expect(text).toContain('kubelet_node_name{node="lab-unauthorized"} 1');
+    });
+
+    it('reports an unknown node through the proxy as the API server does', async () => {
+      const error = await proxy().read({ name: 'no-such-node' }, '/metrics', 'x', async () => 0).catch((reason: unknown) => reason);
+      expect((error as UpstreamError).kind).toBe('http-status');
+      expect((error as UpstreamError).source).toBe('kube-apiserver');
+      expect((error as UpstreamError).message).toMatch(/returned HTTP 404 .*nodes \\"no-such-node\\" not found/);
+    });
   });
 });

@@ -229,7 +229,8 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [{ name: 'gapscope-lab', cluster: { server: apiserverUrl, 'certificate-authority': tls.caFile } }],
-        users: [{ name: 'gapscope', user: { tokenFile: tokenFiles.gapscope } }],
+        // kubectl reads tokenFile, @kubernetes/client-node reads token-file; each ignores the other.
+        users: [{ name: 'gapscope', user: { tokenFile: tokenFiles.gapscope, 'token-file': tokenFiles.gapscope } }],
         contexts: [{ name: 'gapscope-lab', context: { cluster: 'gapscope-lab', user: 'gapscope' } }],
         'current-context': 'gapscope-lab',
       }),

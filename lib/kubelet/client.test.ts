@@ -1,0 +1,155 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeLabTls, type LabTls } from '@/lab/src/tls';
+import { UpstreamError } from '@/lib/errors';
+import { ExpositionScanner } from '@/lib/exposition/scanner';
+import { KubeletClient, type KubeletConfig } from './client';
+
+/** A loopback HTTPS "kubelet" whose answer each test sets, and a server that accepts and never answers. */
+const dir = mkdtempSync(join(tmpdir(), 'gapscope-kubelet-'));
+const tokenFile = join(dir, 'token');
+writeFileSync(tokenFile, 'good-token\n');
+let tls: LabTls;
+let server: Server;
+let hanging: NetServer;
+let address: string;
+let hangingAddress: string;
+let requests = 0;
+const hangingSockets: Socket[] = [];
+let behaviour: (path: string, headers: Record<string, string | string[] | undefined>) => { status: number; body: Buffer; gzip?: boolean; delayMs?: number };
+
+const METRICS = Buffer.from('# HELP container_last_seen Last time a container was seen by the exporter\n# TYPE container_last_seen gauge\ncontainer_last_seen{id="/",image=""} 1\ncontainer_last_seen{id="/kubepods/a/b",image="x"} 1\n');
+
+beforeAll(async () => {
+  tls = makeLabTls(dir, ['127.0.0.1']);
+  server = createHttpsServer({ cert: tls.cert, key: tls.key }, (request, response) => {
+    requests++;
+    const { status, body, gzip, delayMs } = behaviour(request.url ?? '', request.headers);
+    const send = () => {
+      response.writeHead(status, gzip ? { 'Content-Encoding': 'gzip', 'Content-Type': 'text/plain' } : { 'Content-Type': 'text/plain' });
+      response.end(body);
+    };
+    if (delayMs) setTimeout(send, delayMs).unref();
+    else send();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Accepts connections and never answers, not even the TLS handshake.
+  hanging = createNetServer((socket) => hangingSockets.push(socket));
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  hangingAddress = `127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const socket of hangingSockets) socket.destroy();
+  await new Promise<void>((resolve) => hanging.close(() => resolve()));
+});
+
+function client(overrides: Partial<KubeletConfig> = {}, ca = true) {
+  return new KubeletClient({ access: { mode: 'direct', tokenFile, caFile: ca ? tls.caFile : undefined, insecureSkipVerify: false }, timeoutMs: 1_000, maxBytes: 1 << 20, reuseMs: 5_000, ...overrides });
+}
+
+const countEmptyImage = async (body: AsyncIterable<Buffer>) => {
+  let empty = 0;
+  const scanner = new ExpositionScanner({ families: ['container_last_seen'], onSample: (sample) => void (sample.labels.image === '' && empty++) });
+  for await (const chunk of body) scanner.push(chunk);
+  scanner.end();
+  return empty;
+};
+
+async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
+  const error = await promise.then(() => null, (reason: unknown) => reason);
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}
+
+describe('KubeletClient (direct)', () => {
+  it('sends the token, asks for gzip, decodes it with zlib and streams the body to the consumer', async () => {
+    let seen: Record<string, string | string[] | undefined> = {};
+    behaviour = (_, headers) => {
+      seen = headers;
+      return { status: 200, body: gzipSync(METRICS), gzip: true };
+    };
+    const empty = await client().read({ name: 'node-a', kubeletAddress: address }, '/metrics/cadvisor', 'gzip-test', countEmptyImage);
+    expect(empty).toBe(1);
+    expect(seen.authorization).toBe('Bearer good-token');
+    expect(seen['accept-encoding']).toBe('gzip');
+  });
+
+  it.each([
+    [401, 'Unauthorized', 'unauthorized', /returned 401 Unauthorized for \/metrics: the token was rejected \(does the kubelet run with --authentication-token-webhook\?\)/],
+    [403, 'Forbidden (user=system:serviceaccount:gapscope:gapscope, verb=get, resource=nodes, subresource(s)=[metrics])', 'forbidden', /returned 403 Forbidden for \/metrics: Forbidden \(user=system:serviceaccount:gapscope:gapscope/],
+    [500, 'internal error', 'http-status', /returned HTTP 500 for \/metrics: internal error/],
+  ] as const)('classifies HTTP %i', async (status, body, kind, message) => {
+    behaviour = () => ({ status, body: Buffer.from(body) });
+    const error = await failure(client().read({ name: `node-${status}`, kubeletAddress: address }, '/metrics', 'status', async () => 0));
+    expect(error.kind).toBe(kind);
+    expect(error.source).toBe('kubelet');
+    expect(error.message).toMatch(message);
+  });
+
+  it('caps the decoded size, gzip or not', async () => {
+    behaviour = () => ({ status: 200, body: gzipSync(Buffer.alloc(4 << 20, 'a')), gzip: true });
+    const error = await failure(client({ maxBytes: 1 << 20 }).read({ name: 'node-big', kubeletAddress: address }, '/metrics/cadvisor', 'cap', countEmptyImage));
+    expect(error.kind).toBe('too-large');
+    expect(error.message).toMatch(/sent more than 1048576 bytes for \/metrics\/cadvisor; raise GAPSCOPE_KUBELET_MAX_BYTES/);
+  });
+
+  it('reports a corrupt gzip body', async () => {
+    behaviour = () => ({ status: 200, body: Buffer.from('not gzip at all'), gzip: true });
+    const error = await failure(client().read({ name: 'node-corrupt', kubeletAddress: address }, '/metrics', 'corrupt', countEmptyImage));
+    expect(error.kind).toBe('invalid-response');
+  });
+
+  it('times out on a kubelet that never answers', async () => {
+    const error = await failure(client({ timeoutMs: 300 }).read({ name: 'node-hang', kubeletAddress: hangingAddress }, '/metrics', 'hang', countEmptyImage));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toMatch(/did not answer within 300 ms/);
+  });
+
+  it('reports TLS failures when the serving certificate is not trusted', async () => {
+    behaviour = () => ({ status: 200, body: METRICS });
+    const error = await failure(client({}, false).read({ name: 'node-tls', kubeletAddress: address }, '/metrics', 'tls', countEmptyImage));
+    expect(error.kind).toBe('tls');
+  });
+
+  it('reports a refused connection', async () => {
+    const closed = createNetServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await failure(client().read({ name: 'node-refused', kubeletAddress: `127.0.0.1:${port}` }, '/metrics', 'refused', countEmptyImage));
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('shares one upstream request between concurrent readers of the same thing, and reuses it briefly', async () => {
+    behaviour = () => ({ status: 200, body: METRICS, delayMs: 100 });
+    const kubelet = client();
+    const before = requests;
+    const results = await Promise.all(Array.from({ length: 5 }, () => kubelet.read({ name: 'node-sf', kubeletAddress: address }, '/metrics/cadvisor', 'empty-image', countEmptyImage)));
+    expect(results).toEqual([1, 1, 1, 1, 1]);
+    await kubelet.read({ name: 'node-sf', kubeletAddress: address }, '/metrics/cadvisor', 'empty-image', countEmptyImage);
+    expect(requests - before).toBe(1);
+    await kubelet.read({ name: 'node-sf', kubeletAddress: address }, '/metrics/cadvisor', 'another-consumer', countEmptyImage);
+    expect(requests - before).toBe(2);
+  });
+
+  it.each([
+    ['a node name that is not DNS-1123', { name: '../../etc', kubeletAddress: '127.0.0.1:1' }, /is not a node name/],
+    ['a node without a kubelet target', { name: 'node-x' }, /no kubelet address is known for node node-x/],
+    ['an address that is not host:port', { name: 'node-y', kubeletAddress: 'evil.example/path?x' }, /no kubelet address is known/],
+  ])('never builds a request for %s', async (_, node, message) => {
+    const before = requests;
+    const error = await failure(client().read(node, '/metrics', 'validate', countEmptyImage));
+    expect(error.message).toMatch(message);
+    expect(requests).toBe(before);
+  });
+});
