@@ -4,7 +4,9 @@ import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '@/lib/errors';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
+import { findingSchema } from '@/lib/diagnosis/finding';
 import { loadFleet } from '@/lib/investigation/fleet';
+import { investigateNode } from '@/lib/investigation/node-findings';
 import { KubeletClient } from '@/lib/kubelet/client';
 import { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
@@ -20,6 +22,20 @@ const EXPECTED_HEALTH = {
   'lab-unauthorized': { kubelet: 'down', cadvisor: 'down', 'node-exporter': 'up' },
   'lab-volumes': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' },
   'lab-wrongport': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'down' },
+};
+
+/** What the diagnosis must say about each node of the default scenario: [kind, cause, subject]. */
+const EXPECTED_FINDINGS: Record<string, [string, string, string | RegExp][]> = {
+  'lab-healthy': [],
+  'lab-volumes': [],
+  'lab-cadvisor': [['cadvisor-labels-empty', 'runtime-started-after-kubelet', '5 container cgroups']],
+  'lab-rootsized': [['fs-root-sized', 'mount-propagation', /^analytics\/warehouse \(pvc-[0-9a-f-]{36}\)$/]],
+  'lab-deverror': [['fs-device-error', 'permission-denied', '/root/data']],
+  'lab-unauthorized': [
+    ['target-down', 'unauthorized', 'cAdvisor /metrics/cadvisor'],
+    ['target-down', 'unauthorized', 'kubelet /metrics'],
+  ],
+  'lab-wrongport': [['target-down', 'wrong-port', 'node-exporter']],
 };
 
 describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))('the fleet with the %s profile', (profile, octet) => {
@@ -42,6 +58,30 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
     expect(health).toEqual(EXPECTED_HEALTH);
     const unauthorized = fleet.nodes!.find((node) => node.name === 'lab-unauthorized')!;
     expect(unauthorized.roles.kubelet.targets[0]!.lastError).toBe('server returned HTTP status 401 Unauthorized');
+  });
+
+  it.each(Object.entries(EXPECTED_FINDINGS))('diagnoses %s: exactly the planted faults, with valid findings', async (name, expected) => {
+    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const investigation = await investigateNode(client, name);
+    expect(investigation.found).toBe(true);
+    for (const finding of investigation.findings) expect(findingSchema.parse(finding)).toEqual(finding);
+    const got = investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject]);
+    expect(got).toHaveLength(expected.length);
+    expected.forEach(([kind, cause, subject], index) => {
+      expect(got[index]![0]).toBe(kind);
+      expect(got[index]![1]).toBe(cause);
+      if (subject instanceof RegExp) expect(got[index]![2]).toMatch(subject);
+      else expect(got[index]![2]).toBe(subject);
+    });
+    expect(investigation.findings.every((finding) => finding.node === name && finding.evidence.length > 0)).toBe(true);
+  });
+
+  it('marks the sources it could not consult and why, instead of failing', async () => {
+    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const investigation = await investigateNode(client, 'lab-wrongport');
+    const skipped = investigation.sources.filter((source) => !source.ok);
+    expect(skipped.map((source) => source.detail)).toEqual([expect.stringMatching(/^not queried: the node's node-exporter target is down/)]);
+    expect((await investigateNode(client, 'not-a-lab-node')).found).toBe(false);
   });
 });
 

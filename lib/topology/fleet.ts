@@ -16,7 +16,7 @@ export interface FleetTarget extends TargetLike {
 export interface RoleHealth {
   health: Health;
   /** Every target of that role for the node (a node can be scraped twice, e.g. by two jobs). */
-  targets: { instance: string; job: string; health: 'up' | 'down' | 'unknown'; lastError: string }[];
+  targets: { instance: string; job: string; scrapeUrl?: string; labels: Record<string, string>; health: 'up' | 'down' | 'unknown'; lastError: string }[];
 }
 
 export interface FleetNode {
@@ -70,7 +70,7 @@ export function assembleFleet(rows: readonly NodeInfoRow[], targets: readonly Fl
       continue;
     }
     const roles = byNode.get(node) ?? { kubelet: [], cadvisor: [], 'node-exporter': [] };
-    roles[role].push({ instance: target.labels.instance ?? '', job: target.labels.job ?? '', health: target.health, lastError: target.lastError });
+    roles[role].push({ instance: target.labels.instance ?? '', job: target.labels.job ?? '', scrapeUrl: target.scrapeUrl, labels: target.labels, health: target.health, lastError: target.lastError });
     byNode.set(node, roles);
   }
   const nodes = rows.map((row) => {

@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { DEAD_PROMETHEUS_URL } from '../playwright.config';
+
+test('GET /api/v1/nodes/{node}/findings explains the planted device error', async ({ request }) => {
+  // Right after the demo starts, Prometheus may not have discovered and scraped every target yet.
+  let body: { node: string; found: boolean; findings: { kind: string; cause: string; subject: string }[]; sources: { ok: boolean }[] } | undefined;
+  await expect(async () => {
+    const response = await request.get('/api/v1/nodes/lab-deverror/findings');
+    expect(response.status()).toBe(200);
+    body = await response.json();
+    expect(body!.sources.every((source) => source.ok)).toBe(true);
+  }).toPass({ timeout: 60_000, intervals: [1_000] });
+  expect(body).toMatchObject({ node: 'lab-deverror', found: true });
+  expect(body!.findings.map((finding) => [finding.kind, finding.cause, finding.subject])).toEqual([['fs-device-error', 'permission-denied', '/root/data']]);
+});
+
+test('GET /api/v1/nodes/{node}/findings answers 404 for a node not in the inventory and 400 for a bad name', async ({ request }) => {
+  const unknown = await request.get('/api/v1/nodes/no-such-node/findings');
+  expect(unknown.status()).toBe(404);
+  expect(await unknown.json()).toEqual({ error: { code: 'unknown-node', message: 'node "no-such-node" is not in the inventory (no kube_node_info series names it)' } });
+  const bad = await request.get('/api/v1/nodes/Not_A_Node/findings');
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.code).toBe('bad-request');
+});
+
+test('GET /api/v1/nodes/{node}/findings still answers 200, with the failed source, when Prometheus is unreachable', async ({ request }) => {
+  const response = await request.get(`${DEAD_PROMETHEUS_URL}/api/v1/nodes/lab-deverror/findings`);
+  expect(response.status()).toBe(200);
+  const body = await response.json();
+  expect(body).toMatchObject({ found: null, findings: [] });
+  expect(body.sources[0]).toMatchObject({ ok: false, kind: 'unreachable' });
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * The finding contract of ../shared/DESIGN.md: serializable data, never JSX. `kind` and `cause` ids are
+ * stable; a new one may be added, an existing one never changes meaning. Each detector module documents
+ * the causes it emits.
+ */
+
+export const FINDING_KINDS = [
+  'pvc-stats-missing',
+  'pvc-stats-wrong',
+  'cadvisor-labels-empty',
+  'cadvisor-legacy-labels',
+  'fs-root-sized',
+  'fs-device-error',
+  'fs-pv-mounts-excluded',
+  'target-down',
+  'target-missing',
+] as const;
+
+export const GAP_FAMILIES = ['volume-stats', 'cadvisor-labels', 'root-sized-filesystem', 'device-error', 'scrape'] as const;
+
+/**
+ * Where the series disappears: never expected (by design), missing at the source (the kubelet or exporter
+ * does not expose it), lost between source and storage (scrape), or stored but wrong.
+ */
+export const LAYERS = ['expected', 'source', 'scrape', 'stored'] as const;
+
+export const evidenceSchema = z.object({
+  source: z.enum(['prometheus', 'kubelet', 'kube-apiserver']),
+  /** The PromQL, or the endpoint that was read. */
+  query: z.string().optional(),
+  endpoint: z.string().optional(),
+  excerpt: z.string(),
+  value: z.union([z.number(), z.string()]).optional(),
+  at: z.string(),
+});
+
+export const findingSchema = z.object({
+  kind: z.enum(FINDING_KINDS),
+  cause: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  family: z.enum(GAP_FAMILIES),
+  node: z.string(),
+  subject: z.string(),
+  severity: z.enum(['critical', 'warning', 'info']),
+  layer: z.enum(LAYERS),
+  expectedByDesign: z.boolean(),
+  summary: z.string(),
+  explanation: z.string(),
+  evidence: z.array(evidenceSchema),
+  remediation: z.object({ text: z.string(), snippet: z.string().optional() }),
+  references: z.array(z.string().url()),
+  firstSeen: z.string().optional(),
+  lastSeen: z.string().optional(),
+});
+
+export type Finding = z.infer<typeof findingSchema>;
+export type Evidence = z.infer<typeof evidenceSchema>;
+export type FindingKind = Finding['kind'];

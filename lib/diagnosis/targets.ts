@@ -1,0 +1,149 @@
+import type { Health, NodeRole, RoleHealth } from '@/lib/topology/fleet';
+import type { Finding } from './finding';
+
+/**
+ * `target-down` and `target-missing`, per node and role. PURE.
+ *
+ * Causes of target-down, from Prometheus' lastError:
+ * - `unauthorized`: HTTP 401: the kubelet rejects the token (no --authentication-token-webhook, or a bad token)
+ * - `forbidden`: HTTP 403: the scraper lacks RBAC get on nodes/metrics (or nodes/proxy through the API server)
+ * - `wrong-port`: a node-exporter target scrapes the kubelet's 10250 (its TLS port answers plain HTTP with 400)
+ * - `connection-refused`: nothing listens (the kubelet read-only port 10255 is off by default since 1.16)
+ * - `tls`: certificate or handshake failure
+ * - `timeout`: context deadline exceeded
+ * - `unknown`: anything else (the last error is in the evidence)
+ * Cause of target-missing: `no-target` (no scrape target for this node and role at all).
+ */
+
+export const ROLE_NAMES: Record<NodeRole, string> = { kubelet: 'kubelet /metrics', cadvisor: 'cAdvisor /metrics/cadvisor', 'node-exporter': 'node-exporter' };
+
+interface TargetCause {
+  cause: string;
+  explanation: string;
+  remediation: Finding['remediation'];
+  references: string[];
+}
+
+const KUBELET_AUTHN = 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/';
+
+function portOf(target: RoleHealth['targets'][number]): string | null {
+  const fromUrl = target.scrapeUrl ? /^[a-z]+:\/\/[^/]*:(\d+)\//.exec(target.scrapeUrl)?.[1] : undefined;
+  return fromUrl ?? /:(\d+)$/.exec(target.instance)?.[1] ?? null;
+}
+
+export function causeOfDownTarget(role: NodeRole, target: RoleHealth['targets'][number]): TargetCause {
+  const error = target.lastError;
+  const port = portOf(target);
+  if (role === 'node-exporter' && port === '10250') {
+    return {
+      cause: 'wrong-port',
+      explanation: `The node-exporter target scrapes port 10250, the kubelet's HTTPS port, over plain HTTP; the kubelet answers "400 Bad Request". The relabelling that should rewrite the address to node_exporter's port 9100 did not apply to this node.`,
+      remediation: {
+        text: 'Fix the relabelling that sets __address__ for the node-exporter job so that it targets port 9100.',
+        snippet: "- source_labels: [__address__]\n  regex: '(.+):10250'\n  replacement: '${1}:9100'\n  target_label: __address__",
+      },
+      references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config'],
+    };
+  }
+  if (/\b401\b|Unauthorized/.test(error)) {
+    return {
+      cause: 'unauthorized',
+      explanation: 'The kubelet rejected the scraper\'s bearer token (HTTP 401). Kubelets only accept ServiceAccount tokens when they run with --authentication-token-webhook (authentication.webhook.enabled in the KubeletConfiguration); a kubelet restarted without it rejects every token.',
+      remediation: { text: 'Enable token authentication on the kubelet, then restart it.', snippet: 'authentication:\n  webhook:\n    enabled: true' },
+      references: [KUBELET_AUTHN],
+    };
+  }
+  if (/\b403\b|Forbidden/.test(error)) {
+    return {
+      cause: 'forbidden',
+      explanation: 'The kubelet authenticated the scraper but its authorizer refused it (HTTP 403): the ServiceAccount lacks get on nodes/metrics (or nodes/proxy when scraping through the API server).',
+      remediation: { text: 'Grant the scraper\'s ServiceAccount read access to node metrics.', snippet: 'rules:\n- apiGroups: [""]\n  resources: [nodes/metrics, nodes/proxy]\n  verbs: [get]' },
+      references: [KUBELET_AUTHN],
+    };
+  }
+  if (/connection refused/.test(error)) {
+    return {
+      cause: 'connection-refused',
+      explanation: port === '10255' ? 'Nothing listens on port 10255: the kubelet read-only port is disabled by default since Kubernetes 1.16.' : `Nothing listens on port ${port ?? 'of this target'} on the node.`,
+      remediation: { text: port === '10255' ? 'Scrape the authenticated port 10250 over HTTPS with a bearer token instead.' : 'Check that the component runs on the node and listens on the scraped address.' },
+      references: [KUBELET_AUTHN],
+    };
+  }
+  if (/x509|tls|certificate/i.test(error)) {
+    return {
+      cause: 'tls',
+      explanation: 'The TLS handshake failed: the serving certificate is not trusted by the scraper or does not name the address scraped.',
+      remediation: { text: 'Give the scraper the kubelet serving CA (tls_config.ca_file), or enable serverTLSBootstrap so kubelet serving certificates are signed by the cluster CA.' },
+      references: ['https://kubernetes.io/docs/reference/access-authn-authz/kubelet-tls-bootstrapping/'],
+    };
+  }
+  if (/deadline exceeded|timeout/i.test(error)) {
+    return {
+      cause: 'timeout',
+      explanation: 'The scrape did not finish within scrape_timeout: the target is slow, overloaded or unreachable through the network.',
+      remediation: { text: 'Check the node\'s load and the network path; raise scrape_timeout only if the target is merely large.' },
+      references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config'],
+    };
+  }
+  return {
+    cause: 'unknown',
+    explanation: 'Prometheus cannot scrape this target; its last error is in the evidence.',
+    remediation: { text: 'Read the last error; compare with a scrape of the same URL from the Prometheus host.' },
+    references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config'],
+  };
+}
+
+export interface TargetsInput {
+  node: string;
+  roles: Record<NodeRole, RoleHealth>;
+  at: string;
+  /** Where target health came from: `up` series carry no last error. */
+  healthFrom: 'targets-api' | 'up-series';
+}
+
+export function detectTargetFindings({ node, roles, at, healthFrom }: TargetsInput): Finding[] {
+  const findings: Finding[] = [];
+  const endpoint = healthFrom === 'targets-api' ? 'GET /api/v1/targets' : undefined;
+  const query = healthFrom === 'up-series' ? 'up' : undefined;
+  for (const role of Object.keys(roles) as NodeRole[]) {
+    const health: Health = roles[role].health;
+    const subject = ROLE_NAMES[role];
+    if (health === 'missing') {
+      findings.push({
+        kind: 'target-missing',
+        cause: 'no-target',
+        family: 'scrape',
+        node,
+        subject,
+        severity: role === 'node-exporter' ? 'warning' : 'critical',
+        layer: 'scrape',
+        expectedByDesign: false,
+        summary: `No ${subject} target scrapes ${node}`,
+        explanation: `Prometheus has no active target for the ${subject} of this node, so none of its series can be stored. Service discovery did not find the node, or relabelling dropped it.`,
+        evidence: [{ source: 'prometheus', endpoint, query, excerpt: `no ${role} target matches node ${node}`, at }],
+        remediation: { text: 'Check the scrape job\'s service discovery and relabel rules (keep/drop) for this node.' },
+        references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#kubernetes_sd_config'],
+      });
+      continue;
+    }
+    for (const target of roles[role].targets.filter((candidate) => candidate.health === 'down')) {
+      const { cause, explanation, remediation, references } = causeOfDownTarget(role, target);
+      findings.push({
+        kind: 'target-down',
+        cause,
+        family: 'scrape',
+        node,
+        subject,
+        severity: 'critical',
+        layer: 'scrape',
+        expectedByDesign: false,
+        summary: `${subject} target ${target.instance} is down${cause === 'unknown' ? '' : ` (${cause})`}`,
+        explanation,
+        evidence: [{ source: 'prometheus', endpoint, query, excerpt: `job="${target.job}" instance="${target.instance}"${target.scrapeUrl ? ` ${target.scrapeUrl}` : ''} health=down lastError="${target.lastError}"`, value: target.lastError || 'down', at }],
+        remediation,
+        references,
+      });
+    }
+  }
+  return findings;
+}
