@@ -27,11 +27,16 @@ const EXPECTED_HEALTH = {
 /** What the diagnosis must say about each node of the default scenario: [kind, cause, subject]. */
 const EXPECTED_FINDINGS: Record<string, [string, string, string | RegExp][]> = {
   'lab-healthy': [],
-  'lab-volumes': [],
+  'lab-volumes': [
+    ['pvc-stats-missing', 'csi-without-volume-stats', 'ml/scratch'],
+    ['pvc-stats-missing', 'pvc-not-mounted', 'backup/nightly-scratch'],
+    ['pvc-stats-missing', 'plugin-without-metrics', 'tools/hostpath-cache'],
+  ],
   'lab-cadvisor': [['cadvisor-labels-empty', 'runtime-started-after-kubelet', '5 container cgroups']],
   'lab-rootsized': [['fs-root-sized', 'mount-propagation', /^analytics\/warehouse \(pvc-[0-9a-f-]{36}\)$/]],
   'lab-deverror': [['fs-device-error', 'permission-denied', '/root/data']],
   'lab-unauthorized': [
+    ['pvc-stats-missing', 'kubelet-not-scraped', 'shop/orders-db'],
     ['target-down', 'unauthorized', 'cAdvisor /metrics/cadvisor'],
     ['target-down', 'unauthorized', 'kubelet /metrics'],
   ],
@@ -74,6 +79,15 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
       else expect(got[index]![2]).toBe(subject);
     });
     expect(investigation.findings.every((finding) => finding.node === name && finding.evidence.length > 0)).toBe(true);
+  });
+
+  it('reads the kubelet itself where stats are missing, and reaches the same verdicts', async () => {
+    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const kubeletClient = new KubeletClient({ access: { mode: 'direct', tokenFile: lab.tokenFiles.gapscope, caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+    const investigation = await investigateNode(client, 'lab-volumes', Date.now(), kubeletClient);
+    expect(investigation.findings.map((finding) => finding.cause)).toEqual(['csi-without-volume-stats', 'pvc-not-mounted', 'plugin-without-metrics']);
+    const kubeletSources = investigation.sources.filter((source) => source.source === 'kubelet');
+    expect(kubeletSources.map((source) => [source.endpoint, source.ok])).toEqual([['GET /metrics (lab-volumes)', true], ['GET /configz (lab-volumes)', true]]);
   });
 
   it('marks the sources it could not consult and why, instead of failing', async () => {

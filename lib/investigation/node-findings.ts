@@ -3,9 +3,12 @@ import { detectCadvisorFindings } from '@/lib/diagnosis/cadvisor';
 import { detectDeviceErrors, detectRootSized, type FilesystemObservation } from '@/lib/diagnosis/filesystems';
 import type { Finding } from '@/lib/diagnosis/finding';
 import { detectTargetFindings } from '@/lib/diagnosis/targets';
+import { detectVolumeStatsFindings, type ClaimOnNode, type KubeletSource } from '@/lib/diagnosis/volume-stats';
+import { ExpositionScanner } from '@/lib/exposition/scanner';
+import type { KubeletClient } from '@/lib/kubelet/client';
 import { sourceFailure, type SourceStatus } from '@/lib/errors';
 import type { PrometheusClient, VectorSample } from '@/lib/prometheus/client';
-import { selectorOf } from '@/lib/prometheus/promql';
+import { quoteLabelValue, selectorOf } from '@/lib/prometheus/promql';
 import type { FleetNode, RoleHealth } from '@/lib/topology/fleet';
 import { loadFleet } from './fleet';
 
@@ -133,7 +136,92 @@ async function cadvisorFindings(prometheus: PrometheusClient, node: FleetNode, a
   });
 }
 
-export async function investigateNode(prometheus: PrometheusClient, name: string, now = Date.now()): Promise<NodeInvestigation> {
+function pluginOf(pv: Record<string, string> | undefined): Pick<ClaimOnNode, 'plugin' | 'csiDriver' | 'hostPath'> {
+  if (!pv) return { plugin: 'unknown' };
+  if (pv.csi_driver) return { plugin: 'csi', csiDriver: pv.csi_driver };
+  if (pv.host_path) return { plugin: 'hostPath', hostPath: pv.host_path };
+  if (pv.local_path) return { plugin: 'local' };
+  return { plugin: 'other' };
+}
+
+/** What the node's kubelet itself says about volume stats: its /metrics gauges and /configz period. */
+async function readKubeletSource(kubeletClient: KubeletClient, node: FleetNode, sources: SourceStatus[]): Promise<KubeletSource | undefined> {
+  const target = upTarget(node.roles.kubelet);
+  const address = target?.scrapeUrl ? new URL(target.scrapeUrl).host : undefined;
+  const kubeletNode = { name: node.name, kubeletAddress: address };
+  const [metrics, configz] = await Promise.allSettled([
+    kubeletClient.read(kubeletNode, '/metrics', 'volume-stats-claims', async (body) => {
+      const claims = new Set<string>();
+      const scanner = new ExpositionScanner({ families: ['kubelet_volume_stats_used_bytes'], onSample: (sample) => void claims.add(`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`) });
+      for await (const chunk of body) scanner.push(chunk);
+      scanner.end();
+      return claims;
+    }),
+    kubeletClient.read(kubeletNode, '/configz', 'volume-stats-period', async (body) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk);
+      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { kubeletconfig?: { volumeStatsAggPeriod?: string } };
+      return parsed.kubeletconfig?.volumeStatsAggPeriod;
+    }),
+  ]);
+  const via = kubeletClient.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
+  for (const [result, path] of [[metrics, '/metrics'], [configz, '/configz']] as const) {
+    if (result.status === 'fulfilled') sources.push({ source: via, endpoint: `GET ${path} (${node.name})`, ok: true });
+    else sources.push(sourceFailure(result.reason, { source: via, endpoint: `GET ${path} (${node.name})` }));
+  }
+  return {
+    claimsWithStats: metrics.status === 'fulfilled' ? metrics.value : null,
+    volumeStatsAggPeriod: configz.status === 'fulfilled' ? configz.value : undefined,
+    endpoint: `GET /metrics (${node.name})`,
+  };
+}
+
+async function volumeStatsFindings(prometheus: PrometheusClient, kubeletClient: KubeletClient | null, node: FleetNode, at: string, sources: SourceStatus[]): Promise<Finding[]> {
+  const onNode = `kube_pod_info{node=${quoteLabelValue(node.name)}}`;
+  const queries = {
+    phases: `kube_pod_status_phase == 1 and on (namespace, pod) ${onNode}`,
+    claims: `kube_pod_spec_volumes_persistentvolumeclaims_info and on (namespace, pod) ${onNode}`,
+    claimInfo: 'kube_persistentvolumeclaim_info',
+    volumeInfo: 'kube_persistentvolume_info',
+    stats: 'kubelet_volume_stats_used_bytes',
+  };
+  const results = await queryAll(prometheus, queries, sources);
+  if (!results) return [];
+  const phaseOf = new Map(results.phases!.map((sample) => [`${sample.labels.namespace}/${sample.labels.pod}`, sample.labels.phase ?? 'Unknown']));
+  const volumeOf = new Map(results.claimInfo!.map((sample) => [`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, sample.labels.volumename ?? '']));
+  const pvInfo = new Map(results.volumeInfo!.map((sample) => [sample.labels.persistentvolume ?? '', sample.labels]));
+  const claims: ClaimOnNode[] = results.claims!.map((sample) => {
+    const claim = `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`;
+    const pod = `${sample.labels.namespace}/${sample.labels.pod}`;
+    const volume = volumeOf.get(claim) || null;
+    return { claim, pod, podPhase: phaseOf.get(pod) ?? 'Unknown', volume, ...pluginOf(volume ? pvInfo.get(volume) : undefined) };
+  });
+  if (claims.length === 0) return [];
+  const kubeletTarget = upTarget(node.roles.kubelet);
+  const storedOnNode = new Set<string>();
+  const driversWithStats = new Set<string>();
+  for (const sample of results.stats!) {
+    const claim = `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`;
+    if (kubeletTarget && sample.labels.job === kubeletTarget.job && sample.labels.instance === kubeletTarget.instance) storedOnNode.add(claim);
+    const driver = pvInfo.get(volumeOf.get(claim) ?? '')?.csi_driver;
+    if (driver) driversWithStats.add(driver);
+  }
+  const lacking = claims.some((claim) => !storedOnNode.has(claim.claim) && claim.podPhase === 'Running' && claim.plugin !== 'hostPath');
+  const source = lacking && kubeletClient && kubeletTarget ? await readKubeletSource(kubeletClient, node, sources) : undefined;
+  return detectVolumeStatsFindings({
+    node: node.name,
+    at,
+    claims,
+    storedOnNode,
+    driversWithStats,
+    kubeletHealth: node.roles.kubelet.health,
+    kubeletVersion: node.kubeletVersion,
+    source,
+    queries: { stats: queries.stats, claims: queries.claims },
+  });
+}
+
+export async function investigateNode(prometheus: PrometheusClient, name: string, now = Date.now(), kubeletClient: KubeletClient | null = null): Promise<NodeInvestigation> {
   const generatedAt = new Date(now).toISOString();
   const fleet = await loadFleet(prometheus);
   const sources = [...fleet.sources];
@@ -142,8 +230,12 @@ export async function investigateNode(prometheus: PrometheusClient, name: string
   if (!node) return { node: name, found: false, generatedAt, findings: [], sources };
   const findings: Finding[] = [];
   if (fleet.healthFrom !== 'none') findings.push(...detectTargetFindings({ node: name, roles: node.roles, at: generatedAt, healthFrom: fleet.healthFrom }));
-  const [filesystems, cadvisor] = await Promise.all([filesystemFindings(prometheus, node, generatedAt, sources), cadvisorFindings(prometheus, node, generatedAt, sources)]);
-  findings.push(...filesystems, ...cadvisor);
+  const [filesystems, cadvisor, volumes] = await Promise.all([
+    filesystemFindings(prometheus, node, generatedAt, sources),
+    cadvisorFindings(prometheus, node, generatedAt, sources),
+    volumeStatsFindings(prometheus, kubeletClient, node, generatedAt, sources),
+  ]);
+  findings.push(...filesystems, ...cadvisor, ...volumes);
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
   return { node: name, found: true, generatedAt, findings, sources };
 }

@@ -1,4 +1,5 @@
 import { ApiError, toResponse } from '@/lib/http/api-error';
+import { kubelet } from '@/lib/investigation/kubelet';
 import { investigateNode } from '@/lib/investigation/node-findings';
 import { prometheus } from '@/lib/investigation/prometheus';
 import { nodeParamsSchema } from './schema';
@@ -10,7 +11,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ nod
   try {
     const parsed = nodeParamsSchema.safeParse(await params);
     if (!parsed.success) throw ApiError.fromZod(parsed.error);
-    const investigation = await investigateNode(prometheus(), parsed.data.node);
+    const investigation = await investigateNode(prometheus(), parsed.data.node, Date.now(), kubelet());
     if (investigation.found === false) {
       throw new ApiError(404, 'unknown-node', `node "${parsed.data.node}" is not in the inventory (no kube_node_info series names it)`);
     }
