@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: gapscope's exposition scanner and full parser against parse-prometheus-text-format
+ * Part of `npm run bench`: gapscope's exposition scanner and full parser against parse-prometheus-text-format
  * and prom2javascript, on 20 MB and 60 MB cAdvisor payloads built deterministically by scaling up the real
  * k8s 1.35 capture in ../shared/fixtures/real. Each (parser, size) runs in a fresh child process so that peak
  * memory is its own: the figure is the growth of peak RSS over the process with its payload loaded.
@@ -164,9 +164,4 @@ export function benchParser(): { results: Result[]; checks: { goal: string; ok: 
   return { results, checks };
 }
 
-if (process.argv[2] === '--child') {
-  void measure(process.argv[3] as Case, Number(process.argv[4]));
-} else if (require.main === module) {
-  const { checks } = benchParser();
-  process.exitCode = checks.every((check) => check.ok) ? 0 : 1;
-}
+if (process.argv[2] === '--child') void measure(process.argv[3] as Case, Number(process.argv[4]));
