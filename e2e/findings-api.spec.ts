@@ -30,3 +30,21 @@ test('GET /api/v1/nodes/{node}/findings still answers 200, with the failed sourc
   expect(body).toMatchObject({ found: null, findings: [] });
   expect(body.sources[0]).toMatchObject({ ok: false, kind: 'unreachable' });
 });
+
+test('GET /api/v1/nodes lists every node with its findings counted', async ({ request }) => {
+  let body: { nodes: { name: string; worstSeverity: string | null; counts: { total: number } }[] } | undefined;
+  await expect(async () => {
+    body = await (await request.get('/api/v1/nodes')).json();
+    expect(body!.nodes.find((node) => node.name === 'lab-unauthorized')?.counts.total).toBe(3);
+  }).toPass({ timeout: 60_000, intervals: [1_000] });
+  expect(body!.nodes).toHaveLength(7);
+  expect(Object.fromEntries(body!.nodes.map((node) => [node.name, node.worstSeverity]))).toEqual({
+    'lab-cadvisor': 'critical',
+    'lab-deverror': 'warning',
+    'lab-healthy': null,
+    'lab-rootsized': 'warning',
+    'lab-unauthorized': 'critical',
+    'lab-volumes': 'warning',
+    'lab-wrongport': 'critical',
+  });
+});

@@ -6,7 +6,7 @@ import { UpstreamError } from '@/lib/errors';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
 import { findingSchema } from '@/lib/diagnosis/finding';
 import { loadFleet } from '@/lib/investigation/fleet';
-import { investigateNode } from '@/lib/investigation/node-findings';
+import { investigateFleet, investigateNode } from '@/lib/investigation/node-findings';
 import { KubeletClient } from '@/lib/kubelet/client';
 import { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
@@ -79,6 +79,26 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
       else expect(got[index]![2]).toBe(subject);
     });
     expect(investigation.findings.every((finding) => finding.node === name && finding.evidence.length > 0)).toBe(true);
+  });
+
+  it('counts every node\'s findings fleet-wide with a fixed number of queries, agreeing with the node view', async () => {
+    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const fleet = await investigateFleet(client);
+    expect(fleet.sources.every((source) => source.ok)).toBe(true);
+    // Each source entry is one Prometheus request: none of them names a node.
+    expect(fleet.sources.length).toBeLessThanOrEqual(15);
+    expect(fleet.sources.some((source) => /lab-[a-z]+/.test(source.endpoint))).toBe(false);
+    for (const [name, expected] of Object.entries(EXPECTED_FINDINGS)) {
+      const summary = fleet.nodes!.find((node) => node.name === name)!;
+      const kinds: Record<string, number> = {};
+      for (const [kind] of expected) kinds[kind] = (kinds[kind] ?? 0) + 1;
+      expect(summary.counts.byKind, name).toEqual(kinds);
+      expect(summary.counts.total).toBe(expected.length);
+    }
+    const volumes = fleet.nodes!.find((node) => node.name === 'lab-volumes')!;
+    expect(volumes.counts).toMatchObject({ expectedByDesign: 2, bySeverity: { critical: 0, warning: 1, info: 2 } });
+    expect(volumes.worstSeverity).toBe('warning');
+    expect(fleet.nodes!.find((node) => node.name === 'lab-healthy')!.worstSeverity).toBeNull();
   });
 
   it('reads the kubelet itself where stats are missing, and reaches the same verdicts', async () => {

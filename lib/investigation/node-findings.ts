@@ -4,18 +4,20 @@ import { detectDeviceErrors, detectRootSized, type FilesystemObservation } from 
 import type { Finding } from '@/lib/diagnosis/finding';
 import { detectTargetFindings } from '@/lib/diagnosis/targets';
 import { detectVolumeStatsFindings, type ClaimOnNode, type KubeletSource } from '@/lib/diagnosis/volume-stats';
+import { sourceFailure, type SourceStatus } from '@/lib/errors';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
 import type { KubeletClient } from '@/lib/kubelet/client';
-import { sourceFailure, type SourceStatus } from '@/lib/errors';
 import type { PrometheusClient, VectorSample } from '@/lib/prometheus/client';
-import { quoteLabelValue, selectorOf } from '@/lib/prometheus/promql';
+import { matchersOf, quoteLabelValue, regexLiteral } from '@/lib/prometheus/promql';
 import type { FleetNode, RoleHealth } from '@/lib/topology/fleet';
 import { loadFleet } from './fleet';
 
 /**
- * Findings for one node: the fleet's two requests (inventory and targets), then a few selective queries
- * scoped to this node's own targets by their job and instance labels, which every scrape convention has.
- * A failing query degrades its family only; its source is marked failed with the reason.
+ * Findings for one node or for the whole fleet, from one code path: each family is gathered with a fixed
+ * set of selective queries, scoped to the node's own targets (by job and instance, which every scrape
+ * convention has) or, for the fleet, to nothing; the samples are then split by each node's targets and the
+ * same pure detectors run per node. The fleet costs the same few queries at 7 nodes or 1000, never one per
+ * node. A failing query degrades its family only; its source is marked failed with the reason.
  */
 
 export interface NodeInvestigation {
@@ -27,20 +29,22 @@ export interface NodeInvestigation {
   sources: SourceStatus[];
 }
 
+type Scope = { kind: 'node'; node: FleetNode } | { kind: 'fleet'; kubeletJobs: string[] };
+type Target = RoleHealth['targets'][number];
+
+/** The mountpoints the detectors read: the root filesystem and PV mounts (device errors are queried apart). */
+const MOUNTPOINTS = 'mountpoint=~"/|/var/lib/kubelet/pods/.+"';
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
-function upTarget(health: RoleHealth) {
-  return health.targets.find((target) => target.health === 'up');
-}
+const upTarget = (health: RoleHealth) => health.targets.find((target) => target.health === 'up');
+const scopeOf = (target: Target) => ({ job: target.job, instance: target.instance });
+const fromTarget = (samples: VectorSample[], target: Target | undefined) =>
+  target ? samples.filter((sample) => sample.labels.job === target.job && sample.labels.instance === target.instance) : [];
 
-function scopeOf(target: { job: string; instance: string }) {
-  return { job: target.job, instance: target.instance };
-}
-
-async function queryAll(prometheus: PrometheusClient, queries: Record<string, string>, sources: SourceStatus[]): Promise<Record<string, VectorSample[]> | null> {
-  const entries = Object.entries(queries);
+async function queryAll<K extends string>(prometheus: PrometheusClient, queries: Record<K, string>, sources: SourceStatus[]): Promise<Record<K, VectorSample[]> | null> {
+  const entries = Object.entries(queries) as [K, string][];
   const settled = await Promise.allSettled(entries.map(([, promql]) => prometheus.instantQuery(promql)));
-  const results: Record<string, VectorSample[]> = {};
+  const results = {} as Record<K, VectorSample[]>;
   let failed = false;
   settled.forEach((outcome, index) => {
     const [key, promql] = entries[index]!;
@@ -67,21 +71,38 @@ function skipped(role: string, health: RoleHealth, sources: SourceStatus[]): voi
   });
 }
 
-async function filesystemFindings(prometheus: PrometheusClient, node: FleetNode, at: string, sources: SourceStatus[]): Promise<Finding[]> {
-  const exporter = upTarget(node.roles['node-exporter']);
-  if (!exporter) {
-    skipped('node-exporter', node.roles['node-exporter'], sources);
-    return [];
+/** The matchers for one role: the node's up target, none for the fleet, or null (nothing to ask). */
+function roleMatchers(scope: Scope, health: (node: FleetNode) => RoleHealth, role: string, sources: SourceStatus[]): string[] | null {
+  if (scope.kind === 'fleet') return [];
+  const target = upTarget(health(scope.node));
+  if (!target) {
+    skipped(role, health(scope.node), sources);
+    return null;
   }
-  const scope = selectorOf(scopeOf(exporter));
+  return matchersOf(scopeOf(target));
+}
+
+const selector = (matchers: string[]) => `{${matchers.join(',')}}`;
+
+// ---- filesystems (node-exporter) ----
+
+async function gatherFilesystems(prometheus: PrometheusClient, scope: Scope, sources: SourceStatus[]) {
+  const target = roleMatchers(scope, (node) => node.roles['node-exporter'], 'node-exporter', sources);
+  if (target === null) return null;
   const queries = {
-    size: `node_filesystem_size_bytes${scope}`,
-    free: `node_filesystem_free_bytes${scope}`,
-    deviceError: `node_filesystem_device_error${scope} == 1`,
+    size: `node_filesystem_size_bytes${selector([...target, MOUNTPOINTS])}`,
+    free: `node_filesystem_free_bytes${selector([...target, MOUNTPOINTS])}`,
+    deviceError: `node_filesystem_device_error${selector(target)} == 1`,
     claims: 'kube_persistentvolumeclaim_resource_requests_storage_bytes * on (namespace, persistentvolumeclaim) group_left (volumename) kube_persistentvolumeclaim_info',
   };
   const results = await queryAll(prometheus, queries, sources);
-  if (!results) return [];
+  return results && { results, queries };
+}
+
+function filesystemFindings(node: FleetNode, gathered: NonNullable<Awaited<ReturnType<typeof gatherFilesystems>>>, at: string): Finding[] {
+  const exporter = upTarget(node.roles['node-exporter']);
+  if (!exporter) return [];
+  const { results, queries } = gathered;
   const byMountpoint = new Map<string, FilesystemObservation>();
   const observe = (sample: VectorSample) => {
     const mountpoint = sample.labels.mountpoint ?? '';
@@ -92,11 +113,11 @@ async function filesystemFindings(prometheus: PrometheusClient, node: FleetNode,
     }
     return fs;
   };
-  for (const sample of results.size!) observe(sample).sizeBytes = sample.value;
-  for (const sample of results.free!) observe(sample).freeBytes = sample.value;
-  for (const sample of results.deviceError!) observe(sample).deviceError = true;
+  for (const sample of fromTarget(results.size, exporter)) observe(sample).sizeBytes = sample.value;
+  for (const sample of fromTarget(results.free, exporter)) observe(sample).freeBytes = sample.value;
+  for (const sample of fromTarget(results.deviceError, exporter)) observe(sample).deviceError = true;
   const claimsByVolume = new Map(
-    results.claims!
+    results.claims
       .filter((sample) => sample.labels.volumename)
       .map((sample) => [sample.labels.volumename!, { claim: `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, capacityBytes: sample.value }]),
   );
@@ -104,37 +125,47 @@ async function filesystemFindings(prometheus: PrometheusClient, node: FleetNode,
   return [...detectRootSized(input), ...detectDeviceErrors(input)];
 }
 
-async function cadvisorFindings(prometheus: PrometheusClient, node: FleetNode, at: string, sources: SourceStatus[]): Promise<Finding[]> {
-  const cadvisor = upTarget(node.roles.cadvisor);
-  if (!cadvisor) {
-    skipped('cAdvisor', node.roles.cadvisor, sources);
-    return [];
-  }
-  const scope = scopeOf(cadvisor);
-  const kubelet = upTarget(node.roles.kubelet);
-  const unlabelled = `container_cpu_usage_seconds_total${selectorOf(scope, ['id=~"/kubepods.+"', 'image=""'])} or container_cpu_usage_seconds_total${selectorOf(scope, ['id=~"/kubepods.+"', 'name=""'])}`;
-  const queries: Record<string, string> = {
-    unlabelled,
-    legacy: `count(container_cpu_usage_seconds_total${selectorOf(scope, ['pod_name!=""'])})`,
-    runtimeStart: `container_start_time_seconds${selectorOf(scope, ['id=~"/system.slice/(containerd|docker|crio|cri-docker)[.]service"'])}`,
-    ...(kubelet ? { kubeletStart: `process_start_time_seconds${selectorOf(scopeOf(kubelet))}` } : {}),
+// ---- cAdvisor ----
+
+async function gatherCadvisor(prometheus: PrometheusClient, scope: Scope, sources: SourceStatus[]) {
+  const target = roleMatchers(scope, (node) => node.roles.cadvisor, 'cAdvisor', sources);
+  if (target === null) return null;
+  const containers = [...target, 'id=~"/kubepods.+"'];
+  const kubelet =
+    scope.kind === 'fleet'
+      ? [`job=~${quoteLabelValue(scope.kubeletJobs.map(regexLiteral).join('|') || 'kubelet')}`]
+      : upTarget(scope.node.roles.kubelet) && matchersOf(scopeOf(upTarget(scope.node.roles.kubelet)!));
+  const queries = {
+    unlabelled: `container_cpu_usage_seconds_total${selector([...containers, 'image=""'])} or container_cpu_usage_seconds_total${selector([...containers, 'name=""'])}`,
+    legacy: `count by (job, instance) (container_cpu_usage_seconds_total${selector([...target, 'pod_name!=""'])})`,
+    runtimeStart: `container_start_time_seconds${selector([...target, 'id=~"/system.slice/(containerd|docker|crio|cri-docker)[.]service"'])}`,
+    // Without a scraped kubelet there is no start time to ask for.
+    ...(kubelet ? { kubeletStart: `process_start_time_seconds${selector(kubelet)}` } : {}),
   };
-  const results = await queryAll(prometheus, queries, sources);
-  if (!results) return [];
-  const seconds = (samples: VectorSample[] | undefined) => (samples?.[0] ? samples[0].value * 1000 : undefined);
+  const results = await queryAll<string>(prometheus, queries, sources);
+  return results && { results, queries };
+}
+
+function cadvisorFindings(node: FleetNode, gathered: NonNullable<Awaited<ReturnType<typeof gatherCadvisor>>>, at: string): Finding[] {
+  const cadvisor = upTarget(node.roles.cadvisor);
+  if (!cadvisor) return [];
+  const { results, queries } = gathered;
+  const seconds = (samples: VectorSample[]) => (samples[0] ? samples[0].value * 1000 : undefined);
   return detectCadvisorFindings({
     node: node.name,
     at,
-    query: unlabelled,
-    unlabelled: results.unlabelled!,
-    legacySeries: results.legacy![0]?.value ?? 0,
-    legacyQuery: queries.legacy!,
-    kubeletStartedAt: seconds(results.kubeletStart),
-    runtimeStartedAt: seconds(results.runtimeStart),
+    query: queries.unlabelled,
+    unlabelled: fromTarget(results.unlabelled ?? [], cadvisor),
+    legacySeries: fromTarget(results.legacy ?? [], cadvisor)[0]?.value ?? 0,
+    legacyQuery: queries.legacy,
+    kubeletStartedAt: seconds(fromTarget(results.kubeletStart ?? [], upTarget(node.roles.kubelet))),
+    runtimeStartedAt: seconds(fromTarget(results.runtimeStart ?? [], cadvisor)),
     runtimeVersion: node.containerRuntime,
     startQueries: [queries.kubeletStart, queries.runtimeStart].filter(Boolean).join('\n'),
   });
 }
+
+// ---- volume stats (kube-state-metrics, kubelet, optionally the kubelet itself) ----
 
 function pluginOf(pv: Record<string, string> | undefined): Pick<ClaimOnNode, 'plugin' | 'csiDriver' | 'hostPath'> {
   if (!pv) return { plugin: 'unknown' };
@@ -144,11 +175,55 @@ function pluginOf(pv: Record<string, string> | undefined): Pick<ClaimOnNode, 'pl
   return { plugin: 'other' };
 }
 
+async function gatherVolumes(prometheus: PrometheusClient, scope: Scope, sources: SourceStatus[]) {
+  const pods = scope.kind === 'node' ? `kube_pod_info{node=${quoteLabelValue(scope.node.name)}}` : 'kube_pod_info';
+  const queries = {
+    phases: scope.kind === 'node' ? `kube_pod_status_phase == 1 and on (namespace, pod) ${pods}` : 'kube_pod_status_phase == 1',
+    claims: `kube_pod_spec_volumes_persistentvolumeclaims_info * on (namespace, pod) group_left (node) ${pods}`,
+    claimInfo: 'kube_persistentvolumeclaim_info',
+    volumeInfo: 'kube_persistentvolume_info',
+    stats: 'kubelet_volume_stats_used_bytes',
+  };
+  const results = await queryAll(prometheus, queries, sources);
+  return results && { results, queries };
+}
+
+interface NodeVolumes {
+  claims: ClaimOnNode[];
+  storedOnNode: Set<string>;
+  driversWithStats: Set<string>;
+}
+
+function volumesOf(node: FleetNode, gathered: NonNullable<Awaited<ReturnType<typeof gatherVolumes>>>): NodeVolumes {
+  const { results } = gathered;
+  const phaseOf = new Map(results.phases.map((sample) => [`${sample.labels.namespace}/${sample.labels.pod}`, sample.labels.phase ?? 'Unknown']));
+  const volumeOf = new Map(results.claimInfo.map((sample) => [`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, sample.labels.volumename ?? '']));
+  const pvInfo = new Map(results.volumeInfo.map((sample) => [sample.labels.persistentvolume ?? '', sample.labels]));
+  const claims = results.claims
+    .filter((sample) => sample.labels.node === node.name)
+    .map((sample): ClaimOnNode => {
+      const claim = `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`;
+      const pod = `${sample.labels.namespace}/${sample.labels.pod}`;
+      const volume = volumeOf.get(claim) || null;
+      return { claim, pod, podPhase: phaseOf.get(pod) ?? 'Unknown', volume, ...pluginOf(volume ? pvInfo.get(volume) : undefined) };
+    });
+  const kubeletTarget = upTarget(node.roles.kubelet);
+  const storedOnNode = new Set(fromTarget(results.stats, kubeletTarget).map((sample) => `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`));
+  const driversWithStats = new Set(
+    results.stats.map((sample) => pvInfo.get(volumeOf.get(`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`) ?? '')?.csi_driver).filter((driver): driver is string => Boolean(driver)),
+  );
+  return { claims, storedOnNode, driversWithStats };
+}
+
+/** Would the kubelet itself change a verdict? Only for running, measurable claims that a scraped kubelet does not store. */
+function needsKubeletSource(node: FleetNode, volumes: NodeVolumes): boolean {
+  return Boolean(upTarget(node.roles.kubelet)) && volumes.claims.some((claim) => !volumes.storedOnNode.has(claim.claim) && claim.podPhase === 'Running' && claim.plugin !== 'hostPath');
+}
+
 /** What the node's kubelet itself says about volume stats: its /metrics gauges and /configz period. */
-async function readKubeletSource(kubeletClient: KubeletClient, node: FleetNode, sources: SourceStatus[]): Promise<KubeletSource | undefined> {
+async function readKubeletSource(kubeletClient: KubeletClient, node: FleetNode, sources: SourceStatus[]): Promise<KubeletSource> {
   const target = upTarget(node.roles.kubelet);
-  const address = target?.scrapeUrl ? new URL(target.scrapeUrl).host : undefined;
-  const kubeletNode = { name: node.name, kubeletAddress: address };
+  const kubeletNode = { name: node.name, kubeletAddress: target?.scrapeUrl ? new URL(target.scrapeUrl).host : undefined };
   const [metrics, configz] = await Promise.allSettled([
     kubeletClient.read(kubeletNode, '/metrics', 'volume-stats-claims', async (body) => {
       const claims = new Set<string>();
@@ -176,49 +251,39 @@ async function readKubeletSource(kubeletClient: KubeletClient, node: FleetNode, 
   };
 }
 
-async function volumeStatsFindings(prometheus: PrometheusClient, kubeletClient: KubeletClient | null, node: FleetNode, at: string, sources: SourceStatus[]): Promise<Finding[]> {
-  const onNode = `kube_pod_info{node=${quoteLabelValue(node.name)}}`;
-  const queries = {
-    phases: `kube_pod_status_phase == 1 and on (namespace, pod) ${onNode}`,
-    claims: `kube_pod_spec_volumes_persistentvolumeclaims_info and on (namespace, pod) ${onNode}`,
-    claimInfo: 'kube_persistentvolumeclaim_info',
-    volumeInfo: 'kube_persistentvolume_info',
-    stats: 'kubelet_volume_stats_used_bytes',
-  };
-  const results = await queryAll(prometheus, queries, sources);
-  if (!results) return [];
-  const phaseOf = new Map(results.phases!.map((sample) => [`${sample.labels.namespace}/${sample.labels.pod}`, sample.labels.phase ?? 'Unknown']));
-  const volumeOf = new Map(results.claimInfo!.map((sample) => [`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, sample.labels.volumename ?? '']));
-  const pvInfo = new Map(results.volumeInfo!.map((sample) => [sample.labels.persistentvolume ?? '', sample.labels]));
-  const claims: ClaimOnNode[] = results.claims!.map((sample) => {
-    const claim = `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`;
-    const pod = `${sample.labels.namespace}/${sample.labels.pod}`;
-    const volume = volumeOf.get(claim) || null;
-    return { claim, pod, podPhase: phaseOf.get(pod) ?? 'Unknown', volume, ...pluginOf(volume ? pvInfo.get(volume) : undefined) };
-  });
-  if (claims.length === 0) return [];
-  const kubeletTarget = upTarget(node.roles.kubelet);
-  const storedOnNode = new Set<string>();
-  const driversWithStats = new Set<string>();
-  for (const sample of results.stats!) {
-    const claim = `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`;
-    if (kubeletTarget && sample.labels.job === kubeletTarget.job && sample.labels.instance === kubeletTarget.instance) storedOnNode.add(claim);
-    const driver = pvInfo.get(volumeOf.get(claim) ?? '')?.csi_driver;
-    if (driver) driversWithStats.add(driver);
+// ---- putting it together ----
+
+interface Gathered {
+  filesystems: Awaited<ReturnType<typeof gatherFilesystems>>;
+  cadvisor: Awaited<ReturnType<typeof gatherCadvisor>>;
+  volumes: Awaited<ReturnType<typeof gatherVolumes>>;
+}
+
+async function gather(prometheus: PrometheusClient, scope: Scope, sources: SourceStatus[]): Promise<Gathered> {
+  const [filesystems, cadvisor, volumes] = await Promise.all([gatherFilesystems(prometheus, scope, sources), gatherCadvisor(prometheus, scope, sources), gatherVolumes(prometheus, scope, sources)]);
+  return { filesystems, cadvisor, volumes };
+}
+
+function findingsFor(node: FleetNode, gathered: Gathered, at: string, healthFrom: 'targets-api' | 'up-series' | 'none', source?: KubeletSource): Finding[] {
+  const findings: Finding[] = [];
+  if (healthFrom !== 'none') findings.push(...detectTargetFindings({ node: node.name, roles: node.roles, at, healthFrom }));
+  if (gathered.filesystems) findings.push(...filesystemFindings(node, gathered.filesystems, at));
+  if (gathered.cadvisor) findings.push(...cadvisorFindings(node, gathered.cadvisor, at));
+  if (gathered.volumes) {
+    const volumes = volumesOf(node, gathered.volumes);
+    findings.push(
+      ...detectVolumeStatsFindings({
+        node: node.name,
+        at,
+        ...volumes,
+        kubeletHealth: node.roles.kubelet.health,
+        kubeletVersion: node.kubeletVersion,
+        source,
+        queries: { stats: gathered.volumes.queries.stats, claims: gathered.volumes.queries.claims },
+      }),
+    );
   }
-  const lacking = claims.some((claim) => !storedOnNode.has(claim.claim) && claim.podPhase === 'Running' && claim.plugin !== 'hostPath');
-  const source = lacking && kubeletClient && kubeletTarget ? await readKubeletSource(kubeletClient, node, sources) : undefined;
-  return detectVolumeStatsFindings({
-    node: node.name,
-    at,
-    claims,
-    storedOnNode,
-    driversWithStats,
-    kubeletHealth: node.roles.kubelet.health,
-    kubeletVersion: node.kubeletVersion,
-    source,
-    queries: { stats: queries.stats, claims: queries.claims },
-  });
+  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
 }
 
 export async function investigateNode(prometheus: PrometheusClient, name: string, now = Date.now(), kubeletClient: KubeletClient | null = null): Promise<NodeInvestigation> {
@@ -228,14 +293,55 @@ export async function investigateNode(prometheus: PrometheusClient, name: string
   if (fleet.nodes === null) return { node: name, found: null, generatedAt, findings: [], sources };
   const node = fleet.nodes.find((candidate) => candidate.name === name);
   if (!node) return { node: name, found: false, generatedAt, findings: [], sources };
-  const findings: Finding[] = [];
-  if (fleet.healthFrom !== 'none') findings.push(...detectTargetFindings({ node: name, roles: node.roles, at: generatedAt, healthFrom: fleet.healthFrom }));
-  const [filesystems, cadvisor, volumes] = await Promise.all([
-    filesystemFindings(prometheus, node, generatedAt, sources),
-    cadvisorFindings(prometheus, node, generatedAt, sources),
-    volumeStatsFindings(prometheus, kubeletClient, node, generatedAt, sources),
-  ]);
-  findings.push(...filesystems, ...cadvisor, ...volumes);
-  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
-  return { node: name, found: true, generatedAt, findings, sources };
+  const gathered = await gather(prometheus, { kind: 'node', node }, sources);
+  const source = kubeletClient && gathered.volumes && needsKubeletSource(node, volumesOf(node, gathered.volumes)) ? await readKubeletSource(kubeletClient, node, sources) : undefined;
+  return { node: name, found: true, generatedAt, findings: findingsFor(node, gathered, generatedAt, fleet.healthFrom, source), sources };
+}
+
+export interface FleetNodeSummary {
+  name: string;
+  internalIp: string;
+  kubeletVersion: string;
+  containerRuntime: string;
+  targets: Record<keyof FleetNode['roles'], RoleHealth['health']>;
+  counts: { total: number; expectedByDesign: number; bySeverity: Record<Finding['severity'], number>; byKind: Partial<Record<Finding['kind'], number>> };
+  worstSeverity: Finding['severity'] | null;
+}
+
+export interface FleetInvestigation {
+  generatedAt: string;
+  nodes: FleetNodeSummary[] | null;
+  sources: SourceStatus[];
+}
+
+/**
+ * Every node with its findings counted by kind and severity, from stored data only: the kubelet-side
+ * causes of missing volume stats need a read per node and appear in the node's own findings.
+ */
+export async function investigateFleet(prometheus: PrometheusClient, now = Date.now()): Promise<FleetInvestigation> {
+  const generatedAt = new Date(now).toISOString();
+  const fleet = await loadFleet(prometheus);
+  const sources = [...fleet.sources];
+  if (fleet.nodes === null) return { generatedAt, nodes: null, sources };
+  const kubeletJobs = [...new Set(fleet.nodes.flatMap((node) => node.roles.kubelet.targets.map((target) => target.job)))];
+  const gathered = await gather(prometheus, { kind: 'fleet', kubeletJobs }, sources);
+  const nodes = fleet.nodes.map((node): FleetNodeSummary => {
+    const findings = findingsFor(node, gathered, generatedAt, fleet.healthFrom);
+    const bySeverity = { critical: 0, warning: 0, info: 0 };
+    const byKind: FleetNodeSummary['counts']['byKind'] = {};
+    for (const finding of findings) {
+      bySeverity[finding.severity]++;
+      byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
+    }
+    return {
+      name: node.name,
+      internalIp: node.internalIp,
+      kubeletVersion: node.kubeletVersion,
+      containerRuntime: node.containerRuntime,
+      targets: { kubelet: node.roles.kubelet.health, cadvisor: node.roles.cadvisor.health, 'node-exporter': node.roles['node-exporter'].health },
+      counts: { total: findings.length, expectedByDesign: findings.filter((finding) => finding.expectedByDesign).length, bySeverity, byKind },
+      worstSeverity: findings[0]?.severity ?? null,
+    };
+  });
+  return { generatedAt, nodes, sources };
 }
