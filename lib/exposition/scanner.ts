@@ -410,13 +410,6 @@ function unescapeLabelValue(raw: string): string | null {
   return valid ? result : null;
 }
 
-/** Scans a stream of chunks (an HTTP body, a file stream) without holding more than one line of it. */
-export async function scanStream(stream: AsyncIterable<Uint8Array>, options: ScanOptions): Promise<ScanSummary> {
-  const scanner = new ExpositionScanner(options);
-  for await (const chunk of stream) scanner.push(chunk);
-  return scanner.end();
-}
-
 export interface ParsedFamily extends FamilyMeta {
   samples: ExpositionSample[];
 }
@@ -441,9 +434,4 @@ export function parseExposition(input: string | Uint8Array, options: Omit<ScanOp
   const summary = scanner.end();
   const families = [...byFamily].map(([name, samples]) => ({ ...(summary.families.get(name) ?? { name, type: 'untyped' as const, help: '', unit: '' }), samples }));
   return { families, issues, summary };
-}
-
-/** The format a Content-Type announces (OpenMetrics when the scraper asked for it and got it). */
-export function formatOfContentType(contentType: string | null): ExpositionFormat {
-  return contentType?.includes('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
 }
