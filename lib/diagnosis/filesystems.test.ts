@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectDeviceErrors, detectRootSized, volumeOfMountpoint, type FilesystemObservation } from './filesystems';
+import { detectDeviceErrors, detectPvMountsExcluded, detectRootSized, volumeOfMountpoint, type FilesystemObservation } from './filesystems';
 
 const GIB = 2 ** 30;
 const root: FilesystemObservation = { device: '/dev/vda1', fstype: 'ext4', mountpoint: '/', sizeBytes: 100 * GIB, freeBytes: 40 * GIB, deviceError: false };
@@ -60,5 +60,19 @@ describe('detectDeviceErrors', () => {
   it('explains the trade-off of running node_exporter as root', () => {
     const [finding] = detectDeviceErrors(input([{ ...pv({}), mountpoint: '/root/data', sizeBytes: null, freeBytes: null, deviceError: true }]));
     expect(finding!.remediation.text).toMatch(/run node_exporter as root, which gives the exporter more reach than it needs/);
+  });
+});
+
+describe('detectPvMountsExcluded', () => {
+  const base = { node: 'n', at: '2026-01-01T00:00:00.000Z', query: 'node_filesystem_size_bytes{…}' };
+  it('reports PV mounts the exporter does not list, as expected by design', () => {
+    const [finding] = detectPvMountsExcluded({ ...base, mountedClaims: ['a/x', 'a/y'], pvMountpoints: 0 });
+    expect(finding).toMatchObject({ kind: 'fs-pv-mounts-excluded', cause: 'mount-points-exclude', expectedByDesign: true, severity: 'info', subject: '2 PV mounts' });
+  });
+  it.each([
+    ['no mounted claims', { mountedClaims: [], pvMountpoints: 0 }],
+    ['PV mounts reported', { mountedClaims: ['a/x'], pvMountpoints: 1 }],
+  ])('says nothing with %s', (_, observed) => {
+    expect(detectPvMountsExcluded({ ...base, ...observed })).toEqual([]);
   });
 });

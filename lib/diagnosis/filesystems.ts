@@ -133,3 +133,42 @@ export function detectDeviceErrors({ node, at, queries, filesystems }: Filesyste
       };
     });
 }
+
+export interface PvMountsInput {
+  node: string;
+  at: string;
+  query: string;
+  /** Claims mounted by running pods on the node with a plugin that has a mount (CSI or local). */
+  mountedClaims: string[];
+  /** PV mountpoints the node's exporter reports at all (sizes or device errors). */
+  pvMountpoints: number;
+}
+
+/**
+ * `fs-pv-mounts-excluded`, cause `mount-points-exclude` (expected by design): PVs are mounted on the node,
+ * yet its exporter reports no PV mountpoint at all. kube-prometheus runs node_exporter with
+ * --collector.filesystem.mount-points-exclude=...|var/lib/kubelet/pods/.+ so that per-pod mounts do not
+ * multiply series; PV usage then comes from kubelet_volume_stats_* instead.
+ */
+export function detectPvMountsExcluded({ node, at, query, mountedClaims, pvMountpoints }: PvMountsInput): Finding[] {
+  if (mountedClaims.length === 0 || pvMountpoints > 0) return [];
+  const count = mountedClaims.length;
+  return [
+    {
+      kind: 'fs-pv-mounts-excluded',
+      cause: 'mount-points-exclude',
+      family: 'root-sized-filesystem',
+      node,
+      subject: count === 1 ? '1 PV mount' : `${count} PV mounts`,
+      severity: 'info',
+      layer: 'expected',
+      expectedByDesign: true,
+      summary: count === 1 ? `node_exporter does not report the PV mount on ${node}` : `node_exporter reports none of the ${count} PV mounts on ${node}`,
+      explanation:
+        "The node's exporter lists no mountpoint under /var/lib/kubelet/pods although running pods mount PVs there. kube-prometheus excludes those mounts on purpose (--collector.filesystem.mount-points-exclude) to keep one series per pod volume out of Prometheus; PV usage is read from kubelet_volume_stats_* instead.",
+      evidence: [{ source: 'prometheus', query, excerpt: `no /var/lib/kubelet/pods/... mountpoint; mounted claims: ${mountedClaims.join(', ')}`, value: 0, at }],
+      remediation: { text: 'Nothing to fix if kubelet_volume_stats_* are present for these claims. To see PV filesystems in node_exporter anyway, remove var/lib/kubelet/pods/.+ from the exclude pattern (more series).' },
+      references: ['https://github.com/prometheus-operator/kube-prometheus/blob/main/jsonnet/kube-prometheus/components/node-exporter.libsonnet'],
+    },
+  ];
+}

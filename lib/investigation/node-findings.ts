@@ -1,6 +1,6 @@
 import 'server-only';
 import { detectCadvisorFindings } from '@/lib/diagnosis/cadvisor';
-import { detectDeviceErrors, detectRootSized, type FilesystemObservation } from '@/lib/diagnosis/filesystems';
+import { detectDeviceErrors, detectPvMountsExcluded, detectRootSized, volumeOfMountpoint, type FilesystemObservation } from '@/lib/diagnosis/filesystems';
 import type { Finding } from '@/lib/diagnosis/finding';
 import { detectTargetFindings } from '@/lib/diagnosis/targets';
 import { detectVolumeStatsFindings, type ClaimOnNode, type KubeletSource } from '@/lib/diagnosis/volume-stats';
@@ -99,7 +99,7 @@ async function gatherFilesystems(prometheus: PrometheusClient, scope: Scope, sou
   return results && { results, queries };
 }
 
-function filesystemFindings(node: FleetNode, gathered: NonNullable<Awaited<ReturnType<typeof gatherFilesystems>>>, at: string): Finding[] {
+function filesystemFindings(node: FleetNode, gathered: NonNullable<Awaited<ReturnType<typeof gatherFilesystems>>>, at: string, volumes: NodeVolumes | null): Finding[] {
   const exporter = upTarget(node.roles['node-exporter']);
   if (!exporter) return [];
   const { results, queries } = gathered;
@@ -122,7 +122,13 @@ function filesystemFindings(node: FleetNode, gathered: NonNullable<Awaited<Retur
       .map((sample) => [sample.labels.volumename!, { claim: `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, capacityBytes: sample.value }]),
   );
   const input = { node: node.name, at, queries: { size: queries.size, deviceError: queries.deviceError }, filesystems: [...byMountpoint.values()], claimsByVolume };
-  return [...detectRootSized(input), ...detectDeviceErrors(input)];
+  const mountedClaims = (volumes?.claims ?? []).filter((claim) => claim.podPhase === 'Running' && (claim.plugin === 'csi' || claim.plugin === 'local')).map((claim) => claim.claim);
+  const pvMountpoints = input.filesystems.filter((fs) => volumeOfMountpoint(fs.mountpoint) !== null).length;
+  return [
+    ...detectRootSized(input),
+    ...detectDeviceErrors(input),
+    ...(volumes ? detectPvMountsExcluded({ node: node.name, at, query: queries.size, mountedClaims: [...new Set(mountedClaims)], pvMountpoints }) : []),
+  ];
 }
 
 // ---- cAdvisor ----
@@ -267,10 +273,10 @@ async function gather(prometheus: PrometheusClient, scope: Scope, sources: Sourc
 function findingsFor(node: FleetNode, gathered: Gathered, at: string, healthFrom: 'targets-api' | 'up-series' | 'none', source?: KubeletSource): Finding[] {
   const findings: Finding[] = [];
   if (healthFrom !== 'none') findings.push(...detectTargetFindings({ node: node.name, roles: node.roles, at, healthFrom }));
-  if (gathered.filesystems) findings.push(...filesystemFindings(node, gathered.filesystems, at));
+  const volumes = gathered.volumes ? volumesOf(node, gathered.volumes) : null;
+  if (gathered.filesystems) findings.push(...filesystemFindings(node, gathered.filesystems, at, volumes));
   if (gathered.cadvisor) findings.push(...cadvisorFindings(node, gathered.cadvisor, at));
-  if (gathered.volumes) {
-    const volumes = volumesOf(node, gathered.volumes);
+  if (gathered.volumes && volumes) {
     findings.push(
       ...detectVolumeStatsFindings({
         node: node.name,

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findingSchema } from '@/lib/diagnosis/finding';
+import { investigateNode } from '@/lib/investigation/node-findings';
+import { KubeletClient } from '@/lib/kubelet/client';
+import { PrometheusClient } from '@/lib/prometheus/client';
+import { startLab, type RunningLab } from '../src/lab';
+import { waitForScrapes } from '../test-support/prometheus-api';
+
+/** The faults of lab/scenarios/more-faults.yaml, each planted for real, each diagnosed exactly. */
+const EXPECTED: Record<string, [string, string, string][]> = {
+  'lab-excluded': [['fs-pv-mounts-excluded', 'mount-points-exclude', '1 PV mount']],
+  'lab-statsoff': [['pvc-stats-missing', 'volume-stats-disabled', 'data/stats-off']],
+  'lab-regression': [['pvc-stats-missing', 'kubelet-regression', 'data/regressed']],
+  'lab-forbidden': [
+    ['target-down', 'forbidden', 'cAdvisor /metrics/cadvisor'],
+    ['target-down', 'forbidden', 'kubelet /metrics'],
+  ],
+};
+
+let lab: RunningLab;
+let prometheus: PrometheusClient;
+let kubelet: KubeletClient;
+
+beforeAll(async () => {
+  lab = await startLab({ octet: 26, scenarioFile: resolve(__dirname, '..', 'scenarios', 'more-faults.yaml') });
+  await waitForScrapes(lab.prometheusUrl, 5_000);
+  prometheus = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+  kubelet = new KubeletClient({ access: { mode: 'direct', tokenFile: lab.tokenFiles.gapscope, caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+});
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe('the more-faults scenario', () => {
+  it.each(Object.entries(EXPECTED))('diagnoses %s exactly', async (name, expected) => {
+    const investigation = await investigateNode(prometheus, name, Date.now(), kubelet);
+    for (const finding of investigation.findings) findingSchema.parse(finding);
+    expect(investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject])).toEqual(expected);
+  });
+
+  it('needs the kubelet itself to tell volume stats disabled from an unexplained gap', async () => {
+    const withoutKubelet = await investigateNode(prometheus, 'lab-statsoff');
+    expect(withoutKubelet.findings.map((finding) => finding.cause)).toEqual(['unknown']);
+  });
+
+  it('keeps the collector running on the 1.34.1 kubelet while its gauges are absent', async () => {
+    const response = await fetch(`${lab.prometheusUrl}/api/v1/query?query=${encodeURIComponent('kubelet_volume_metric_collection_duration_seconds_count{node="lab-regression",metric_source="csi"}')}`);
+    const [series] = ((await response.json()) as { data: { result: { value: [number, string] }[] } }).data.result;
+    expect(Number(series!.value[1])).toBeGreaterThan(0);
+  });
+});
