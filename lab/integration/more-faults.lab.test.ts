@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingSchema } from '@/lib/diagnosis/finding';
 import { investigateNode } from '@/lib/investigation/node-findings';
-import { KubeletClient } from '@/lib/kubelet/client';
-import { PrometheusClient } from '@/lib/prometheus/client';
+import type { KubeletClient } from '@/lib/kubelet/client';
+import type { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
+import { labKubelet, labPrometheus } from '../test-support/clients';
 import { waitForScrapes } from '../test-support/prometheus-api';
 
 /** The faults of lab/scenarios/more-faults.yaml, each planted for real, each diagnosed exactly. */
@@ -25,8 +26,8 @@ let kubelet: KubeletClient;
 beforeAll(async () => {
   lab = await startLab({ octet: 26, scenarioFile: resolve(__dirname, '..', 'scenarios', 'more-faults.yaml') });
   await waitForScrapes(lab.prometheusUrl, 5_000);
-  prometheus = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
-  kubelet = new KubeletClient({ access: { mode: 'direct', tokenFile: lab.tokenFiles.gapscope, caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+  prometheus = labPrometheus(lab);
+  kubelet = labKubelet(lab);
 });
 
 afterAll(async () => {

@@ -8,9 +8,9 @@ import { findingSchema } from '@/lib/diagnosis/finding';
 import { loadFleet } from '@/lib/investigation/fleet';
 import { investigateFleet, investigateNode } from '@/lib/investigation/node-findings';
 import { KubeletClient } from '@/lib/kubelet/client';
-import { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
 import { PROFILES } from '../src/targets';
+import { labKubelet, labPrometheus } from '../test-support/clients';
 import { waitForScrapes } from '../test-support/prometheus-api';
 
 /** What the fleet page must say about the default scenario, whatever the scrape convention. */
@@ -54,7 +54,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it('lists every lab node with its target health, with no configuration', async () => {
-    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const client = labPrometheus(lab);
     const fleet = await loadFleet(client);
     expect(fleet.sources.every((source) => source.ok)).toBe(true);
     expect(fleet.healthFrom).toBe('targets-api');
@@ -66,7 +66,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it.each(Object.entries(EXPECTED_FINDINGS))('diagnoses %s: exactly the planted faults, with valid findings', async (name, expected) => {
-    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const client = labPrometheus(lab);
     const investigation = await investigateNode(client, name);
     expect(investigation.found).toBe(true);
     for (const finding of investigation.findings) expect(findingSchema.parse(finding)).toEqual(finding);
@@ -82,7 +82,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it('counts every node\'s findings fleet-wide with a fixed number of queries, agreeing with the node view', async () => {
-    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const client = labPrometheus(lab);
     const fleet = await investigateFleet(client);
     expect(fleet.sources.every((source) => source.ok)).toBe(true);
     // Each source entry is one Prometheus request: none of them names a node.
@@ -102,8 +102,8 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it('reads the kubelet itself where stats are missing, and reaches the same verdicts', async () => {
-    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
-    const kubeletClient = new KubeletClient({ access: { mode: 'direct', tokenFile: lab.tokenFiles.gapscope, caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+    const client = labPrometheus(lab);
+    const kubeletClient = labKubelet(lab);
     const investigation = await investigateNode(client, 'lab-volumes', Date.now(), kubeletClient);
     expect(investigation.findings.map((finding) => finding.cause)).toEqual(['csi-without-volume-stats', 'pvc-not-mounted', 'plugin-without-metrics']);
     const kubeletSources = investigation.sources.filter((source) => source.source === 'kubelet');
@@ -111,7 +111,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it('marks the sources it could not consult and why, instead of failing', async () => {
-    const client = new PrometheusClient({ baseUrl: lab.prometheusUrl, timeoutMs: 5_000, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 24 });
+    const client = labPrometheus(lab);
     const investigation = await investigateNode(client, 'lab-wrongport');
     const skipped = investigation.sources.filter((source) => !source.ok);
     expect(skipped.map((source) => source.detail)).toEqual([expect.stringMatching(/^not queried: the node's node-exporter target is down/)]);
@@ -207,8 +207,7 @@ describe('the simulated kubelet and API server', () => {
       for await (const chunk of body) scanner.push(chunk);
       return { count, summary: scanner.end() };
     };
-    const direct = (tokenFile = lab.tokenFiles.gapscope) =>
-      new KubeletClient({ access: { mode: 'direct', tokenFile, caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+    const direct = (tokenFile = lab.tokenFiles.gapscope) => labKubelet(lab, tokenFile);
     const proxy = () => new KubeletClient({ access: { mode: 'proxy', kubeconfigFile: lab.kubeconfigFile }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
     const node = (name: string) => ({ name, kubeletAddress: new URL(lab.nodes.find((candidate) => candidate.name === name)?.kubeletUrl ?? 'https://127.0.0.1:1').host });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLabTls, type LabTls } from '@/lab/src/tls';
-import { UpstreamError } from '@/lib/errors';
+import { upstreamFailure as failure } from '@/lab/test-support/clients';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
 import { KubeletClient, type KubeletConfig } from './client';
 
@@ -63,12 +63,6 @@ const countEmptyImage = async (body: AsyncIterable<Buffer>) => {
   scanner.end();
   return empty;
 };
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => null, (reason: unknown) => reason);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 describe('KubeletClient (direct)', () => {
   it('sends the token, asks for gzip, decodes it with zlib and streams the body to the consumer', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamError } from '@/lib/errors';
+import { upstreamFailure as failure } from '@/lab/test-support/clients';
 import { PrometheusClient, type PrometheusConfig } from './client';
 
 /** A loopback server standing in for a misbehaving Prometheus; each test picks a behaviour by path. */
@@ -69,12 +69,6 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function client(behaviour: string, overrides: Partial<PrometheusConfig> = {}) {
   return new PrometheusClient({ baseUrl: `${baseUrl}/${behaviour}`, timeoutMs: 500, headers: {}, insecureSkipVerify: false, maxInFlight: 8, maxResponseBytes: 1 << 20, ...overrides });
-}
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => null, (reason: unknown) => reason);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
 }
 
 describe('PrometheusClient', () => {
