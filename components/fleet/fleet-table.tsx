@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { FleetNode } from '@/lib/topology/fleet';
 import { HealthBadge } from './health-badge';
 
@@ -32,7 +33,7 @@ export function FleetTable({ nodes, healthFrom, unmatchedTargets }: Props) {
           {nodes.map((node) => (
             <tr key={node.name} data-testid="fleet-row" data-node={node.name}>
               <th scope="row">
-                {node.name}
+                <Link href={`/nodes/${encodeURIComponent(node.name)}`}>{node.name}</Link>
                 <span className="muted" style={{ display: 'block', fontWeight: 400, fontSize: '0.8rem' }}>
                   {node.internalIp}
                 </span>

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('the more-faults scenario', () => {
   it.each(Object.entries(EXPECTED))('diagnoses %s exactly', async (name, expected) => {
-    const investigation = await investigateNode(prometheus, name, Date.now(), kubelet);
+    const investigation = await investigateNode(prometheus, name, { kubelet });
     for (const finding of investigation.findings) findingSchema.parse(finding);
     expect(investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject])).toEqual(expected);
   });

@@ -104,7 +104,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   it('reads the kubelet itself where stats are missing, and reaches the same verdicts', async () => {
     const client = labPrometheus(lab);
     const kubeletClient = labKubelet(lab);
-    const investigation = await investigateNode(client, 'lab-volumes', Date.now(), kubeletClient);
+    const investigation = await investigateNode(client, 'lab-volumes', { kubelet: kubeletClient });
     expect(investigation.findings.map((finding) => finding.cause)).toEqual(['csi-without-volume-stats', 'pvc-not-mounted', 'plugin-without-metrics']);
     const kubeletSources = investigation.sources.filter((source) => source.source === 'kubelet');
     expect(kubeletSources.map((source) => [source.endpoint, source.ok])).toEqual([['GET /metrics (lab-volumes)', true], ['GET /configz (lab-volumes)', true]]);

@@ -137,10 +137,11 @@ async function gatherCadvisor(prometheus: PrometheusClient, scope: Scope, source
   const target = roleMatchers(scope, (node) => node.roles.cadvisor, 'cAdvisor', sources);
   if (target === null) return null;
   const containers = [...target, 'id=~"/kubepods.+"'];
+  // The kubelet's start time decides the cause; without a scraped kubelet target, say it was not consulted.
   const kubelet =
     scope.kind === 'fleet'
       ? [`job=~${quoteLabelValue(scope.kubeletJobs.map(regexLiteral).join('|') || 'kubelet')}`]
-      : upTarget(scope.node.roles.kubelet) && matchersOf(scopeOf(upTarget(scope.node.roles.kubelet)!));
+      : roleMatchers(scope, (node) => node.roles.kubelet, 'kubelet', sources);
   const queries = {
     unlabelled: `container_cpu_usage_seconds_total${selector([...containers, 'image=""'])} or container_cpu_usage_seconds_total${selector([...containers, 'name=""'])}`,
     legacy: `count by (job, instance) (container_cpu_usage_seconds_total${selector([...target, 'pod_name!=""'])})`,
@@ -292,7 +293,13 @@ function findingsFor(node: FleetNode, gathered: Gathered, at: string, healthFrom
   return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
 }
 
-export async function investigateNode(prometheus: PrometheusClient, name: string, now = Date.now(), kubeletClient: KubeletClient | null = null): Promise<NodeInvestigation> {
+export interface InvestigateOptions {
+  /** Reads the node's kubelet itself where that decides a cause (GAPSCOPE_KUBELET_MODE). */
+  kubelet?: KubeletClient | null;
+  now?: number;
+}
+
+export async function investigateNode(prometheus: PrometheusClient, name: string, { kubelet: kubeletClient = null, now = Date.now() }: InvestigateOptions = {}): Promise<NodeInvestigation> {
   const generatedAt = new Date(now).toISOString();
   const fleet = await loadFleet(prometheus);
   const sources = [...fleet.sources];

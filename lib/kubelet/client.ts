@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Env } from '@/lib/env';
 import { UpstreamError, type FailureKind } from '@/lib/errors';
+import { NODE_NAME_PATTERN } from '@/lib/topology/node-name';
 
 /**
  * The one adapter for kubelet endpoints, read directly (the address Prometheus scrapes, with a bearer token)
@@ -52,8 +53,6 @@ export interface KubeletNode {
   kubeletAddress?: string;
 }
 
-/** Node names are DNS-1123 subdomains; anything else never reaches a URL. */
-const NODE_NAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
 /** host:port, IPv4, [IPv6] or a DNS name, with a port. */
 const ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 
@@ -98,7 +97,7 @@ export class KubeletClient {
 
   private async plan(node: KubeletNode, path: KubeletPath): Promise<Plan> {
     const endpoint = `GET ${path}`;
-    if (!NODE_NAME.test(node.name)) throw new UpstreamError('kubelet', 'unsupported', endpoint, `"${node.name}" is not a node name`);
+    if (!NODE_NAME_PATTERN.test(node.name)) throw new UpstreamError('kubelet', 'unsupported', endpoint, `"${node.name}" is not a node name`);
     const access = this.config.access;
     if (access.mode === 'direct') {
       if (!node.kubeletAddress || !ADDRESS.test(node.kubeletAddress)) {

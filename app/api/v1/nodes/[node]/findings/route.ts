@@ -11,7 +11,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ nod
   try {
     const parsed = nodeParamsSchema.safeParse(await params);
     if (!parsed.success) throw ApiError.fromZod(parsed.error);
-    const investigation = await investigateNode(prometheus(), parsed.data.node, Date.now(), kubelet());
+    const investigation = await investigateNode(prometheus(), parsed.data.node, { kubelet: kubelet() });
     if (investigation.found === false) {
       throw new ApiError(404, 'unknown-node', `node "${parsed.data.node}" is not in the inventory (no kube_node_info series names it)`);
     }

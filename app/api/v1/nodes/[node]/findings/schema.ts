@@ -1,6 +1,4 @@
 import { z } from 'zod';
+import { nodeNameSchema } from '@/lib/topology/node-name';
 
-/** Node names are DNS-1123 subdomains; anything else is refused before any upstream is asked. */
-export const nodeParamsSchema = z.object({
-  node: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'must be a Kubernetes node name (DNS-1123 subdomain)'),
-});
+export const nodeParamsSchema = z.object({ node: nodeNameSchema });

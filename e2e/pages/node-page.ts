@@ -1,0 +1,31 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The node page (/nodes/{node}), read through its data-testid hooks. */
+export class NodePage {
+  constructor(private readonly page: Page) {}
+
+  async open(node: string): Promise<void> {
+    await this.page.goto(`/nodes/${node}`);
+  }
+
+  /** Reloads (bounded) until every source answered: right after the demo starts, targets are still being scraped. */
+  async waitUntilSourcesAnswer(): Promise<void> {
+    await expect(async () => {
+      await this.page.reload();
+      await expect(this.page.getByTestId('source-panel')).toBeVisible();
+      await expect(this.page.locator('[data-testid="source"][data-ok="false"]')).toHaveCount(0);
+    }).toPass({ timeout: 60_000, intervals: [1_000] });
+  }
+
+  card(kind: string, cause: string): Locator {
+    return this.page.locator(`[data-testid="finding-card"][data-kind="${kind}"][data-cause="${cause}"]`);
+  }
+
+  get faults(): Locator {
+    return this.page.getByTestId('faults').getByTestId('finding-card');
+  }
+
+  get expectedByDesign(): Locator {
+    return this.page.getByTestId('expected-by-design').getByTestId('finding-card');
+  }
+}
