@@ -1,14 +1,7 @@
 'use client';
 
-export default function DashboardError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return (
-    <div role="alert" className="panel failed" data-testid="page-error">
-      <h2>This view failed</h2>
-      <p>{error.message || 'An unexpected error occurred while building this view.'}</p>
-      {error.digest ? <p className="muted">Reference for the server log: {error.digest}</p> : null}
-      <button type="button" onClick={reset}>
-        Try again
-      </button>
-    </div>
-  );
+import { ViewError } from '@/components/view-error';
+
+export default function DashboardError(props: { error: Error & { digest?: string }; reset: () => void }) {
+  return <ViewError title="This view failed" fallback="An unexpected error occurred while building this view." {...props} />;
 }

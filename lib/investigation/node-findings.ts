@@ -271,10 +271,16 @@ async function gather(prometheus: PrometheusClient, scope: Scope, sources: Sourc
   return { filesystems, cadvisor, volumes };
 }
 
-function findingsFor(node: FleetNode, gathered: Gathered, at: string, healthFrom: 'targets-api' | 'up-series' | 'none', source?: KubeletSource): Finding[] {
+function findingsFor(
+  node: FleetNode,
+  gathered: Gathered,
+  at: string,
+  healthFrom: 'targets-api' | 'up-series' | 'none',
+  volumes: NodeVolumes | null = gathered.volumes ? volumesOf(node, gathered.volumes) : null,
+  source?: KubeletSource,
+): Finding[] {
   const findings: Finding[] = [];
   if (healthFrom !== 'none') findings.push(...detectTargetFindings({ node: node.name, roles: node.roles, at, healthFrom }));
-  const volumes = gathered.volumes ? volumesOf(node, gathered.volumes) : null;
   if (gathered.filesystems) findings.push(...filesystemFindings(node, gathered.filesystems, at, volumes));
   if (gathered.cadvisor) findings.push(...cadvisorFindings(node, gathered.cadvisor, at));
   if (gathered.volumes && volumes) {
@@ -307,8 +313,9 @@ export async function investigateNode(prometheus: PrometheusClient, name: string
   const node = fleet.nodes.find((candidate) => candidate.name === name);
   if (!node) return { node: name, found: false, generatedAt, findings: [], sources };
   const gathered = await gather(prometheus, { kind: 'node', node }, sources);
-  const source = kubeletClient && gathered.volumes && needsKubeletSource(node, volumesOf(node, gathered.volumes)) ? await readKubeletSource(kubeletClient, node, sources) : undefined;
-  return { node: name, found: true, generatedAt, findings: findingsFor(node, gathered, generatedAt, fleet.healthFrom, source), sources };
+  const volumes = gathered.volumes ? volumesOf(node, gathered.volumes) : null;
+  const source = kubeletClient && volumes && needsKubeletSource(node, volumes) ? await readKubeletSource(kubeletClient, node, sources) : undefined;
+  return { node: name, found: true, generatedAt, findings: findingsFor(node, gathered, generatedAt, fleet.healthFrom, volumes, source), sources };
 }
 
 export interface FleetNodeSummary {
