@@ -209,3 +209,72 @@ describe('properties', () => {
     );
   });
 });
+
+describe('label sets from line to line', () => {
+  it('follows names that change, grow and shrink between lines, and keeps each line its own object', () => {
+    const text = ['a{x="1",y="2"} 1', 'a{x="3",y="4"} 2', 'a{x="5"} 3', 'a{y="6",x="7",z="8"} 4', 'a 5', 'a{x="9",y="10"} 6'].join('\n');
+    const { families } = parseExposition(text);
+    const labels = families[0]!.samples.map((sample) => sample.labels);
+    expect(labels).toEqual([{ x: '1', y: '2' }, { x: '3', y: '4' }, { x: '5' }, { y: '6', x: '7', z: '8' }, {}, { x: '9', y: '10' }]);
+    expect(labels[0]).not.toBe(labels[1]);
+    expect(Object.keys(labels[3]!)).toEqual(['y', 'x', 'z']);
+  });
+
+  it('keeps a label named __proto__ as an own label, and lets a repeated name take its last value', () => {
+    const { families } = parseExposition('a{__proto__="p",b="1"} 1\na{b="1",b="2"} 2\n');
+    const [first, second] = families[0]!.samples;
+    expect(Object.getOwnPropertyDescriptor(first!.labels, '__proto__')?.value).toBe('p');
+    expect(Object.getPrototypeOf(first!.labels)).toBe(Object.prototype);
+    expect(second!.labels).toEqual({ b: '2' });
+  });
+
+  it('reports an unterminated value on its own line when later lines have quotes, and reads those lines', () => {
+    const { families, issues } = parseExposition('a{x="1} 1\na{x="2"} 2\nb{y="a\\"b"} 3\n');
+    expect(issues.map((issue) => [issue.line, issue.message])).toEqual([[1, 'unterminated value of label x']]);
+    expect(families.flatMap((family) => family.samples.map((sample) => sample.labels))).toEqual([{ x: '2' }, { y: 'a"b' }]);
+  });
+
+  it('reads escapes that appear only on some lines of a chunk', () => {
+    const { families, issues } = parseExposition('a{x="plain"} 1\na{x="new\\nline \\\\ \\"q\\""} 2\na{x="plain again"} 3\n');
+    expect(issues).toEqual([]);
+    expect(families[0]!.samples.map((sample) => sample.labels.x)).toEqual(['plain', 'new\nline \\ "q"', 'plain again']);
+  });
+
+  it('reads integers, decimals and timestamps of any length in place or not', () => {
+    const { families } = parseExposition('a 007 1700000000000\na 123456789012345678 -5\na 1.5e3 12345678901234567\na 0x10\n');
+    expect(families[0]!.samples.map((sample) => [sample.value, sample.timestampMs])).toEqual([
+      [7, 1700000000000],
+      [123456789012345678, -5],
+      [1500, 12345678901234567],
+    ]);
+  });
+});
+
+describe('Unicode', () => {
+  it('reads back any label value, whatever the chunks, in ASCII-only and mixed chunks alike', () => {
+    const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.string({ maxLength: 20 })), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 4 }),
+        (pairs, sizes) => {
+          const text = pairs.map(([unicode, ascii], index) => `m{u="${escape(unicode)}",a="${escape(ascii)}"} ${index}\n`).join('');
+          const { samples, issues } = scanInChunks(text, sizes);
+          expect(issues).toEqual([]);
+          expect(samples.map((sample) => [sample.labels.u, sample.labels.a])).toEqual(pairs);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('many different label sets', () => {
+  it('reads thousands of distinct label-name sequences correctly', () => {
+    const text = Array.from({ length: 3000 }, (_, index) => `m{l${index}="${index}",common="c"} ${index}`).join('\n');
+    const samples = parseExposition(text).families[0]!.samples;
+    expect(samples).toHaveLength(3000);
+    expect(samples[2999]!.labels).toEqual({ l2999: '2999', common: 'c' });
+    expect(samples[5]!.labels).toEqual({ l5: '5', common: 'c' });
+  });
+});
