@@ -460,7 +460,7 @@ class LabelReader {
       if (line.charCodeAt(position) === CLOSE_BRACE) break;
       const nameStart = position;
       let labelName = names[count];
-      if (labelName !== undefined && sameChars(line, position, labelName) && !isLabelNameByte(line.charCodeAt(position + labelName.length), false)) {
+      if (labelName !== undefined && line.startsWith(labelName, position) && !isLabelNameByte(line.charCodeAt(position + labelName.length), false)) {
         position += labelName.length;
       } else {
         if (!isLabelNameByte(line.charCodeAt(position), true)) return 'expected a label name or "}"';
@@ -546,12 +546,6 @@ function parseDigits(text: string, start: number, end: number): number | null {
     value = value * 10 + digit;
   }
   return value;
-}
-
-/** Does text have `part` at `position`? A loop, because startsWith(part, position) measured slower here. */
-function sameChars(text: string, position: number, part: string): boolean {
-  for (let index = 0; index < part.length; index++) if (text.charCodeAt(position + index) !== part.charCodeAt(index)) return false;
-  return true;
 }
 
 function plainLabelsFactory(names: readonly string[]): LabelsFactory {
