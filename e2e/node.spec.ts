@@ -5,6 +5,7 @@ import { NodePage } from './pages/node-page';
 const PLANTED = [
   ['lab-cadvisor', 'cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container_cpu_usage_seconds_total'],
   ['lab-rootsized', 'fs-root-sized', 'mount-propagation', 'node_filesystem_size_bytes'],
+  ['lab-rootsized', 'pvc-stats-wrong', 'root-filesystem-measured', 'kubelet_volume_stats_capacity_bytes'],
   ['lab-deverror', 'fs-device-error', 'permission-denied', 'mountpoint="/root/data"'],
   ['lab-unauthorized', 'target-down', 'unauthorized', 'server returned HTTP status 401 Unauthorized'],
   ['lab-unauthorized', 'pvc-stats-missing', 'kubelet-not-scraped', 'shop/orders-db'],

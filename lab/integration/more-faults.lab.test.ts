@@ -17,6 +17,8 @@ const EXPECTED: Record<string, [string, string, string][]> = {
     ['target-down', 'forbidden', 'cAdvisor /metrics/cadvisor'],
     ['target-down', 'forbidden', 'kubelet /metrics'],
   ],
+  // One container and its sandbox.
+  'lab-embedded': [['cadvisor-labels-empty', 'runtime-socket-unreachable', '2 container cgroups']],
 };
 
 let lab: RunningLab;
@@ -44,6 +46,12 @@ describe('the more-faults scenario', () => {
   it('needs the kubelet itself to tell volume stats disabled from an unexplained gap', async () => {
     const withoutKubelet = await investigateNode(prometheus, 'lab-statsoff');
     expect(withoutKubelet.findings.map((finding) => finding.cause)).toEqual(['unknown']);
+  });
+
+  it('shows the embedded runtime as the real k3s does: no containerd.service cgroup, the agent unit instead', async () => {
+    const units = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{instance=~"127[.]26[.].+",id=${JSON.stringify(id)}}`)).length;
+    expect(await units('/system.slice/k3s-agent.service')).toBe(1);
+    expect(await units('/system.slice/containerd.service')).toBe(3);
   });
 
   it('keeps the collector running on the 1.34.1 kubelet while its gauges are absent', async () => {

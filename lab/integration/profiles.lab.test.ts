@@ -33,7 +33,12 @@ const EXPECTED_FINDINGS: Record<string, [string, string, string | RegExp][]> = {
     ['pvc-stats-missing', 'plugin-without-metrics', 'tools/hostpath-cache'],
   ],
   'lab-cadvisor': [['cadvisor-labels-empty', 'runtime-started-after-kubelet', '5 container cgroups']],
-  'lab-rootsized': [['fs-root-sized', 'mount-propagation', /^analytics\/warehouse \(pvc-[0-9a-f-]{36}\)$/]],
+  'lab-rootsized': [
+    ['fs-root-sized', 'mount-propagation', /^analytics\/warehouse \(pvc-[0-9a-f-]{36}\)$/],
+    ['fs-root-sized', 'mount-propagation', /^analytics\/warehouse-wal \(pvc-[0-9a-f-]{36}\)$/],
+    ['pvc-stats-wrong', 'root-filesystem-measured', 'analytics/warehouse'],
+    ['pvc-stats-wrong', 'root-filesystem-measured', 'analytics/warehouse-wal'],
+  ],
   'lab-deverror': [['fs-device-error', 'permission-denied', '/root/data']],
   'lab-unauthorized': [
     ['pvc-stats-missing', 'kubelet-not-scraped', 'shop/orders-db'],

@@ -36,7 +36,8 @@ function containerName(runtime: string, id: string, container: string, pod: stri
 export function cgroupsOf(node: LabNode, state: NodeState): Cgroup[] {
   const bootedAt = Math.min(state.kubeletStartedAt, state.runtimeStartedAt) - 60_000;
   const base = { container: '', image: '', name: '', namespace: '', pod: '' };
-  const runtimeUnit = runtimeKind(state.runtime) === 'docker' ? 'docker' : runtimeKind(state.runtime);
+  // CRI-O's unit is crio.service.
+  const runtimeUnit = node.spec.runtimeUnit ?? { containerd: 'containerd', docker: 'docker', 'cri-o': 'crio' }[runtimeKind(state.runtime)];
   const cgroups: Cgroup[] = [
     { ...base, id: '/', kind: 'root', startedAt: bootedAt },
     { ...base, id: '/kubepods', kind: 'qos', startedAt: bootedAt },

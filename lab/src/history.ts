@@ -164,7 +164,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
       const honorLabels = honor.get(target.jobName) ?? false;
       if (target.role === 'kube-state-metrics') addFamilies(book, step, ksm, target, honorLabels);
       if (!node || !state) continue;
-      if (target.role === 'kubelet') addFamilies(book, step, kubeletFamilies(node, state, t), target, honorLabels);
+      if (target.role === 'kubelet') addFamilies(book, step, kubeletFamilies(node, state, t, input.root), target, honorLabels);
       if (target.role === 'cadvisor') {
         const families = cadvisorFamilies({ node, state, now: t, kernelVersion: KERNEL_VERSION, osImage: OS_IMAGE, machineId: machineId(node) });
         addFamilies(book, step, families, target, honorLabels);

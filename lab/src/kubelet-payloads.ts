@@ -1,5 +1,6 @@
 import { ExpositionWriter, type Family } from './exposition';
 import { claimsWithStats, mountedVolumes, runtimeKind, type NodeState } from './node-state';
+import type { RootDisk } from './node-exporters';
 import type { LabNode, ScenarioClaim } from './scenario';
 
 /**
@@ -13,17 +14,17 @@ const DURATION_BUCKETS = Array.from({ length: 15 }, (_, index) => 0.001 * 2 ** i
 
 const INODE_BYTES = 16_384;
 
-export function volumeStatsOf(claim: ScenarioClaim) {
-  const inodes = Math.floor(claim.capacity / INODE_BYTES);
-  const inodesUsed = Math.floor(claim.used / (INODE_BYTES * 8));
-  return {
-    capacityBytes: claim.capacity,
-    usedBytes: claim.used,
-    availableBytes: claim.capacity - claim.used,
-    inodes,
-    inodesUsed,
-    inodesFree: inodes - inodesUsed,
-  };
+/**
+ * What the kubelet's statfs of a claim's volume directory returns: the volume's own filesystem, or, on a node
+ * whose PV mounts are plain directories on the root disk (the pv-mounts-root-sized fault), the root disk's.
+ */
+export function volumeStatsOf(claim: ScenarioClaim, rootSizedOn: RootDisk | null = null) {
+  const capacity = rootSizedOn ? rootSizedOn.sizeBytes : claim.capacity;
+  const used = rootSizedOn ? rootSizedOn.sizeBytes - rootSizedOn.freeBytes : claim.used;
+  const available = rootSizedOn ? rootSizedOn.availBytes : claim.capacity - claim.used;
+  const inodes = Math.floor(capacity / INODE_BYTES);
+  const inodesUsed = Math.floor(used / (INODE_BYTES * 8));
+  return { capacityBytes: capacity, usedBytes: used, availableBytes: available, inodes, inodesUsed, inodesFree: inodes - inodesUsed };
 }
 
 const VOLUME_GAUGES = [
@@ -40,7 +41,7 @@ function splitClaim(claim: ScenarioClaim): [string, string] {
   return [namespace, name];
 }
 
-export function kubeletFamilies(node: LabNode, state: NodeState, now: number): Family[] {
+export function kubeletFamilies(node: LabNode, state: NodeState, now: number, root: RootDisk): Family[] {
   const out = new ExpositionWriter();
   const [major = '1', minor = '0'] = state.kubeletVersion.slice(1).split('.');
   out
@@ -74,7 +75,7 @@ export function kubeletFamilies(node: LabNode, state: NodeState, now: number): F
     out.family(name, 'gauge', `[ALPHA] ${help}`);
     for (const { claim } of withStats) {
       const [namespace, persistentvolumeclaim] = splitClaim(claim);
-      out.sample(name, [['namespace', namespace], ['persistentvolumeclaim', persistentvolumeclaim]], volumeStatsOf(claim)[field]);
+      out.sample(name, [['namespace', namespace], ['persistentvolumeclaim', persistentvolumeclaim]], volumeStatsOf(claim, state.pvMountsRootSized ? root : null)[field]);
     }
   }
   out.family('kubelet_volume_stats_health_status_abnormal', 'gauge', '[ALPHA] Abnormal volume health status. The count is either 1 or 0. 1 indicates the volume is unhealthy, 0 indicates volume is healthy');
@@ -102,7 +103,7 @@ export function kubeletFamilies(node: LabNode, state: NodeState, now: number): F
 }
 
 /** /stats/summary: node and pod stats, with a pvcRef on each volume that belongs to a claim (as the kubelet adds). */
-export function statsSummary(node: LabNode, state: NodeState, now: number) {
+export function statsSummary(node: LabNode, state: NodeState, now: number, root: RootDisk) {
   const time = new Date(now).toISOString();
   const measuredClaims = new Set(claimsWithStats(state).map(({ claim, pod }) => `${pod.uid}/${claim.claim}`));
   return {
@@ -124,7 +125,7 @@ export function statsSummary(node: LabNode, state: NodeState, now: number) {
         volume: placed.pod.claims
           .filter((claim) => measuredClaims.has(`${placed.uid}/${claim.claim}`))
           .map((claim) => {
-            const stats = volumeStatsOf(claim);
+            const stats = volumeStatsOf(claim, state.pvMountsRootSized ? root : null);
             const [namespace, name] = splitClaim(claim);
             return { time, ...stats, name: name.replace(/[^a-z0-9-]/g, '-'), pvcRef: { name, namespace } };
           }),

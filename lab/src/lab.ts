@@ -175,9 +175,9 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
       const backend: KubeletBackend = {
         node: node.name,
         auth: () => stateNow(node).kubeletAuth,
-        metrics: () => kubeletFamilies(node, stateNow(node), clock.now()),
+        metrics: () => kubeletFamilies(node, stateNow(node), clock.now(), root),
         cadvisor: () => cadvisorFamilies({ node, state: stateNow(node), now: clock.now(), kernelVersion: KERNEL_VERSION, osImage: OS_IMAGE, machineId }),
-        statsSummary: () => statsSummary(node, stateNow(node), clock.now()),
+        statsSummary: () => statsSummary(node, stateNow(node), clock.now(), root),
         configz: () => configz(stateNow(node)),
         pods: () => ({
           kind: 'PodList',

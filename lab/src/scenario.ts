@@ -98,9 +98,15 @@ const nodeSchema = z.object({
   name: nodeNameSchema,
   role: z.string().optional(),
   runtime: runtimeSchema,
-  kubeletVersion: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  /** As the kubelet reports it, distribution suffix included (v1.33.5+k3s1). */
+  kubeletVersion: z.string().regex(/^v\d+\.\d+\.\d+(\+[a-z0-9.]+)?$/),
   kubeletStartedAgo: durationSchema,
   runtimeStartedAgo: durationSchema,
+  /**
+   * The systemd unit the runtime runs in, when it is not its own (k3s and RKE2 embed containerd in their
+   * agent, with its socket under /run/k3s/containerd). Default: the runtime's own unit.
+   */
+  runtimeUnit: z.string().regex(/^[a-z0-9-]+$/).optional(),
   /** The runtime this node ran before a switch, and when the switch happened. */
   previousRuntime: z.object({ runtime: runtimeSchema, until: durationSchema }).optional(),
   /** Extra real mounts beyond "/" (the root disk). */

@@ -7,6 +7,7 @@ import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
 import { kubeletFamilies } from './kubelet-payloads';
 
 const lab = defaultLab();
+const root = { device: '/dev/vda1', sizeBytes: 100 * 2 ** 30, availBytes: 40 * 2 ** 30, freeBytes: 45 * 2 ** 30 };
 const realCadvisor = familyShapes(realFixture('nri-kubernetes/k8s-1.35_kubelet_metrics_cadvisor.txt'));
 const realKsm = realFixture('nri-kubernetes/k8s-1.35_kube-state-metrics.txt');
 const realApiserver = familyShapes(realFixture('nri-kubernetes/k8s-1.35_apiserver_metrics.txt'));
@@ -86,7 +87,7 @@ describe('simulated kube-state-metrics', () => {
 });
 
 describe('simulated kubelet /metrics', () => {
-  const shapes = familyShapes(writeText(kubeletFamilies(lab.node('lab-volumes'), lab.stateAt('lab-volumes'), lab.clock.startedAt)));
+  const shapes = familyShapes(writeText(kubeletFamilies(lab.node('lab-volumes'), lab.stateAt('lab-volumes'), lab.clock.startedAt, root)));
 
   it('shares component-base HELP texts with the real API server capture', () => {
     for (const family of ['kubernetes_build_info', 'process_start_time_seconds']) {
@@ -95,9 +96,18 @@ describe('simulated kubelet /metrics', () => {
   });
 
   it('exports volume stats only for claims a running pod mounts with a plugin that has metrics', () => {
-    const text = writeText(kubeletFamilies(lab.node('lab-volumes'), lab.stateAt('lab-volumes'), lab.clock.startedAt));
+    const text = writeText(kubeletFamilies(lab.node('lab-volumes'), lab.stateAt('lab-volumes'), lab.clock.startedAt, root));
     const claims = [...text.matchAll(/^kubelet_volume_stats_capacity_bytes\{namespace="([^"]+)",persistentvolumeclaim="([^"]+)"\}/gm)].map((match) => `${match[1]}/${match[2]}`);
     // hostPath (no metrics), nfs CSI without GET_VOLUME_STATS and a Succeeded pod's claim are absent.
     expect(claims).toEqual(['shop/search-index']);
+  });
+
+  it("reports the root disk's capacity for claims whose mounts are plain directories on it, as statfs would", () => {
+    const capacity = (at: number) => {
+      const text = writeText(kubeletFamilies(lab.node('lab-rootsized'), lab.stateAt('lab-rootsized', at), lab.clock.startedAt, root));
+      return Number(/^kubelet_volume_stats_capacity_bytes\{namespace="analytics",persistentvolumeclaim="warehouse"\} (\S+)$/m.exec(text)?.[1]);
+    };
+    expect(capacity(0)).toBe(root.sizeBytes);
+    expect(capacity(4 * 3_600_000)).toBe((lab.scenario.claims.find((claim) => claim.claim === 'analytics/warehouse')!.capacity));
   });
 });

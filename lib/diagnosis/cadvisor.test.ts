@@ -35,7 +35,10 @@ describe('detectCadvisorFindings', () => {
   it.each([
     ['the runtime started after the kubelet', { kubeletStartedAt: 1_000_000, runtimeStartedAt: 1_120_000, runtimeVersion: 'containerd://1.7.27' }, 'runtime-started-after-kubelet', /120 s later/],
     ['a Docker version cAdvisor refuses', { kubeletStartedAt: 2_000_000, runtimeStartedAt: 1_000_000, runtimeVersion: 'docker://dev' }, 'runtime-factory-failed', /does not match cAdvisor's/],
-    ['nothing to tell', { runtimeVersion: 'containerd://1.7.27' }, 'unknown', /do not show why/],
+    ['containerd embedded by k3s', { kubeletStartedAt: 1_000_000, runtimeVersion: 'containerd://2.0.5-k3s1' }, 'runtime-socket-unreachable', /"-k3s" suffix says k3s embeds it/],
+    ['a containerd without its own unit', { kubeletStartedAt: 1_000_000, runtimeVersion: 'containerd://1.7.27' }, 'runtime-socket-unreachable', /as k3s, RKE2 and k0s embed it/],
+    ['nothing to tell', { kubeletStartedAt: 2_000_000, runtimeStartedAt: 1_000_000, runtimeVersion: 'containerd://1.7.27' }, 'unknown', /do not show why/],
+    ['nothing known at all', {}, 'unknown', /do not show why/],
   ])('blames %s', (_, extra, cause, explanation) => {
     const [finding] = detectCadvisorFindings({ ...base, ...extra, unlabelled: [container(), container(`/kubepods/pod${'c'.repeat(32)}/${'d'.repeat(64)}`)] });
     expect(finding).toMatchObject({ kind: 'cadvisor-labels-empty', cause, subject: '2 container cgroups', severity: 'critical' });

@@ -10,6 +10,9 @@ import type { Finding } from './finding';
  * Causes of cadvisor-labels-empty:
  * - `runtime-started-after-kubelet`: the kubelet (and its embedded cAdvisor) started before the container
  *   runtime was up, so no runtime factory registered and containers are read as raw cgroups
+ * - `runtime-socket-unreachable`: the runtime is containerd but no `containerd.service` cgroup exists: it is
+ *   embedded in another unit (k3s, RKE2, k0s), with its socket elsewhere than /run/containerd/containerd.sock,
+ *   where cAdvisor's containerd factory dials (the kubelet's CRI endpoint is configured apart and works)
  * - `runtime-factory-failed`: the runtime's version string is not x.y.z (e.g. `docker://dev`), which cAdvisor's
  *   Docker factory refuses
  * - `unknown`: neither is visible from the stored series
@@ -54,6 +57,20 @@ function cause(input: CadvisorInput): { cause: string; explanation: string; reme
       remediation: { text: `Restart the kubelet now that ${runtime} is up, and order the units so it cannot happen again.`, snippet: `# /etc/systemd/system/kubelet.service.d/10-after-runtime.conf\n[Unit]\nAfter=${runtime}.service\nRequires=${runtime}.service` },
     };
   }
+  if (runtime === 'containerd' && runtimeStartedAt === undefined) {
+    const distribution = /-(k3s|rke2|k0s)/.exec(runtimeVersion)?.[1];
+    return {
+      cause: 'runtime-socket-unreachable',
+      explanation: `The node runs ${runtimeVersion || 'containerd'}, yet cAdvisor sees no containerd.service cgroup: containerd runs inside another unit${distribution ? ` (the version's "-${distribution}" suffix says ${distribution} embeds it)` : ', as k3s, RKE2 and k0s embed it'}, with its socket elsewhere than /run/containerd/containerd.sock. The kubelet reaches containerd through its own CRI endpoint, so pods run; the cAdvisor inside it dials the default socket, registers no containerd factory, and reads containers as raw cgroups without image, name or pod metadata.`,
+      remediation: {
+        text: "Point the kubelet's cAdvisor at the real socket with the kubelet's --containerd flag (or link the default path to it), then restart the kubelet (the k3s or RKE2 agent).",
+        snippet: `# k3s / RKE2 agent
+--kubelet-arg=containerd=/run/k3s/containerd/containerd.sock
+# or, on the node
+ln -s /run/k3s/containerd/containerd.sock /run/containerd/containerd.sock`,
+      },
+    };
+  }
   if (/^docker:\/\//.test(runtimeVersion) && !/^docker:\/\/\d+\.\d+\.\d+/.test(runtimeVersion)) {
     return {
       cause: 'runtime-factory-failed',
@@ -92,7 +109,11 @@ export function detectCadvisorFindings(input: CadvisorInput): Finding[] {
           : []),
       ],
       remediation,
-      references: ['https://github.com/google/cadvisor/issues/3336', 'https://github.com/kubernetes/kubernetes/issues/89903'],
+      references: [
+        'https://github.com/google/cadvisor/issues/3336',
+        'https://github.com/kubernetes/kubernetes/issues/89903',
+        ...(causeId === 'runtime-socket-unreachable' ? ['https://github.com/k3s-io/k3s/issues/2831', 'https://github.com/k0sproject/k0s/issues/625'] : []),
+      ],
     });
   }
   if (input.legacySeries > 0) {

@@ -22,6 +22,7 @@ describe('pvc-stats-missing cause ladder', () => {
     ['a kubelet target that is down', input({ kubeletHealth: 'down' }), 'kubelet-not-scraped', false, 'critical'],
     ['a kubelet target that is missing', input({ kubeletHealth: 'missing' }), 'kubelet-not-scraped', false, 'critical'],
     ['kubelet 1.34.1', input({ kubeletVersion: 'v1.34.1' }), 'kubelet-regression', false, 'warning'],
+    ["k3s' kubelet 1.34.0", input({ kubeletVersion: 'v1.34.0+k3s1' }), 'kubelet-regression', false, 'warning'],
     ['volumeStatsAggPeriod 0s in /configz', input({ source: source([], '0s') }), 'volume-stats-disabled', false, 'warning'],
     ['stats the kubelet exposes but Prometheus lacks', input({ source: source(['shop/data']) }), 'dropped-before-storage', false, 'critical'],
     ['a CSI driver with stats on no node', input({ driversWithStats: new Set() }), 'csi-without-volume-stats', false, 'warning'],

@@ -52,7 +52,8 @@ export interface VolumeStatsInput {
   queries: { stats: string; claims: string };
 }
 
-const REGRESSION_VERSIONS = /^v1\.34\.[01]$/;
+// Distribution builds carry a suffix: v1.34.1+k3s1, v1.34.0-eks-....
+const REGRESSION_VERSIONS = /^v1\.34\.[01]($|[+-])/;
 const KUBELET_VOLUME_STATS = 'https://kubernetes.io/docs/reference/instrumentation/metrics/';
 
 type Ladder = Pick<Finding, 'cause' | 'severity' | 'layer' | 'expectedByDesign' | 'explanation' | 'remediation'> & { references: string[]; evidence?: Evidence[] };

@@ -3,6 +3,7 @@ import { detectCadvisorFindings } from '@/lib/diagnosis/cadvisor';
 import { detectDeviceErrors, detectPvMountsExcluded, detectRootSized, volumeOfMountpoint, type FilesystemObservation } from '@/lib/diagnosis/filesystems';
 import type { Finding } from '@/lib/diagnosis/finding';
 import { detectTargetFindings } from '@/lib/diagnosis/targets';
+import { detectPvcStatsWrong } from '@/lib/diagnosis/pvc-stats-wrong';
 import { detectVolumeStatsFindings, type ClaimOnNode, type KubeletSource } from '@/lib/diagnosis/volume-stats';
 import { sourceFailure, type SourceStatus } from '@/lib/errors';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
@@ -189,7 +190,8 @@ async function gatherVolumes(prometheus: PrometheusClient, scope: Scope, sources
     claims: `kube_pod_spec_volumes_persistentvolumeclaims_info * on (namespace, pod) group_left (node) ${pods}`,
     claimInfo: 'kube_persistentvolumeclaim_info',
     volumeInfo: 'kube_persistentvolume_info',
-    stats: 'kubelet_volume_stats_used_bytes',
+    // One gauge for both questions: which claims have stats at all, and what capacity each reports.
+    stats: 'kubelet_volume_stats_capacity_bytes',
   };
   const results = await queryAll(prometheus, queries, sources);
   return results && { results, queries };
@@ -258,6 +260,23 @@ async function readKubeletSource(kubeletClient: KubeletClient, node: FleetNode, 
   };
 }
 
+/** pvc-stats-wrong: the capacities this node's kubelet reports, against its root disk and the claims' requests. */
+function capacityFindings(node: FleetNode, gathered: Gathered, at: string): Finding[] {
+  const kubelet = upTarget(node.roles.kubelet);
+  if (!gathered.volumes || !kubelet) return [];
+  const exporter = upTarget(node.roles['node-exporter']);
+  const root = gathered.filesystems && exporter ? fromTarget(gathered.filesystems.results.size, exporter).find((sample) => sample.labels.mountpoint === '/') : undefined;
+  const claimKey = (labels: Record<string, string>) => `${labels.namespace}/${labels.persistentvolumeclaim}`;
+  const requested = new Map((gathered.filesystems?.results.claims ?? []).map((sample) => [claimKey(sample.labels), sample.value]));
+  return detectPvcStatsWrong({
+    node: node.name,
+    at,
+    capacities: fromTarget(gathered.volumes.results.stats, kubelet).map((sample) => ({ claim: claimKey(sample.labels), capacityBytes: sample.value, requestedBytes: requested.get(claimKey(sample.labels)) })),
+    rootSizeBytes: root?.value ?? null,
+    queries: { capacity: gathered.volumes.queries.stats, rootSize: gathered.filesystems?.queries.size ?? 'node_filesystem_size_bytes{mountpoint="/"}' },
+  });
+}
+
 // ---- putting it together ----
 
 interface Gathered {
@@ -283,6 +302,7 @@ function findingsFor(
   if (healthFrom !== 'none') findings.push(...detectTargetFindings({ node: node.name, roles: node.roles, at, healthFrom }));
   if (gathered.filesystems) findings.push(...filesystemFindings(node, gathered.filesystems, at, volumes));
   if (gathered.cadvisor) findings.push(...cadvisorFindings(node, gathered.cadvisor, at));
+  if (gathered.volumes) findings.push(...capacityFindings(node, gathered, at));
   if (gathered.volumes && volumes) {
     findings.push(
       ...detectVolumeStatsFindings({
