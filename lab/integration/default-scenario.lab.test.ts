@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type RunningLab } from '../src/lab';
+import { labPrometheus } from '../test-support/clients';
 import { query, waitForScrapes, type Target } from '../test-support/prometheus-api';
 
 /** The default scenario against real Prometheus and real node_exporters, kube-prometheus profile. */
@@ -124,6 +125,41 @@ describe('backfilled history', () => {
     const labelSets = async (at: number) =>
       (await query(lab.prometheusUrl, 'up{job!="prometheus-k8s"}', at)).map((series) => JSON.stringify(series.metric)).sort();
     expect(await labelSets(now() - 30 * 60)).toEqual(await labelSets(now()));
+  });
+});
+
+describe("gapscope's Prometheus adapter against the real Prometheus", () => {
+  it('reads a range over the backfilled history, with the runtime switch of lab-rootsized in it', async () => {
+    const endMs = Date.now();
+    const { series, stepMs } = await labPrometheus(lab).rangeQuery('kube_node_info{node="lab-rootsized"}', { startMs: endMs - 5 * HOUR * 1000, endMs }, 300_000);
+    expect(stepMs).toBe(300_000);
+    const runtimes = series.map((one) => one.labels.container_runtime_version).sort();
+    expect(runtimes).toEqual(['containerd://1.7.27', 'docker://24.0.7']);
+    for (const one of series) expect(one.points.every(([time, value], index) => value === 1 && (index === 0 || time > one.points[index - 1]![0]))).toBe(true);
+  });
+
+  it('widens a step that would exceed 11,000 points instead of being refused', async () => {
+    const endMs = Date.now();
+    const { stepMs, series } = await labPrometheus(lab).rangeQuery('up{job="node-exporter"}', { startMs: endMs - 7 * HOUR * 1000, endMs }, 1_000);
+    expect(stepMs).toBe(Math.ceil((7 * HOUR) / 11_000) * 1000);
+    expect(series.length).toBeGreaterThan(0);
+  });
+
+  it('lists series, label names and label values', async () => {
+    const prometheus = labPrometheus(lab);
+    const endMs = Date.now();
+    const range = { startMs: endMs - 600_000, endMs };
+    const series = await prometheus.series(['kube_node_info'], range);
+    expect(new Set(series.map((labels) => labels.node)).size).toBe(7);
+    expect(await prometheus.labelNames(['kube_node_info'], range)).toEqual(expect.arrayContaining(['node', 'internal_ip', 'kubelet_version', 'container_runtime_version']));
+    expect(await prometheus.labelValues('job', [], range)).toEqual(expect.arrayContaining(['kubelet', 'node-exporter', 'kube-state-metrics']));
+  });
+
+  it('reads the loaded configuration', async () => {
+    const yaml = await labPrometheus(lab).configYaml();
+    // The kube-prometheus profile names its jobs as the Prometheus Operator does.
+    expect(yaml).toMatch(/job_name: serviceMonitor\/monitoring\/kubelet\/0/);
+    expect(yaml).toMatch(/scrape_interval: 5s/);
   });
 });
 

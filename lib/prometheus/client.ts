@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Env } from '@/lib/env';
 import { UpstreamError } from '@/lib/errors';
 import { parsePromFloat } from './prom-float';
-import { buildInfoDataSchema, envelopeSchema, targetsDataSchema, vectorDataSchema } from './schemas';
+import { buildInfoDataSchema, configDataSchema, envelopeSchema, matrixDataSchema, seriesDataSchema, stringListSchema, targetsDataSchema, vectorDataSchema } from './schemas';
 
 /**
  * The one adapter for Prometheus' HTTP API (and Thanos, Mimir, VictoriaMetrics, which speak it):
@@ -49,6 +49,20 @@ export interface VectorSample {
   value: number;
   timestampMs: number;
 }
+
+export interface RangeSeries {
+  labels: Record<string, string>;
+  /** [timestamp ms, value], in time order; a gap in Prometheus' answer is a gap here. */
+  points: [number, number][];
+}
+
+export interface TimeRange {
+  startMs: number;
+  endMs: number;
+}
+
+/** Prometheus refuses a range query of more than 11,000 points per series. */
+export const MAX_RANGE_POINTS = 11_000;
 
 export interface TargetHealth {
   pool: string;
@@ -101,6 +115,42 @@ export class PrometheusClient {
     if (timeMs !== undefined) form.set('time', String(timeMs / 1000));
     const data = await this.request('POST', '/api/v1/query', vectorDataSchema, form, promql);
     return data.result.map((row) => ({ labels: row.metric, value: parsePromFloat(row.value[1]), timestampMs: Math.round(row.value[0] * 1000) }));
+  }
+
+  /** A range query; the step is widened where the range would exceed MAX_RANGE_POINTS. */
+  async rangeQuery(promql: string, range: TimeRange, stepMs: number): Promise<{ series: RangeSeries[]; stepMs: number }> {
+    const step = Math.max(stepMs, Math.ceil((range.endMs - range.startMs) / MAX_RANGE_POINTS / 1000) * 1000, 1000);
+    const form = new URLSearchParams({ query: promql, start: String(range.startMs / 1000), end: String(range.endMs / 1000), step: String(step / 1000) });
+    const data = await this.request('POST', '/api/v1/query_range', matrixDataSchema, form, promql);
+    return {
+      stepMs: step,
+      series: data.result.map((row) => ({ labels: row.metric, points: row.values.map(([time, value]) => [Math.round(time * 1000), parsePromFloat(value)] as [number, number]) })),
+    };
+  }
+
+  /** The label sets of the series that match any of the selectors within the range. */
+  async series(selectors: string[], range: TimeRange): Promise<Record<string, string>[]> {
+    const form = new URLSearchParams({ start: String(range.startMs / 1000), end: String(range.endMs / 1000) });
+    for (const selector of selectors) form.append('match[]', selector);
+    return this.request('POST', '/api/v1/series', seriesDataSchema, form, selectors.join(' '));
+  }
+
+  /** Label names, optionally of the series that match the selectors. */
+  async labelNames(selectors: string[] = [], range?: TimeRange): Promise<string[]> {
+    return this.request('POST', '/api/v1/labels', stringListSchema, rangeForm(selectors, range), selectors.join(' ') || undefined);
+  }
+
+  /** Values of one label, optionally among the series that match the selectors. */
+  async labelValues(label: string, selectors: string[] = [], range?: TimeRange): Promise<string[]> {
+    // Label names come from gapscope's code, never from a request; a bad one is a bug.
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw new TypeError(`"${label}" is not a label name`);
+    const query = rangeForm(selectors, range).toString();
+    return this.request('GET', `/api/v1/label/${label}/values${query ? `?${query}` : ''}`, stringListSchema);
+  }
+
+  /** The loaded configuration's YAML. Thanos Query and Mimir have none: an UpstreamError of kind "unsupported". */
+  async configYaml(): Promise<string> {
+    return (await this.request('GET', '/api/v1/status/config', configDataSchema)).yaml;
   }
 
   /** Active targets. Thanos Query and Mimir have no targets API: that is an UpstreamError of kind "unsupported". */
@@ -183,6 +233,16 @@ export class PrometheusClient {
       return data.data;
     });
   }
+}
+
+function rangeForm(selectors: string[], range?: TimeRange): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const selector of selectors) form.append('match[]', selector);
+  if (range) {
+    form.set('start', String(range.startMs / 1000));
+    form.set('end', String(range.endMs / 1000));
+  }
+  return form;
 }
 
 /** Reads a body up to `limit` bytes; a RangeError past that, without buffering the rest. */

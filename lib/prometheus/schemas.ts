@@ -15,6 +15,20 @@ export const vectorDataSchema = z.object({
   result: z.array(z.object({ metric: labelsSchema, value: sampleSchema })),
 });
 
+export const matrixDataSchema = z.object({
+  resultType: z.literal('matrix'),
+  result: z.array(z.object({ metric: labelsSchema, values: z.array(sampleSchema) })),
+});
+
+/** /api/v1/series: label sets. */
+export const seriesDataSchema = z.array(labelsSchema);
+
+/** /api/v1/labels and /api/v1/label/<name>/values. */
+export const stringListSchema = z.array(z.string());
+
+/** /api/v1/status/config: the loaded configuration as YAML text. */
+export const configDataSchema = z.object({ yaml: z.string() });
+
 export const targetsDataSchema = z.object({
   activeTargets: z.array(
     z.object({
