@@ -23,6 +23,26 @@ test('GET /api/v1/nodes/{node}/findings answers 404 for a node not in the invent
   expect((await bad.json()).error.code).toBe('bad-request');
 });
 
+test('GET /api/v1/nodes/{node}/findings takes from and to in Grafana syntax, and refuses bad ones with 400', async ({ request }) => {
+  const past = await request.get('/api/v1/nodes/lab-rootsized/findings?from=now-6h&to=now-4h');
+  expect(past.status()).toBe(200);
+  const body = await past.json();
+  expect(body.range).toMatchObject({ from: 'now-6h', to: 'now-4h' });
+  expect(body.range.endMs - body.range.startMs).toBe(2 * 3_600_000);
+  expect(body.evaluatedAt).toBe(new Date(body.range.endMs).toISOString());
+  // Four hours ago lab-rootsized ran Docker and its PV mounts were its own.
+  expect(body.findings).toEqual([]);
+  for (const [query, message] of [
+    ['from=yesterday', /from: expected now, now-<n>/],
+    ['from=now&to=now-1h', /must be before/],
+    ['from=now-90d', /longer than 31 days/],
+  ] as const) {
+    const bad = await request.get(`/api/v1/nodes/lab-rootsized/findings?${query}`);
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error.message).toMatch(message);
+  }
+});
+
 test('GET /api/v1/nodes/{node}/findings still answers 200, with the failed source, when Prometheus is unreachable', async ({ request }) => {
   const response = await request.get(`${DEAD_PROMETHEUS_URL}/api/v1/nodes/lab-deverror/findings`);
   expect(response.status()).toBe(200);

@@ -86,6 +86,25 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
     expect(investigation.findings.every((finding) => finding.node === name && finding.evidence.length > 0)).toBe(true);
   });
 
+  it('evaluates at a past instant from the backfilled history, before the faults were planted', async () => {
+    const client = labPrometheus(lab);
+    const atMs = Date.now() - 4 * 3_600_000;
+    const verdicts = async (name: string) => {
+      const investigation = await investigateNode(client, name, { atMs });
+      expect(investigation.evaluatedAt).toBe(new Date(atMs).toISOString());
+      expect(investigation.sources.find((source) => /^POST \/api\/v1\/query up at /.test(source.endpoint))).toMatchObject({ ok: true });
+      return investigation.findings.map((finding) => [finding.kind, finding.cause]);
+    };
+    // Four hours ago lab-rootsized ran Docker and its mounts were fine; the 401s began two hours ago, and
+    // lab-cadvisor's kubelet restart happened 90 minutes ago.
+    expect(await verdicts('lab-rootsized')).toEqual([]);
+    expect(await verdicts('lab-unauthorized')).toEqual([]);
+    expect(await verdicts('lab-cadvisor')).toEqual([]);
+    // The wrong port is there since 5 h: still seen. `up` has no last error; only an instance that keeps
+    // its port (kubernetes-sd) still shows which.
+    expect(await verdicts('lab-wrongport')).toEqual([['target-down', profile === 'kubernetes-sd' ? 'wrong-port' : 'unknown']]);
+  });
+
   it('counts every node\'s findings fleet-wide with a fixed number of queries, agreeing with the node view', async () => {
     const client = labPrometheus(lab);
     const fleet = await investigateFleet(client);

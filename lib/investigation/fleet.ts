@@ -16,14 +16,18 @@ export const NODE_INFO_QUERY = 'kube_node_info';
 export const UP_QUERY = 'up';
 
 /** Target health from `up` where there is no targets API: no last error, but up or down per series. */
-async function healthFromUp(prometheus: PrometheusClient): Promise<FleetTarget[]> {
-  const series = await prometheus.instantQuery(UP_QUERY);
+async function healthFromUp(prometheus: PrometheusClient, atMs?: number): Promise<FleetTarget[]> {
+  const series = await prometheus.instantQuery(UP_QUERY, atMs);
   return series.map((sample) => ({ labels: sample.labels, health: sample.value === 1 ? 'up' : 'down', lastError: '' }));
 }
 
-/** Two requests whatever the fleet size: kube_node_info and the targets list (or `up` where it is missing). */
-export async function loadFleet(prometheus: PrometheusClient): Promise<FleetView> {
+/**
+ * Two requests whatever the fleet size: kube_node_info and the targets list (or `up` where it is missing).
+ * At a past instant (`atMs`), health comes from `up` at that instant: the targets API only tells about now.
+ */
+export async function loadFleet(prometheus: PrometheusClient, atMs?: number): Promise<FleetView> {
   const sources: SourceStatus[] = [];
+  if (atMs !== undefined) return loadPastFleet(prometheus, atMs);
   const [info, targets] = await Promise.allSettled([prometheus.instantQuery(NODE_INFO_QUERY), prometheus.targets()]);
 
   let fleetTargets: FleetTarget[] = [];
@@ -45,6 +49,22 @@ export async function loadFleet(prometheus: PrometheusClient): Promise<FleetView
     sources.push(sourceFailure(targets.reason, { source: 'prometheus', endpoint: 'GET /api/v1/targets' }));
   }
 
+  return withInventory(info, fleetTargets, healthFrom, sources);
+}
+
+async function loadPastFleet(prometheus: PrometheusClient, atMs: number): Promise<FleetView> {
+  const sources: SourceStatus[] = [];
+  const [info, up] = await Promise.allSettled([prometheus.instantQuery(NODE_INFO_QUERY, atMs), healthFromUp(prometheus, atMs)]);
+  const endpoint = `POST /api/v1/query ${UP_QUERY} at ${new Date(atMs).toISOString()}`;
+  if (up.status === 'rejected') {
+    sources.push(sourceFailure(up.reason, { source: 'prometheus', endpoint }));
+    return withInventory(info, [], 'none', sources);
+  }
+  sources.push({ source: 'prometheus', endpoint, ok: true, detail: 'a past instant: health comes from `up` series, without last errors (the targets API only tells about now)' });
+  return withInventory(info, up.value, 'up-series', sources);
+}
+
+function withInventory(info: PromiseSettledResult<Awaited<ReturnType<PrometheusClient['instantQuery']>>>, fleetTargets: FleetTarget[], healthFrom: FleetView['healthFrom'], sources: SourceStatus[]): FleetView {
   if (info.status === 'rejected') {
     sources.unshift(sourceFailure(info.reason, { source: 'prometheus', endpoint: `POST /api/v1/query ${NODE_INFO_QUERY}` }));
     return { nodes: null, unmatchedTargets: 0, healthFrom, sources };

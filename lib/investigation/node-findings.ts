@@ -26,11 +26,16 @@ export interface NodeInvestigation {
   /** false: not in the inventory; null: the inventory itself could not be read. */
   found: boolean | null;
   generatedAt: string;
+  /** The instant the findings describe: now, or the end of a past range. */
+  evaluatedAt: string;
   findings: Finding[];
   sources: SourceStatus[];
 }
 
-type Scope = { kind: 'node'; node: FleetNode } | { kind: 'fleet'; kubeletJobs: string[] };
+type Scope = ({ kind: 'node'; node: FleetNode } | { kind: 'fleet'; kubeletJobs: string[] }) & {
+  /** The instant the queries ask about; undefined: now. */
+  atMs?: number;
+};
 type Target = RoleHealth['targets'][number];
 
 /** The mountpoints the detectors read: the root filesystem and PV mounts (device errors are queried apart). */
@@ -42,9 +47,9 @@ const scopeOf = (target: Target) => ({ job: target.job, instance: target.instanc
 const fromTarget = (samples: VectorSample[], target: Target | undefined) =>
   target ? samples.filter((sample) => sample.labels.job === target.job && sample.labels.instance === target.instance) : [];
 
-async function queryAll<K extends string>(prometheus: PrometheusClient, queries: Record<K, string>, sources: SourceStatus[]): Promise<Record<K, VectorSample[]> | null> {
+async function queryAll<K extends string>(prometheus: PrometheusClient, queries: Record<K, string>, sources: SourceStatus[], atMs?: number): Promise<Record<K, VectorSample[]> | null> {
   const entries = Object.entries(queries) as [K, string][];
-  const settled = await Promise.allSettled(entries.map(([, promql]) => prometheus.instantQuery(promql)));
+  const settled = await Promise.allSettled(entries.map(([, promql]) => prometheus.instantQuery(promql, atMs)));
   const results = {} as Record<K, VectorSample[]>;
   let failed = false;
   settled.forEach((outcome, index) => {
@@ -96,7 +101,7 @@ async function gatherFilesystems(prometheus: PrometheusClient, scope: Scope, sou
     deviceError: `node_filesystem_device_error${selector(target)} == 1`,
     claims: 'kube_persistentvolumeclaim_resource_requests_storage_bytes * on (namespace, persistentvolumeclaim) group_left (volumename) kube_persistentvolumeclaim_info',
   };
-  const results = await queryAll(prometheus, queries, sources);
+  const results = await queryAll(prometheus, queries, sources, scope.atMs);
   return results && { results, queries };
 }
 
@@ -150,7 +155,7 @@ async function gatherCadvisor(prometheus: PrometheusClient, scope: Scope, source
     // Without a scraped kubelet there is no start time to ask for.
     ...(kubelet ? { kubeletStart: `process_start_time_seconds${selector(kubelet)}` } : {}),
   };
-  const results = await queryAll<string>(prometheus, queries, sources);
+  const results = await queryAll<string>(prometheus, queries, sources, scope.atMs);
   return results && { results, queries };
 }
 
@@ -193,7 +198,7 @@ async function gatherVolumes(prometheus: PrometheusClient, scope: Scope, sources
     // One gauge for both questions: which claims have stats at all, and what capacity each reports.
     stats: 'kubelet_volume_stats_capacity_bytes',
   };
-  const results = await queryAll(prometheus, queries, sources);
+  const results = await queryAll(prometheus, queries, sources, scope.atMs);
   return results && { results, queries };
 }
 
@@ -323,19 +328,31 @@ export interface InvestigateOptions {
   /** Reads the node's kubelet itself where that decides a cause (GAPSCOPE_KUBELET_MODE). */
   kubelet?: KubeletClient | null;
   now?: number;
+  /** The instant to evaluate at (the end of the selected range); default now. */
+  atMs?: number;
 }
 
-export async function investigateNode(prometheus: PrometheusClient, name: string, { kubelet: kubeletClient = null, now = Date.now() }: InvestigateOptions = {}): Promise<NodeInvestigation> {
+/** Within this of now, an instant counts as now: live sources (targets API, kubelet) describe it. */
+export const LIVE_WINDOW_MS = 60_000;
+
+export async function investigateNode(prometheus: PrometheusClient, name: string, { kubelet: kubeletClient = null, now = Date.now(), atMs }: InvestigateOptions = {}): Promise<NodeInvestigation> {
   const generatedAt = new Date(now).toISOString();
-  const fleet = await loadFleet(prometheus);
+  const live = atMs === undefined || now - atMs <= LIVE_WINDOW_MS;
+  const at = live ? undefined : atMs;
+  const evaluatedAt = new Date(at ?? now).toISOString();
+  const fleet = await loadFleet(prometheus, at);
   const sources = [...fleet.sources];
-  if (fleet.nodes === null) return { node: name, found: null, generatedAt, findings: [], sources };
+  if (fleet.nodes === null) return { node: name, found: null, generatedAt, evaluatedAt, findings: [], sources };
   const node = fleet.nodes.find((candidate) => candidate.name === name);
-  if (!node) return { node: name, found: false, generatedAt, findings: [], sources };
-  const gathered = await gather(prometheus, { kind: 'node', node }, sources);
+  if (!node) return { node: name, found: false, generatedAt, evaluatedAt, findings: [], sources };
+  const gathered = await gather(prometheus, { kind: 'node', node, atMs: at }, sources);
   const volumes = gathered.volumes ? volumesOf(node, gathered.volumes) : null;
-  const source = kubeletClient && volumes && needsKubeletSource(node, volumes) ? await readKubeletSource(kubeletClient, node, sources) : undefined;
-  return { node: name, found: true, generatedAt, findings: findingsFor(node, gathered, generatedAt, fleet.healthFrom, volumes, source), sources };
+  let source: KubeletSource | undefined;
+  if (kubeletClient && volumes && needsKubeletSource(node, volumes)) {
+    if (live) source = await readKubeletSource(kubeletClient, node, sources);
+    else sources.push({ source: kubeletClient.mode === 'proxy' ? 'kube-apiserver' : 'kubelet', endpoint: `GET /metrics, /configz (${node.name})`, ok: false, detail: `not read: the kubelet tells how it is now, not at ${evaluatedAt}` });
+  }
+  return { node: name, found: true, generatedAt, evaluatedAt, findings: findingsFor(node, gathered, evaluatedAt, fleet.healthFrom, volumes, source), sources };
 }
 
 export interface FleetNodeSummary {
