@@ -29,6 +29,11 @@ describe('parseEnv', () => {
     expect(env.GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY).toBe(true);
   });
 
+  it('parses job roles', () => {
+    expect(parseEnv({ ...base, GAPSCOPE_JOB_ROLES: 'host-metrics=node-exporter, k8s-nodes = kubelet' }).GAPSCOPE_JOB_ROLES).toEqual({ 'host-metrics': 'node-exporter', 'k8s-nodes': 'kubelet' });
+    expect(parseEnv(base).GAPSCOPE_JOB_ROLES).toEqual({});
+  });
+
   it('accepts direct kubelet mode with a readable token file', () => {
     expect(parseEnv({ ...base, GAPSCOPE_KUBELET_MODE: 'direct', GAPSCOPE_KUBELET_TOKEN_FILE: tokenFile }).GAPSCOPE_KUBELET_MODE).toBe('direct');
   });
@@ -40,6 +45,7 @@ describe('parseEnv', () => {
     ['a token file that does not exist', { ...base, GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: join(dir, 'nope') }, /GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: file does not exist/],
     ['a bad timeout', { ...base, GAPSCOPE_PROMETHEUS_TIMEOUT: 'soon' }, /GAPSCOPE_PROMETHEUS_TIMEOUT: "soon" is not a duration/],
     ['a bad header list', { ...base, GAPSCOPE_PROMETHEUS_HEADERS: 'no-equals-sign' }, /GAPSCOPE_PROMETHEUS_HEADERS: "no-equals-sign" is not Name=value/],
+    ['a job role that is none', { ...base, GAPSCOPE_JOB_ROLES: 'host-metrics=exporter' }, /GAPSCOPE_JOB_ROLES: "host-metrics=exporter" is not job=role/],
     ['an unknown kubelet mode', { ...base, GAPSCOPE_KUBELET_MODE: 'magic' }, /GAPSCOPE_KUBELET_MODE/],
     ['direct mode without a token', { ...base, GAPSCOPE_KUBELET_MODE: 'direct' }, /GAPSCOPE_KUBELET_TOKEN_FILE: is required when GAPSCOPE_KUBELET_MODE=direct/],
     ['a user without a password file', { ...base, GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER: 'u' }, /GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE: is required/],

@@ -56,6 +56,26 @@ const headerList = z
     return headers;
   });
 
+const ROLES = ['kubelet', 'cadvisor', 'node-exporter', 'kube-state-metrics'] as const;
+
+/** "host-metrics=node-exporter,k8s-nodes=kubelet" -> job -> role, for jobs whose names do not tell. */
+const jobRoles = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const roles: Record<string, (typeof ROLES)[number]> = {};
+    for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const at = pair.lastIndexOf('=');
+      const role = pair.slice(at + 1).trim();
+      if (at <= 0 || !(ROLES as readonly string[]).includes(role)) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not job=role, with role one of ${ROLES.join(', ')}` });
+        return z.NEVER;
+      }
+      roles[pair.slice(0, at).trim()] = role as (typeof ROLES)[number];
+    }
+    return roles;
+  });
+
 const prometheusUrl = z
   .string({ error: 'is required (the base URL of Prometheus or a Prometheus-compatible API)' })
   .transform((text, ctx) => {
@@ -75,6 +95,7 @@ export const envSchema = z
     GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER: z.string().min(1).optional(),
     GAPSCOPE_PROMETHEUS_BASIC_AUTH_PASSWORD_FILE: readableFile.optional(),
     GAPSCOPE_PROMETHEUS_HEADERS: headerList,
+    GAPSCOPE_JOB_ROLES: jobRoles,
     GAPSCOPE_PROMETHEUS_CA_FILE: readableFile.optional(),
     GAPSCOPE_PROMETHEUS_INSECURE_SKIP_VERIFY: booleanFlag,
     GAPSCOPE_PROMETHEUS_TIMEOUT: durationMs('10s'),

@@ -1,13 +1,13 @@
 import { FleetTable } from '@/components/fleet/fleet-table';
 import { SourcePanel } from '@/components/source-panel';
 import { loadFleet } from '@/lib/investigation/fleet';
-import { prometheus } from '@/lib/investigation/prometheus';
+import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
 
 // Target health is live data: render on every request.
 export const dynamic = 'force-dynamic';
 
 export default async function FleetPage() {
-  const fleet = await loadFleet(prometheus());
+  const fleet = await loadFleet(prometheus(), { jobRoles: jobRoles() });
   return (
     <>
       <h1>Fleet</h1>

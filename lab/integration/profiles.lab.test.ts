@@ -64,6 +64,8 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
     expect(fleet.sources.every((source) => source.ok)).toBe(true);
     expect(fleet.healthFrom).toBe('targets-api');
     expect(fleet.unmatchedTargets).toBe(0);
+    // Every target was tied to a node by its labels: node_uname_info was not needed, so not asked.
+    expect(fleet.sources.map((source) => source.endpoint)).not.toContain('POST /api/v1/query node_uname_info');
     const health = Object.fromEntries(fleet.nodes!.map((node) => [node.name, Object.fromEntries(Object.entries(node.roles).map(([role, value]) => [role, value.health]))]));
     expect(health).toEqual(EXPECTED_HEALTH);
     const unauthorized = fleet.nodes!.find((node) => node.name === 'lab-unauthorized')!;

@@ -1,7 +1,8 @@
 import 'server-only';
 import { sourceFailure, UpstreamError, type SourceStatus } from '@/lib/errors';
 import type { PrometheusClient } from '@/lib/prometheus/client';
-import { assembleFleet, nodeRowsFromInfo, type FleetNode, type FleetTarget } from '@/lib/topology/fleet';
+import { assembleFleet, nodeRowsFromInfo, targetKey, type FleetNode, type FleetTarget } from '@/lib/topology/fleet';
+import type { JobRoles } from '@/lib/topology/targets';
 
 export interface FleetView {
   /** null when the node inventory itself could not be read. */
@@ -14,6 +15,14 @@ export interface FleetView {
 
 export const NODE_INFO_QUERY = 'kube_node_info';
 export const UP_QUERY = 'up';
+export const UNAME_QUERY = 'node_uname_info';
+
+export interface FleetOptions {
+  /** A past instant to describe; undefined: now. */
+  atMs?: number;
+  /** GAPSCOPE_JOB_ROLES. */
+  jobRoles?: JobRoles;
+}
 
 /** Target health from `up` where there is no targets API: no last error, but up or down per series. */
 async function healthFromUp(prometheus: PrometheusClient, atMs?: number): Promise<FleetTarget[]> {
@@ -25,9 +34,9 @@ async function healthFromUp(prometheus: PrometheusClient, atMs?: number): Promis
  * Two requests whatever the fleet size: kube_node_info and the targets list (or `up` where it is missing).
  * At a past instant (`atMs`), health comes from `up` at that instant: the targets API only tells about now.
  */
-export async function loadFleet(prometheus: PrometheusClient, atMs?: number): Promise<FleetView> {
+export async function loadFleet(prometheus: PrometheusClient, { atMs, jobRoles = {} }: FleetOptions = {}): Promise<FleetView> {
   const sources: SourceStatus[] = [];
-  if (atMs !== undefined) return loadPastFleet(prometheus, atMs);
+  if (atMs !== undefined) return loadPastFleet(prometheus, atMs, jobRoles);
   const [info, targets] = await Promise.allSettled([prometheus.instantQuery(NODE_INFO_QUERY), prometheus.targets()]);
 
   let fleetTargets: FleetTarget[] = [];
@@ -49,22 +58,30 @@ export async function loadFleet(prometheus: PrometheusClient, atMs?: number): Pr
     sources.push(sourceFailure(targets.reason, { source: 'prometheus', endpoint: 'GET /api/v1/targets' }));
   }
 
-  return withInventory(info, fleetTargets, healthFrom, sources);
+  return withInventory(prometheus, info, fleetTargets, healthFrom, sources, jobRoles);
 }
 
-async function loadPastFleet(prometheus: PrometheusClient, atMs: number): Promise<FleetView> {
+async function loadPastFleet(prometheus: PrometheusClient, atMs: number, jobRoles: JobRoles): Promise<FleetView> {
   const sources: SourceStatus[] = [];
   const [info, up] = await Promise.allSettled([prometheus.instantQuery(NODE_INFO_QUERY, atMs), healthFromUp(prometheus, atMs)]);
   const endpoint = `POST /api/v1/query ${UP_QUERY} at ${new Date(atMs).toISOString()}`;
   if (up.status === 'rejected') {
     sources.push(sourceFailure(up.reason, { source: 'prometheus', endpoint }));
-    return withInventory(info, [], 'none', sources);
+    return withInventory(prometheus, info, [], 'none', sources, jobRoles, atMs);
   }
   sources.push({ source: 'prometheus', endpoint, ok: true, detail: 'a past instant: health comes from `up` series, without last errors (the targets API only tells about now)' });
-  return withInventory(info, up.value, 'up-series', sources);
+  return withInventory(prometheus, info, up.value, 'up-series', sources, jobRoles, atMs);
 }
 
-function withInventory(info: PromiseSettledResult<Awaited<ReturnType<PrometheusClient['instantQuery']>>>, fleetTargets: FleetTarget[], healthFrom: FleetView['healthFrom'], sources: SourceStatus[]): FleetView {
+async function withInventory(
+  prometheus: PrometheusClient,
+  info: PromiseSettledResult<Awaited<ReturnType<PrometheusClient['instantQuery']>>>,
+  fleetTargets: FleetTarget[],
+  healthFrom: FleetView['healthFrom'],
+  sources: SourceStatus[],
+  jobRoles: JobRoles,
+  atMs?: number,
+): Promise<FleetView> {
   if (info.status === 'rejected') {
     sources.unshift(sourceFailure(info.reason, { source: 'prometheus', endpoint: `POST /api/v1/query ${NODE_INFO_QUERY}` }));
     return { nodes: null, unmatchedTargets: 0, healthFrom, sources };
@@ -76,6 +93,16 @@ function withInventory(info: PromiseSettledResult<Awaited<ReturnType<PrometheusC
     ok: true,
     ...(rows.length === 0 ? { detail: 'no kube_node_info series: is kube-state-metrics scraped?' } : {}),
   });
-  const { nodes, unmatchedTargets } = assembleFleet(rows, fleetTargets);
-  return { nodes, unmatchedTargets, healthFrom, sources };
+  const assembled = assembleFleet(rows, fleetTargets, { jobRoles });
+  if (assembled.unmatchedTargets === 0) return { ...assembled, healthFrom, sources };
+  // Some node targets name no node gapscope can recognize: ask each exporter its host name, once.
+  try {
+    const uname = await prometheus.instantQuery(UNAME_QUERY, atMs);
+    sources.push({ source: 'prometheus', endpoint: `POST /api/v1/query ${UNAME_QUERY}`, ok: true, detail: `${assembled.unmatchedTargets} targets named no known node; node_uname_info's nodename was tried` });
+    const unameNodenames = new Map(uname.filter((sample) => sample.labels.nodename).map((sample) => [targetKey(sample.labels), sample.labels.nodename!]));
+    return { ...assembleFleet(rows, fleetTargets, { jobRoles, unameNodenames }), healthFrom, sources };
+  } catch (error) {
+    sources.push(sourceFailure(error, { source: 'prometheus', endpoint: `POST /api/v1/query ${UNAME_QUERY}` }));
+    return { ...assembled, healthFrom, sources };
+  }
 }

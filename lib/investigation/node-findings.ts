@@ -11,6 +11,7 @@ import type { KubeletClient } from '@/lib/kubelet/client';
 import type { PrometheusClient, VectorSample } from '@/lib/prometheus/client';
 import { matchersOf, quoteLabelValue, regexLiteral } from '@/lib/prometheus/promql';
 import type { FleetNode, RoleHealth } from '@/lib/topology/fleet';
+import type { JobRoles } from '@/lib/topology/targets';
 import { loadFleet } from './fleet';
 
 /**
@@ -330,17 +331,19 @@ export interface InvestigateOptions {
   now?: number;
   /** The instant to evaluate at (the end of the selected range); default now. */
   atMs?: number;
+  /** GAPSCOPE_JOB_ROLES. */
+  jobRoles?: JobRoles;
 }
 
 /** Within this of now, an instant counts as now: live sources (targets API, kubelet) describe it. */
 export const LIVE_WINDOW_MS = 60_000;
 
-export async function investigateNode(prometheus: PrometheusClient, name: string, { kubelet: kubeletClient = null, now = Date.now(), atMs }: InvestigateOptions = {}): Promise<NodeInvestigation> {
+export async function investigateNode(prometheus: PrometheusClient, name: string, { kubelet: kubeletClient = null, now = Date.now(), atMs, jobRoles }: InvestigateOptions = {}): Promise<NodeInvestigation> {
   const generatedAt = new Date(now).toISOString();
   const live = atMs === undefined || now - atMs <= LIVE_WINDOW_MS;
   const at = live ? undefined : atMs;
   const evaluatedAt = new Date(at ?? now).toISOString();
-  const fleet = await loadFleet(prometheus, at);
+  const fleet = await loadFleet(prometheus, { atMs: at, jobRoles });
   const sources = [...fleet.sources];
   if (fleet.nodes === null) return { node: name, found: null, generatedAt, evaluatedAt, findings: [], sources };
   const node = fleet.nodes.find((candidate) => candidate.name === name);
@@ -375,9 +378,9 @@ export interface FleetInvestigation {
  * Every node with its findings counted by kind and severity, from stored data only: the kubelet-side
  * causes of missing volume stats need a read per node and appear in the node's own findings.
  */
-export async function investigateFleet(prometheus: PrometheusClient, now = Date.now()): Promise<FleetInvestigation> {
+export async function investigateFleet(prometheus: PrometheusClient, { now = Date.now(), jobRoles }: { now?: number; jobRoles?: JobRoles } = {}): Promise<FleetInvestigation> {
   const generatedAt = new Date(now).toISOString();
-  const fleet = await loadFleet(prometheus);
+  const fleet = await loadFleet(prometheus, { jobRoles });
   const sources = [...fleet.sources];
   if (fleet.nodes === null) return { generatedAt, nodes: null, sources };
   const kubeletJobs = [...new Set(fleet.nodes.flatMap((node) => node.roles.kubelet.targets.map((target) => target.job)))];

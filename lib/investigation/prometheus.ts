@@ -9,3 +9,8 @@ export function prometheus(): PrometheusClient {
   client ??= new PrometheusClient(prometheusConfigFromEnv(env()));
   return client;
 }
+
+/** GAPSCOPE_JOB_ROLES: roles for jobs whose names do not tell. */
+export function jobRoles() {
+  return env().GAPSCOPE_JOB_ROLES;
+}

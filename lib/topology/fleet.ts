@@ -1,4 +1,4 @@
-import { NODE_ROLES, indexNodes, nodeOfTarget, roleOfTarget, type TargetLike } from './targets';
+import { NODE_ROLES, indexNodes, nodeOfTarget, roleOfTarget, type JobRoles, type TargetLike } from './targets';
 
 /**
  * The fleet list: every node kube-state-metrics knows, with the health of the targets that should scrape
@@ -57,14 +57,22 @@ function combine(targets: RoleHealth['targets']): Health {
   return 'up';
 }
 
-export function assembleFleet(rows: readonly NodeInfoRow[], targets: readonly FleetTarget[]): { nodes: FleetNode[]; unmatchedTargets: number } {
+export interface TopologyHints {
+  jobRoles?: JobRoles;
+  /** node_uname_info's nodename by "job/instance", for targets nothing else ties to a node. */
+  unameNodenames?: ReadonlyMap<string, string>;
+}
+
+export const targetKey = (labels: Record<string, string>) => `${labels.job ?? ''}/${labels.instance ?? ''}`;
+
+export function assembleFleet(rows: readonly NodeInfoRow[], targets: readonly FleetTarget[], hints: TopologyHints = {}): { nodes: FleetNode[]; unmatchedTargets: number } {
   const index = indexNodes(rows.map((row) => ({ name: row.name, internalIp: row.internalIp })));
   const byNode = new Map<string, Record<NodeRole, RoleHealth['targets']>>();
   let unmatchedTargets = 0;
   for (const target of targets) {
-    const role = roleOfTarget(target);
+    const role = roleOfTarget(target, hints.jobRoles);
     if (role === null || role === 'kube-state-metrics') continue;
-    const node = nodeOfTarget(target, index);
+    const node = nodeOfTarget(target, index, hints.unameNodenames?.get(targetKey(target.labels)));
     if (!node) {
       unmatchedTargets++;
       continue;

@@ -30,7 +30,12 @@ function pathOf(target: TargetLike): string {
   }
 }
 
-export function roleOfTarget(target: TargetLike): TargetRole | null {
+/** Roles for jobs whose names do not tell, from GAPSCOPE_JOB_ROLES; they win over the conventions. */
+export type JobRoles = Readonly<Record<string, TargetRole>>;
+
+export function roleOfTarget(target: TargetLike, jobRoles: JobRoles = {}): TargetRole | null {
+  const configured = jobRoles[target.labels.job ?? ''];
+  if (configured) return configured;
   const job = (target.labels.job ?? '').toLowerCase();
   const app = (target.labels.app_kubernetes_io_name ?? target.labels.app ?? target.labels.service ?? '').toLowerCase();
   const path = pathOf(target);
@@ -70,8 +75,11 @@ export function hostOf(instance: string): string {
   return colon > 0 && instance.indexOf(':') === colon ? instance.slice(0, colon) : instance;
 }
 
-/** The node a target scrapes, by the first of: a node label, a labelmapped hostname, instance = name, instance host = InternalIP. */
-export function nodeOfTarget(target: TargetLike, index: NodeIndex): string | null {
+/**
+ * The node a target scrapes, by the first of: a node label, a labelmapped hostname, instance = name, instance
+ * host = InternalIP, and last the `nodename` its own node_uname_info reports (`unameNodename`).
+ */
+export function nodeOfTarget(target: TargetLike, index: NodeIndex, unameNodename?: string): string | null {
   const labels = target.labels;
   for (const candidate of [labels.node, labels.kubernetes_io_hostname, labels.nodename]) {
     if (candidate && index.byName.has(candidate)) return candidate;
@@ -83,6 +91,8 @@ export function nodeOfTarget(target: TargetLike, index: NodeIndex): string | nul
     const byIp = index.byIp.get(host);
     if (byIp) return byIp;
   }
+  // uname's nodename is the host name, which is the node name unless the kubelet was given --hostname-override.
+  if (unameNodename && index.byName.has(unameNodename)) return unameNodename;
   return null;
 }
 

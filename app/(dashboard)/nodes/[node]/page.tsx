@@ -5,7 +5,7 @@ import { FindingCard } from '@/components/findings/finding-card';
 import { SourcePanel } from '@/components/source-panel';
 import { kubelet } from '@/lib/investigation/kubelet';
 import { investigateNode } from '@/lib/investigation/node-findings';
-import { prometheus } from '@/lib/investigation/prometheus';
+import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
 export const dynamic = 'force-dynamic';
@@ -21,7 +21,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function NodePage({ params }: Props) {
   const name = nodeNameSchema.safeParse((await params).node);
   if (!name.success) notFound();
-  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet() });
+  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), jobRoles: jobRoles() });
   if (investigation.found === false) notFound();
   const faults = investigation.findings.filter((finding) => !finding.expectedByDesign);
   const byDesign = investigation.findings.filter((finding) => finding.expectedByDesign);

@@ -1,7 +1,7 @@
 import { ApiError, toResponse } from '@/lib/http/api-error';
 import { kubelet } from '@/lib/investigation/kubelet';
 import { investigateNode } from '@/lib/investigation/node-findings';
-import { prometheus } from '@/lib/investigation/prometheus';
+import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
 import { resolveRange } from '@/lib/time-range';
 import { nodeParamsSchema, rangeQuerySchema } from './schema';
 
@@ -18,7 +18,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ node
     const now = Date.now();
     const range = resolveRange(query.data.from, query.data.to, now);
     if (typeof range === 'string') throw new ApiError(400, 'bad-request', range);
-    const investigation = await investigateNode(prometheus(), parsed.data.node, { kubelet: kubelet(), now, atMs: range.endMs });
+    const investigation = await investigateNode(prometheus(), parsed.data.node, { kubelet: kubelet(), now, atMs: range.endMs, jobRoles: jobRoles() });
     if (investigation.found === false) {
       throw new ApiError(404, 'unknown-node', `node "${parsed.data.node}" is not in the inventory (no kube_node_info series names it)`);
     }
