@@ -35,8 +35,8 @@ async function healthFromUp(prometheus: PrometheusClient, atMs?: number): Promis
  * At a past instant (`atMs`), health comes from `up` at that instant: the targets API only tells about now.
  */
 export async function loadFleet(prometheus: PrometheusClient, { atMs, jobRoles = {} }: FleetOptions = {}): Promise<FleetView> {
-  const sources: SourceStatus[] = [];
   if (atMs !== undefined) return loadPastFleet(prometheus, atMs, jobRoles);
+  const sources: SourceStatus[] = [];
   const [info, targets] = await Promise.allSettled([prometheus.instantQuery(NODE_INFO_QUERY), prometheus.targets()]);
 
   let fleetTargets: FleetTarget[] = [];

@@ -266,14 +266,26 @@ async function readKubeletSource(kubeletClient: KubeletClient, node: FleetNode, 
   };
 }
 
+const claimKey = (labels: Record<string, string>) => `${labels.namespace}/${labels.persistentvolumeclaim}`;
+
+/** The claims' requested sizes, built once per query result: the fleet view asks for it once per node. */
+const requestedCache = new WeakMap<VectorSample[], Map<string, number>>();
+function requestedByClaim(claims: VectorSample[]): Map<string, number> {
+  let requested = requestedCache.get(claims);
+  if (!requested) {
+    requested = new Map(claims.map((sample) => [claimKey(sample.labels), sample.value]));
+    requestedCache.set(claims, requested);
+  }
+  return requested;
+}
+
 /** pvc-stats-wrong: the capacities this node's kubelet reports, against its root disk and the claims' requests. */
 function capacityFindings(node: FleetNode, gathered: Gathered, at: string): Finding[] {
   const kubelet = upTarget(node.roles.kubelet);
   if (!gathered.volumes || !kubelet) return [];
   const exporter = upTarget(node.roles['node-exporter']);
   const root = gathered.filesystems && exporter ? fromTarget(gathered.filesystems.results.size, exporter).find((sample) => sample.labels.mountpoint === '/') : undefined;
-  const claimKey = (labels: Record<string, string>) => `${labels.namespace}/${labels.persistentvolumeclaim}`;
-  const requested = new Map((gathered.filesystems?.results.claims ?? []).map((sample) => [claimKey(sample.labels), sample.value]));
+  const requested = requestedByClaim(gathered.filesystems?.results.claims ?? []);
   return detectPvcStatsWrong({
     node: node.name,
     at,
