@@ -34,6 +34,13 @@ describe('parseEnv', () => {
     expect(parseEnv(base).GAPSCOPE_JOB_ROLES).toEqual({});
   });
 
+  it('reads the frame-ancestors allowlist and the fleet cache lifetime', () => {
+    expect(parseEnv(base)).toMatchObject({ GAPSCOPE_FRAME_ANCESTORS: [], GAPSCOPE_FLEET_CACHE_TTL: 15_000 });
+    const env = parseEnv({ ...base, GAPSCOPE_FRAME_ANCESTORS: 'https://grafana.example.com, http://127.0.0.2:3111 https://*.example.org', GAPSCOPE_FLEET_CACHE_TTL: '0s' });
+    expect(env.GAPSCOPE_FRAME_ANCESTORS).toEqual(['https://grafana.example.com', 'http://127.0.0.2:3111', 'https://*.example.org']);
+    expect(env.GAPSCOPE_FLEET_CACHE_TTL).toBe(0);
+  });
+
   it('accepts direct kubelet mode with a readable token file', () => {
     expect(parseEnv({ ...base, GAPSCOPE_KUBELET_MODE: 'direct', GAPSCOPE_KUBELET_TOKEN_FILE: tokenFile }).GAPSCOPE_KUBELET_MODE).toBe('direct');
   });
@@ -45,6 +52,8 @@ describe('parseEnv', () => {
     ['a token file that does not exist', { ...base, GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: join(dir, 'nope') }, /GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: file does not exist/],
     ['a bad timeout', { ...base, GAPSCOPE_PROMETHEUS_TIMEOUT: 'soon' }, /GAPSCOPE_PROMETHEUS_TIMEOUT: "soon" is not a duration/],
     ['a bad header list', { ...base, GAPSCOPE_PROMETHEUS_HEADERS: 'no-equals-sign' }, /GAPSCOPE_PROMETHEUS_HEADERS: "no-equals-sign" is not Name=value/],
+    ['a frame ancestor with a path', { ...base, GAPSCOPE_FRAME_ANCESTORS: 'https://grafana.example.com/d/x' }, /GAPSCOPE_FRAME_ANCESTORS: "https:\/\/grafana.example.com\/d\/x" is not an origin/],
+    ['a frame ancestor that widens the policy', { ...base, GAPSCOPE_FRAME_ANCESTORS: "'self'; script-src *" }, /GAPSCOPE_FRAME_ANCESTORS: .* is not an origin/],
     ['a job role that is none', { ...base, GAPSCOPE_JOB_ROLES: 'host-metrics=exporter' }, /GAPSCOPE_JOB_ROLES: "host-metrics=exporter" is not job=role/],
     ['an unknown kubelet mode', { ...base, GAPSCOPE_KUBELET_MODE: 'magic' }, /GAPSCOPE_KUBELET_MODE/],
     ['direct mode without a token', { ...base, GAPSCOPE_KUBELET_MODE: 'direct' }, /GAPSCOPE_KUBELET_TOKEN_FILE: is required when GAPSCOPE_KUBELET_MODE=direct/],

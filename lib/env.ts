@@ -76,6 +76,24 @@ const jobRoles = z
     return roles;
   });
 
+/**
+ * Origins allowed to frame /embed pages, for CSP frame-ancestors: "https://grafana.example.com
+ * https://*.example.org". Scheme and host only: a path, a quote or a semicolon could widen the policy.
+ */
+const frameAncestors = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const origins = text.split(/[\s,]+/).filter(Boolean);
+    for (const origin of origins) {
+      if (!/^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
+        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin such as https://grafana.example.com or https://*.example.com` });
+        return z.NEVER;
+      }
+    }
+    return origins;
+  });
+
 const prometheusUrl = z
   .string({ error: 'is required (the base URL of Prometheus or a Prometheus-compatible API)' })
   .transform((text, ctx) => {
@@ -99,6 +117,8 @@ export const envSchema = z
     GAPSCOPE_PROMETHEUS_CA_FILE: readableFile.optional(),
     GAPSCOPE_PROMETHEUS_INSECURE_SKIP_VERIFY: booleanFlag,
     GAPSCOPE_PROMETHEUS_TIMEOUT: durationMs('10s'),
+    GAPSCOPE_FLEET_CACHE_TTL: durationMs('15s'),
+    GAPSCOPE_FRAME_ANCESTORS: frameAncestors,
     GAPSCOPE_KUBELET_MODE: z.enum(['off', 'direct', 'proxy']).default('off'),
     GAPSCOPE_KUBELET_TOKEN_FILE: readableFile.optional(),
     GAPSCOPE_KUBELET_CA_FILE: readableFile.optional(),

@@ -111,8 +111,9 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
     const client = labPrometheus(lab);
     const fleet = await investigateFleet(client);
     expect(fleet.sources.every((source) => source.ok)).toBe(true);
-    // Each source entry is one Prometheus request: none of them names a node.
-    expect(fleet.sources.length).toBeLessThanOrEqual(15);
+    // Issue 4's budget: at most 10 requests per fleet load, none of them naming a node.
+    expect(client.requestCount).toBeLessThanOrEqual(10);
+    expect(fleet.sources.length).toBe(client.requestCount);
     expect(fleet.sources.some((source) => /lab-[a-z]+/.test(source.endpoint))).toBe(false);
     for (const [name, expected] of Object.entries(EXPECTED_FINDINGS)) {
       const summary = fleet.nodes!.find((node) => node.name === name)!;

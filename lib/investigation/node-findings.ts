@@ -48,22 +48,20 @@ const scopeOf = (target: Target) => ({ job: target.job, instance: target.instanc
 const fromTarget = (samples: VectorSample[], target: Target | undefined) =>
   target ? samples.filter((sample) => sample.labels.job === target.job && sample.labels.instance === target.instance) : [];
 
+/**
+ * A family's queries, asked in one request (see batchQuery): they succeed or fail together, and a failure
+ * degrades that family only.
+ */
 async function queryAll<K extends string>(prometheus: PrometheusClient, queries: Record<K, string>, sources: SourceStatus[], atMs?: number): Promise<Record<K, VectorSample[]> | null> {
-  const entries = Object.entries(queries) as [K, string][];
-  const settled = await Promise.allSettled(entries.map(([, promql]) => prometheus.instantQuery(promql, atMs)));
-  const results = {} as Record<K, VectorSample[]>;
-  let failed = false;
-  settled.forEach((outcome, index) => {
-    const [key, promql] = entries[index]!;
-    if (outcome.status === 'fulfilled') {
-      results[key] = outcome.value;
-      sources.push({ source: 'prometheus', endpoint: `POST /api/v1/query ${promql}`, ok: true });
-    } else {
-      failed = true;
-      sources.push(sourceFailure(outcome.reason, { source: 'prometheus', endpoint: `POST /api/v1/query ${promql}` }));
-    }
-  });
-  return failed ? null : results;
+  const endpoint = `POST /api/v1/query, one request for: ${Object.values<string>(queries).join(' ; ')}`;
+  try {
+    const results = await prometheus.instantBatch(queries, atMs);
+    sources.push({ source: 'prometheus', endpoint, ok: true });
+    return results;
+  } catch (error) {
+    sources.push(sourceFailure(error, { source: 'prometheus', endpoint }));
+    return null;
+  }
 }
 
 function skipped(role: string, health: RoleHealth, sources: SourceStatus[]): void {
@@ -370,13 +368,24 @@ export async function investigateNode(prometheus: PrometheusClient, name: string
   return { node: name, found: true, generatedAt, evaluatedAt, findings: findingsFor(node, gathered, evaluatedAt, fleet.healthFrom, volumes, source), sources };
 }
 
+export interface FamilyCount {
+  /** Findings of the family that need fixing. */
+  faults: number;
+  expectedByDesign: number;
+  /** The worst severity among the faults; null when there are only findings expected by design. */
+  worstSeverity: Finding['severity'] | null;
+}
+
 export interface FleetNodeSummary {
   name: string;
   internalIp: string;
   kubeletVersion: string;
   containerRuntime: string;
   targets: Record<keyof FleetNode['roles'], RoleHealth['health']>;
+  /** Distinct last scrape errors per role, where a target is down. */
+  lastErrors: Partial<Record<keyof FleetNode['roles'], string[]>>;
   counts: { total: number; expectedByDesign: number; bySeverity: Record<Finding['severity'], number>; byKind: Partial<Record<Finding['kind'], number>> };
+  families: Partial<Record<Finding['family'], FamilyCount>>;
   worstSeverity: Finding['severity'] | null;
 }
 
@@ -401,9 +410,22 @@ export async function investigateFleet(prometheus: PrometheusClient, { now = Dat
     const findings = findingsFor(node, gathered, generatedAt, fleet.healthFrom);
     const bySeverity = { critical: 0, warning: 0, info: 0 };
     const byKind: FleetNodeSummary['counts']['byKind'] = {};
+    const families: FleetNodeSummary['families'] = {};
+    // Findings come sorted worst first, so a family's first fault carries its worst severity.
     for (const finding of findings) {
       bySeverity[finding.severity]++;
       byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
+      const family = (families[finding.family] ??= { faults: 0, expectedByDesign: 0, worstSeverity: null });
+      if (finding.expectedByDesign) family.expectedByDesign++;
+      else {
+        family.faults++;
+        family.worstSeverity ??= finding.severity;
+      }
+    }
+    const lastErrors: FleetNodeSummary['lastErrors'] = {};
+    for (const [role, health] of Object.entries(node.roles) as [keyof FleetNode['roles'], RoleHealth][]) {
+      const errors = [...new Set(health.targets.map((target) => target.lastError).filter(Boolean))];
+      if (errors.length > 0) lastErrors[role] = errors;
     }
     return {
       name: node.name,
@@ -411,8 +433,10 @@ export async function investigateFleet(prometheus: PrometheusClient, { now = Dat
       kubeletVersion: node.kubeletVersion,
       containerRuntime: node.containerRuntime,
       targets: { kubelet: node.roles.kubelet.health, cadvisor: node.roles.cadvisor.health, 'node-exporter': node.roles['node-exporter'].health },
+      lastErrors,
       counts: { total: findings.length, expectedByDesign: findings.filter((finding) => finding.expectedByDesign).length, bySeverity, byKind },
-      worstSeverity: findings[0]?.severity ?? null,
+      families,
+      worstSeverity: findings.find((finding) => !finding.expectedByDesign)?.severity ?? null,
     };
   });
   return { generatedAt, nodes, sources };

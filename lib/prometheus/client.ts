@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Env } from '@/lib/env';
 import { UpstreamError } from '@/lib/errors';
 import { parsePromFloat } from './prom-float';
+import { batchQuery, splitBatch } from './promql';
 import { buildInfoDataSchema, configDataSchema, envelopeSchema, matrixDataSchema, seriesDataSchema, stringListSchema, targetsDataSchema, vectorDataSchema } from './schemas';
 
 /**
@@ -90,6 +91,7 @@ function excerpt(text: string): string {
 
 export class PrometheusClient {
   private readonly limit: ReturnType<typeof pLimit>;
+  private sent = 0;
   private readonly dispatcher?: Dispatcher;
 
   constructor(private readonly config: PrometheusConfig) {
@@ -105,6 +107,11 @@ export class PrometheusClient {
     return this.config.baseUrl;
   }
 
+  /** Requests sent since this client was made (for query budgets in tests and benchmarks). */
+  get requestCount(): number {
+    return this.sent;
+  }
+
   /** Requests currently waiting for a slot plus those in flight (for tests and benchmarks). */
   get pending(): number {
     return this.limit.activeCount + this.limit.pendingCount;
@@ -115,6 +122,17 @@ export class PrometheusClient {
     if (timeMs !== undefined) form.set('time', String(timeMs / 1000));
     const data = await this.request('POST', '/api/v1/query', vectorDataSchema, form, promql);
     return data.result.map((row) => ({ labels: row.metric, value: parsePromFloat(row.value[1]), timestampMs: Math.round(row.value[0] * 1000) }));
+  }
+
+  /** Several instant queries in one request (see batchQuery); the samples come back split by part. */
+  async instantBatch<K extends string>(parts: Record<K, string>, timeMs?: number): Promise<Record<K, VectorSample[]>> {
+    return splitBatch(Object.keys(parts) as K[], await this.instantQuery(batchQuery(parts), timeMs));
+  }
+
+  /** Several range queries in one request, split back by part. */
+  async rangeBatch<K extends string>(parts: Record<K, string>, range: TimeRange, stepMs: number): Promise<{ parts: Record<K, RangeSeries[]>; stepMs: number }> {
+    const result = await this.rangeQuery(batchQuery(parts), range, stepMs);
+    return { parts: splitBatch(Object.keys(parts) as K[], result.series), stepMs: result.stepMs };
   }
 
   /** A range query; the step is widened where the range would exceed MAX_RANGE_POINTS. */
@@ -187,6 +205,7 @@ export class PrometheusClient {
     const fail = (kind: ConstructorParameters<typeof UpstreamError>[1], message: string, status?: number) =>
       new UpstreamError('prometheus', kind, endpoint, `Prometheus ${message}`, status);
     return this.limit(async () => {
+      this.sent++;
       let response: Awaited<ReturnType<typeof undiciFetch>>;
       try {
         response = await undiciFetch(`${this.config.baseUrl}${path}`, {

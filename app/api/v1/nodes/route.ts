@@ -1,9 +1,8 @@
-import { investigateFleet } from '@/lib/investigation/node-findings';
-import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
+import { fleetSnapshot } from '@/lib/investigation/fleet-snapshot';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/v1/nodes: every node with its target health and findings counted by kind and severity (docs/api.md). */
+/** GET /api/v1/nodes: every node with its target health and findings counted by kind, family and severity (docs/api.md). */
 export async function GET() {
-  return Response.json(await investigateFleet(prometheus(), { jobRoles: jobRoles() }));
+  return Response.json(await fleetSnapshot());
 }

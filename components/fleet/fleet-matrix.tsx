@@ -1,0 +1,103 @@
+import Link from 'next/link';
+import { GAP_FAMILIES } from '@/lib/diagnosis/finding';
+import { FAMILY_TITLES, matrixSearch, type Matrix, type MatrixCell, type MatrixState } from '@/lib/fleet-matrix/matrix';
+import { HealthBadge } from './health-badge';
+
+function Cell({ cell }: { cell: MatrixCell }) {
+  if (cell.faults === 0 && cell.expectedByDesign === 0) return <span className="muted" aria-label="none">·</span>;
+  return (
+    <>
+      {cell.faults > 0 ? <span className={`count ${cell.worstSeverity}`}>{cell.faults}</span> : null}
+      {cell.expectedByDesign > 0 ? (
+        <span className="by-design-count" title="expected by design">
+          {cell.faults > 0 ? ' ' : ''}+{cell.expectedByDesign} by design
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+/** Nodes x gap families: one page of rows, with the whole fleet's summary row on top. */
+export function FleetMatrix({ matrix, state, nodeHref }: { matrix: Matrix; state: MatrixState; nodeHref: (node: string) => string }) {
+  const { summary } = matrix;
+  return (
+    <>
+      <table className="fleet" data-testid="fleet-table">
+        <thead>
+          <tr>
+            <th scope="col">Node</th>
+            <th scope="col">kubelet /metrics</th>
+            <th scope="col">cAdvisor</th>
+            <th scope="col">node-exporter</th>
+            {GAP_FAMILIES.map((family) => (
+              <th scope="col" key={family} aria-sort={state.sort === family ? 'descending' : undefined}>
+                <Link href={matrixSearch({ ...state, sort: family, page: 1 }) || '?'}>{FAMILY_TITLES[family]}</Link>
+              </th>
+            ))}
+          </tr>
+          <tr className="summary-row" data-testid="matrix-summary">
+            <th scope="row" colSpan={4}>
+              All {summary.nodes} nodes · {summary.nodesWithFaults} with faults
+            </th>
+            {GAP_FAMILIES.map((family) => (
+              <td key={family} data-family={family} data-nodes={summary.families[family].nodes}>
+                {summary.families[family].nodes > 0 ? (
+                  <span className={`count ${summary.families[family].worstSeverity}`}>
+                    {summary.families[family].nodes} node{summary.families[family].nodes === 1 ? '' : 's'}
+                  </span>
+                ) : (
+                  <span className="muted">none</span>
+                )}
+              </td>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {matrix.rows.map(({ node, cells, worst }) => (
+            <tr key={node.name} data-testid="fleet-row" data-node={node.name} data-worst={worst ?? 'none'}>
+              <th scope="row">
+                <Link href={nodeHref(node.name)}>{node.name}</Link>
+                <span className="node-meta muted">
+                  {node.internalIp} · {node.kubeletVersion} · {node.containerRuntime}
+                </span>
+              </th>
+              <td>
+                <HealthBadge role="kubelet" health={node.targets.kubelet} errors={node.lastErrors.kubelet} />
+              </td>
+              <td>
+                <HealthBadge role="cadvisor" health={node.targets.cadvisor} errors={node.lastErrors.cadvisor} />
+              </td>
+              <td>
+                <HealthBadge role="node-exporter" health={node.targets['node-exporter']} errors={node.lastErrors['node-exporter']} />
+              </td>
+              {GAP_FAMILIES.map((family) => (
+                <td key={family} data-testid="matrix-cell" data-family={family} data-faults={cells[family].faults} data-severity={cells[family].worstSeverity ?? 'none'}>
+                  <Cell cell={cells[family]} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {matrix.matching === 0 ? <p data-testid="matrix-no-match">No node matches these filters.</p> : null}
+      <Pager matrix={matrix} state={state} />
+    </>
+  );
+}
+
+function Pager({ matrix, state }: { matrix: Matrix; state: MatrixState }) {
+  if (matrix.pages <= 1) return null;
+  return (
+    <nav className="pager" aria-label="Pages" data-testid="pager">
+      {matrix.page > 1 ? <Link href={matrixSearch({ ...state, page: matrix.page - 1 }) || '?'}>← previous</Link> : null}
+      <span>
+        page {matrix.page} of {matrix.pages} · {matrix.matching} nodes match
+      </span>
+      {matrix.page < matrix.pages ? (
+        <Link href={matrixSearch({ ...state, page: matrix.page + 1 })} data-testid="pager-next">
+          next →
+        </Link>
+      ) : null}
+    </nav>
+  );
+}

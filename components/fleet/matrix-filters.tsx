@@ -1,0 +1,56 @@
+import { GAP_FAMILIES } from '@/lib/diagnosis/finding';
+import { FAMILY_TITLES, type MatrixState } from '@/lib/fleet-matrix/matrix';
+
+/**
+ * The matrix's filters as a plain GET form: the view state lives in the URL, so a filtered matrix is a link
+ * to share, the browser's back button works, and the form works from the keyboard without any script.
+ */
+export function MatrixFilters({ state, action = '/' }: { state: MatrixState; action?: string }) {
+  return (
+    <form className="filters" method="get" action={action} role="search" aria-label="Filter the fleet" data-testid="matrix-filters">
+      <label>
+        Node name
+        <input type="search" name="q" defaultValue={state.q ?? ''} placeholder="contains…" data-testid="filter-q" />
+      </label>
+      <label>
+        Gap family
+        <select name="family" defaultValue={state.family ?? ''} data-testid="filter-family">
+          <option value="">any</option>
+          {GAP_FAMILIES.map((family) => (
+            <option key={family} value={family}>
+              {FAMILY_TITLES[family]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Severity at least
+        <select name="severity" defaultValue={state.severity ?? ''} data-testid="filter-severity">
+          <option value="">any</option>
+          <option value="critical">critical</option>
+          <option value="warning">warning</option>
+          <option value="info">info</option>
+        </select>
+      </label>
+      <label>
+        Sort
+        <select name="sort" defaultValue={state.sort} data-testid="filter-sort">
+          <option value="worst">worst first</option>
+          <option value="name">name</option>
+          {GAP_FAMILIES.map((family) => (
+            <option key={family} value={family}>
+              {FAMILY_TITLES[family]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline">
+        <input type="checkbox" name="hideExpected" value="1" defaultChecked={state.hideExpected} data-testid="filter-hide-expected" />
+        Hide expected by design
+      </label>
+      <button type="submit" data-testid="filter-apply">
+        Apply
+      </button>
+    </form>
+  );
+}
