@@ -13,8 +13,7 @@ const nextConfig = {
         headers: [
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'Referrer-Policy', value: 'same-origin' },
-          // Dashboard pages are never framed; embeds (a later issue) get their own allowlist.
-          { key: 'Content-Security-Policy', value: "frame-ancestors 'self'" },
+          // Content-Security-Policy (frame-ancestors) is set per request by proxy.ts: embeds have an allowlist.
         ],
       },
     ];

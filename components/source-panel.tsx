@@ -4,7 +4,7 @@ import type { SourceStatus } from '@/lib/errors';
  * Which sources answered for this view and which failed, and why: a failure never blanks the page. Open
  * when something failed; a one-line summary when everything answered.
  */
-export function SourcePanel({ sources }: { sources: SourceStatus[] }) {
+export function SourcePanel({ sources }: { sources: Pick<SourceStatus, 'endpoint' | 'ok' | 'detail'>[] }) {
   const failed = sources.filter((source) => !source.ok).length;
   return (
     <section className={`panel${failed ? ' failed' : ''}`} aria-label="Sources consulted" data-testid="source-panel">

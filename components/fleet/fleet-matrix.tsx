@@ -18,7 +18,7 @@ function Cell({ cell }: { cell: MatrixCell }) {
 }
 
 /** Nodes x gap families: one page of rows, with the whole fleet's summary row on top. */
-export function FleetMatrix({ matrix, state, nodeHref }: { matrix: Matrix; state: MatrixState; nodeHref: (node: string) => string }) {
+export function FleetMatrix({ matrix, state, nodeHref, nodeTarget }: { matrix: Matrix; state: MatrixState; nodeHref: (node: string) => string; nodeTarget?: '_blank' }) {
   const { summary } = matrix;
   return (
     <>
@@ -56,7 +56,9 @@ export function FleetMatrix({ matrix, state, nodeHref }: { matrix: Matrix; state
           {matrix.rows.map(({ node, cells, worst }) => (
             <tr key={node.name} data-testid="fleet-row" data-node={node.name} data-worst={worst ?? 'none'}>
               <th scope="row">
-                <Link href={nodeHref(node.name)}>{node.name}</Link>
+                <Link href={nodeHref(node.name)} target={nodeTarget} rel={nodeTarget ? 'noreferrer' : undefined}>
+                  {node.name}
+                </Link>
                 <span className="node-meta muted">
                   {node.internalIp} · {node.kubeletVersion} · {node.containerRuntime}
                 </span>

@@ -7,6 +7,9 @@ import { ExpositionScanner } from '@/lib/exposition/scanner';
 import { findingSchema } from '@/lib/diagnosis/finding';
 import { loadFleet } from '@/lib/investigation/fleet';
 import { investigateFleet, investigateNode } from '@/lib/investigation/node-findings';
+import { investigateTimeline } from '@/lib/investigation/timeline';
+import { resolveRange, type ResolvedRange } from '@/lib/time-range';
+import type { Timeline } from '@/lib/timeline/model';
 import { KubeletClient } from '@/lib/kubelet/client';
 import { startLab, type RunningLab } from '../src/lab';
 import { PROFILES } from '../src/targets';
@@ -143,6 +146,79 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
     const skipped = investigation.sources.filter((source) => !source.ok);
     expect(skipped.map((source) => source.detail)).toEqual([expect.stringMatching(/^not queried: the node's node-exporter target is down/)]);
     expect((await investigateNode(client, 'not-a-lab-node')).found).toBe(false);
+  });
+
+  describe('timelines over the backfilled history', () => {
+    const timelineOf = async (node: string) => {
+      const client = labPrometheus(lab);
+      const now = Date.now();
+      const range = resolveRange('now-6h', 'now', now) as ResolvedRange;
+      const result = await investigateTimeline(client, node, range, { now });
+      expect(result.sources.filter((source) => !source.ok)).toEqual([]);
+      // Issue 4's budget: at most 25 requests per node page; the timeline's share is fixed.
+      expect(client.requestCount).toBeLessThanOrEqual(5);
+      return result.timeline!;
+    };
+    const minutesAgo = (ms: number) => Math.round((Date.now() - ms) / 60_000);
+    const explanation = (timeline: Timeline, laneId: string | RegExp) => timeline.explanations.filter((entry) => (typeof laneId === 'string' ? entry.laneId === laneId : laneId.test(entry.laneId)));
+
+    it('lab-cadvisor: empty labels began after the kubelet restart, before containerd started', async () => {
+      const timeline = await timelineOf('lab-cadvisor');
+      const [began] = explanation(timeline, 'empty-labels');
+      expect(began?.text).toMatch(/^Empty image\/name labels began \d+ s after the kubelet restarted at \d\d:\d\d:\d\d UTC, while the runtime \(containerd\) only started at/);
+      // The lab started a minute or two ago; the kubelet restarted 90 minutes before that, containerd 2 minutes later.
+      expect(minutesAgo(began!.atMs)).toBeGreaterThanOrEqual(88);
+      expect(minutesAgo(began!.atMs)).toBeLessThanOrEqual(95);
+      const kubelet = timeline.events.find((event) => event.kind === 'restart' && event.component === 'kubelet')!;
+      const runtime = timeline.events.find((event) => event.kind === 'restart' && event.component === 'runtime')!;
+      expect(Math.abs(runtime.atMs - kubelet.atMs - 120_000)).toBeLessThan(2_000);
+      expect(began!.eventIds).toEqual([kubelet.id, runtime.id]);
+    });
+
+    it('lab-rootsized: PV mounts report the root size since the switch from Docker to containerd', async () => {
+      const timeline = await timelineOf('lab-rootsized');
+      const switched = timeline.events.find((event) => event.kind === 'runtime-switch');
+      expect(switched?.summary).toBe('runtime switched: docker://24.0.7 → containerd://1.7.27');
+      expect(explanation(timeline, 'root-sized').map((entry) => entry.eventIds)).toEqual([[switched!.id]]);
+    });
+
+    it('lab-deverror: device errors began when node-exporter restarted as uid 65534', async () => {
+      const timeline = await timelineOf('lab-deverror');
+      const [began] = explanation(timeline, 'device-errors');
+      expect(began?.text).toMatch(/^Device errors began \d+ s after node-exporter restarted at/);
+      expect(minutesAgo(began!.atMs)).toBeGreaterThanOrEqual(238);
+    });
+
+    it('lab-unauthorized: the kubelet targets went down after its restart; the moved claim has no stats here', async () => {
+      const timeline = await timelineOf('lab-unauthorized');
+      const down = explanation(timeline, /^target:(kubelet|cadvisor):/);
+      expect(down.length).toBeGreaterThanOrEqual(2);
+      // The kubelet restarted into the 401s, so Prometheus never saw its new start time: the text says so.
+      for (const entry of down) expect(entry.text).toMatch(/went down at .*a restart that broke the scrape itself cannot be seen from Prometheus.*its last error tells which\.$/);
+      expect(explanation(timeline, 'pvc:shop/orders-db')[0]?.text).toMatch(/^Stats for shop\/orders-db are missing since shop\/orders-db-0 moved from lab-volumes to lab-unauthorized at .*, and this node's kubelet target is down/);
+    });
+
+    it('lab-volumes: the orders-db stats stop where its pod moved away, which is no gap', async () => {
+      const timeline = await timelineOf('lab-volumes');
+      const lane = timeline.lanes.find((entry) => entry.id === 'pvc:shop/orders-db')!;
+      expect(lane.segments.map((segment) => segment.state)).toEqual(['ok', 'not-expected']);
+      expect(explanation(timeline, 'pvc:shop/orders-db')[0]?.text).toMatch(/moved from lab-volumes to lab-unauthorized\. They now come from that node's kubelet; nothing is missing\.$/);
+    });
+
+    it('lab-wrongport: the exporter target went down with nothing restarted on the node', async () => {
+      const timeline = await timelineOf('lab-wrongport');
+      const [down] = explanation(timeline, /^target:node-exporter:/);
+      expect(down?.text).toMatch(/went down at .*, with no restart or version change seen on the node before it/);
+      // Where the exporter's address changed (kubernetes-sd), the old series answers 5 more minutes (lookback).
+      expect(minutesAgo(down!.atMs)).toBeGreaterThanOrEqual(294);
+      expect(minutesAgo(down!.atMs)).toBeLessThanOrEqual(305);
+    });
+
+    it('lab-healthy: every lane ok (or no data before history), nothing to explain', async () => {
+      const timeline = await timelineOf('lab-healthy');
+      expect(timeline.explanations).toEqual([]);
+      expect(timeline.lanes.flatMap((entry) => entry.segments).filter((segment) => segment.state === 'gap')).toEqual([]);
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { realFixture } from '@/lab/test-support/fixtures';
 import { parseExposition } from '@/lib/exposition/scanner';
-import { detectCadvisorFindings, isContainerCgroup, type CadvisorInput } from './cadvisor';
+import { CONTAINER_CGROUP_REGEX, detectCadvisorFindings, isContainerCgroup, type CadvisorInput } from './cadvisor';
 
 const base: CadvisorInput = { node: 'n', at: '2026-01-01T00:00:00.000Z', query: 'q', unlabelled: [], legacySeries: 0, legacyQuery: 'l', startQueries: 's' };
 const container = (id = `/kubepods/burstable/pod${'a'.repeat(8)}-0000-4000-a000-${'0'.repeat(12)}/${'f'.repeat(64)}`) => ({ labels: { id, namespace: 'shop', pod: 'p' } });
@@ -51,5 +51,17 @@ describe('detectCadvisorFindings', () => {
     const legacySeries = families[0]!.samples.filter((sample) => sample.labels.pod_name).length;
     const findings = detectCadvisorFindings({ ...base, legacySeries });
     expect(findings.map((finding) => [finding.kind, finding.severity])).toEqual([['cadvisor-legacy-labels', 'info']]);
+  });
+});
+
+describe('CONTAINER_CGROUP_REGEX', () => {
+  it.each([
+    ['/kubepods/burstable/pod0c9f3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6/' + 'a'.repeat(64), true],
+    ['/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0c9f3a3e_1b2c_4d5e_8f90_a1b2c3d4e5f6.slice/cri-containerd-' + 'b'.repeat(64) + '.scope', true],
+    ['/kubepods/burstable/pod0c9f3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6', false],
+    ['/system.slice/containerd.service', false],
+  ])('matches %s as PromQL would (anchored): %s', (id, container) => {
+    expect(new RegExp(`^(?:${CONTAINER_CGROUP_REGEX})$`).test(id)).toBe(container);
+    expect(isContainerCgroup(id)).toBe(container);
   });
 });

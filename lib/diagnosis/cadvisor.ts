@@ -27,6 +27,9 @@ export function isContainerCgroup(id: string): boolean {
   return CONTAINER_CGROUP.some((pattern) => pattern.test(id));
 }
 
+/** The same patterns as one PromQL regex (RE2, anchored by PromQL itself), for counting in Prometheus. */
+export const CONTAINER_CGROUP_REGEX = CONTAINER_CGROUP.map((pattern) => pattern.source.replace(/^\^|\$$/g, '')).join('|');
+
 export interface CadvisorInput {
   node: string;
   at: string;

@@ -1,50 +1,54 @@
+import { requestTime } from '@/lib/request-time';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { FindingCard } from '@/components/findings/finding-card';
+import { Suspense } from 'react';
+import { NodeFindings } from '@/components/node/node-findings';
+import { RangeBar } from '@/components/node/range-bar';
 import { SourcePanel } from '@/components/source-panel';
+import { TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
 import { kubelet } from '@/lib/investigation/kubelet';
 import { investigateNode } from '@/lib/investigation/node-findings';
 import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
+import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
 export const dynamic = 'force-dynamic';
 
 interface Props {
   params: Promise<{ node: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: (await params).node };
 }
 
-export default async function NodePage({ params }: Props) {
+export default async function NodePage({ params, searchParams }: Props) {
   const name = nodeNameSchema.safeParse((await params).node);
   if (!name.success) notFound();
-  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), jobRoles: jobRoles() });
+  const now = requestTime();
+  const view = readNodeView(await searchParams, now);
+  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), now, atMs: view.range.endMs, jobRoles: jobRoles() });
   if (investigation.found === false) notFound();
-  const faults = investigation.findings.filter((finding) => !finding.expectedByDesign);
-  const byDesign = investigation.findings.filter((finding) => finding.expectedByDesign);
   return (
     <>
       <p>
         <Link href="/">Fleet</Link> /
       </p>
       <h1 data-testid="node-name">{investigation.node}</h1>
+      <RangeBar view={view} />
+      <p className="muted" data-testid="evaluated-at">
+        Findings at {investigation.evaluatedAt.replace('T', ' ').slice(0, 19)} UTC, the end of the range.
+      </p>
       <SourcePanel sources={investigation.sources} />
-      <section aria-label="Faults" data-testid="faults">
-        <h2>Faults</h2>
-        {faults.length === 0 ? <p data-testid="no-faults">{investigation.found === null ? 'Unknown: the inventory could not be read (see Sources).' : 'No fault found on this node.'}</p> : faults.map((finding) => <FindingCard key={`${finding.kind}/${finding.subject}`} finding={finding} />)}
-      </section>
-      {byDesign.length > 0 ? (
-        <section aria-label="Expected by design" className="by-design" data-testid="expected-by-design">
-          <h2>Expected by design</h2>
-          <p className="muted">These series are absent on purpose; nothing needs fixing.</p>
-          {byDesign.map((finding) => (
-            <FindingCard key={`${finding.kind}/${finding.subject}`} finding={finding} />
-          ))}
-        </section>
-      ) : null}
+      <NodeFindings investigation={investigation} view={view}>
+        {investigation.found ? (
+          <Suspense fallback={<TimelineLoading />}>
+            <TimelineSection node={investigation.node} range={view.range} now={now} />
+          </Suspense>
+        ) : null}
+      </NodeFindings>
     </>
   );
 }

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { ApiError } from '@/lib/http/api-error';
+import { nodeNameSchema } from '@/lib/topology/node-name';
+import { resolveRange, timeExpressionSchema, type ResolvedRange } from '@/lib/time-range';
+
+export const nodeParamsSchema = z.object({ node: nodeNameSchema });
+
+/** ?from=&to= in Grafana's syntax; anything else in the query string is ignored. */
+export const rangeQuerySchema = z.object({ from: timeExpressionSchema.optional(), to: timeExpressionSchema.optional() });
+
+/** The node and range of a /api/v1/nodes/{node}/... request, or an ApiError (400) saying what is wrong. */
+export async function parseNodeRequest(request: Request, params: Promise<{ node: string }>): Promise<{ node: string; range: ResolvedRange; now: number }> {
+  const parsed = nodeParamsSchema.safeParse(await params);
+  if (!parsed.success) throw ApiError.fromZod(parsed.error);
+  const search = new URL(request.url).searchParams;
+  const query = rangeQuerySchema.safeParse({ from: search.get('from') ?? undefined, to: search.get('to') ?? undefined });
+  if (!query.success) throw ApiError.fromZod(query.error);
+  const now = Date.now();
+  const range = resolveRange(query.data.from, query.data.to, now);
+  if (typeof range === 'string') throw new ApiError(400, 'bad-request', range);
+  return { node: parsed.data.node, range, now };
+}
+
+export const unknownNode = (node: string) => new ApiError(404, 'unknown-node', `node "${node}" is not in the inventory (no kube_node_info series names it)`);

@@ -1,0 +1,49 @@
+'use client';
+
+import { Bar, BarChart, Cell, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { chartData } from '@/lib/timeline/chart';
+import type { Timeline } from '@/lib/timeline/model';
+
+/** Mid-tone colours that read on the light and the dark theme alike. */
+const STATE_COLOURS = { ok: '#2da44e', gap: '#e5534b', 'no-data': '#8c959f', 'not-expected': 'rgba(140, 149, 159, 0.25)' } as const;
+const MARKER_COLOURS: Record<string, string> = { restart: '#d29922', 'version-change': '#8957e5', 'runtime-switch': '#8957e5', 'pod-move': '#1f6feb', 'prometheus-restart': '#8c959f', 'prometheus-gap': '#8c959f' };
+
+function clockTick(startMs: number, spanMs: number) {
+  return (offset: number) => {
+    const iso = new Date(startMs + offset).toISOString();
+    return spanMs > 86_400_000 ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
+  };
+}
+
+/** Lanes as stacked horizontal bars, events as numbered vertical markers (listed below the chart). */
+export function TimelineChart({ timeline }: { timeline: Timeline }) {
+  const data = chartData(timeline);
+  const span = data.domain[1];
+  return (
+    <div className="timeline-chart" role="img" aria-label={`Timeline of ${timeline.node}: ${timeline.lanes.length} lanes, ${timeline.events.length} events; the same facts are listed below.`}>
+      <ResponsiveContainer width="100%" height={data.rows.length * 30 + 50}>
+        <BarChart data={data.rows} layout="vertical" margin={{ top: 16, right: 16, bottom: 0, left: 8 }} barCategoryGap={4}>
+          <XAxis type="number" dataKey="s0" domain={data.domain} tickFormatter={clockTick(timeline.startMs, span)} allowDataOverflow tickCount={7} fontSize={11} />
+          <YAxis type="category" dataKey="title" width={290} fontSize={11} interval={0} />
+          {data.pieces.map((piece, pieceIndex) => (
+            <Bar key={piece} dataKey={piece} stackId="lane" isAnimationActive={false}>
+              {data.rows.map((row, rowIndex) => (
+                <Cell key={row.laneId} fill={STATE_COLOURS[data.states[rowIndex]![pieceIndex] ?? 'not-expected']} />
+              ))}
+            </Bar>
+          ))}
+          {data.markers.map((marker, index) => (
+            <ReferenceLine key={marker.id} x={marker.x} stroke={MARKER_COLOURS[marker.kind] ?? '#8c959f'} strokeDasharray="3 2" label={{ value: String(index + 1), position: 'top', fontSize: 10, fill: MARKER_COLOURS[marker.kind] ?? '#8c959f' }} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+      <p className="legend muted">
+        {Object.entries(STATE_COLOURS).map(([state, colour]) => (
+          <span key={state}>
+            <span className="swatch" style={{ background: colour }} /> {state}
+          </span>
+        ))}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { SourcePanel } from '@/components/source-panel';
+import { nodeTimelineQuery, type NodeTimelineResponse } from '@/lib/api-client/queries';
+import { TimelineChart } from './timeline-chart';
+
+const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+/**
+ * The node's timeline: first painted from the server's answer, then kept current by react-query while the
+ * range is relative. A failed refresh keeps the last timeline on screen and says so.
+ */
+export function TimelinePanel({ node, from, to, initial }: { node: string; from: string; to: string; initial: NodeTimelineResponse }) {
+  const query = useQuery({ ...nodeTimelineQuery(node, from, to), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
+  const { timeline, sources } = query.data;
+  return (
+    <section aria-label="Timeline" className="timeline" data-testid="timeline">
+      <h2>
+        Timeline <span className="muted">{query.isFetching ? '(updating…)' : ''}</span>
+      </h2>
+      {query.isError ? (
+        <p role="alert" className="panel failed" data-testid="timeline-refresh-error">
+          Could not refresh the timeline: {query.error.message}. Showing the last answer, from {at(Date.parse(query.data.generatedAt))}.
+        </p>
+      ) : null}
+      {timeline === null ? (
+        <>
+          <p data-testid="timeline-unavailable">
+            {query.data.found === false
+              ? `No timeline: ${node} is not in the inventory (no kube_node_info series names it).`
+              : query.data.found === null
+                ? 'Evidence unavailable: the inventory could not be read (see its sources).'
+                : 'Evidence unavailable: the timeline needs the target health range query, which failed (see its sources).'}
+          </p>
+          <SourcePanel sources={sources} />
+        </>
+      ) : (
+        <>
+          <p className="muted">
+            {at(timeline.startMs)} to {at(timeline.endMs)}, one step every {timeline.stepMs / 1000} s.
+          </p>
+          <TimelineChart timeline={timeline} />
+          <h3>What explains each gap</h3>
+          {timeline.explanations.length === 0 ? (
+            <p data-testid="no-explanations">No lane turned into a gap in this range.</p>
+          ) : (
+            <ul className="explanations" data-testid="explanations">
+              {timeline.explanations.map((explanation) => (
+                <li key={`${explanation.laneId}@${explanation.atMs}`} data-testid="explanation" data-lane={explanation.laneId}>
+                  <time dateTime={new Date(explanation.atMs).toISOString()}>{at(explanation.atMs)}</time> {explanation.text}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h3>Events</h3>
+          {timeline.events.length === 0 ? (
+            <p className="muted">No restart, version change, pod move or Prometheus gap in this range.</p>
+          ) : (
+            <ol className="events" data-testid="events">
+              {timeline.events.map((event) => (
+                <li key={event.id} data-testid="event" data-kind={event.kind}>
+                  <time dateTime={new Date(event.atMs).toISOString()}>{at(event.atMs)}</time> {event.summary}
+                </li>
+              ))}
+            </ol>
+          )}
+          <SourcePanel sources={sources} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
+import { investigateTimeline } from '@/lib/investigation/timeline';
+import type { ResolvedRange } from '@/lib/time-range';
+import { TimelinePanel } from './timeline-panel';
+
+/**
+ * The timeline's first paint, computed on the server and streamed after the findings (the page wraps this
+ * in Suspense); the client panel then keeps it current with react-query.
+ */
+export async function TimelineSection({ node, range, now }: { node: string; range: ResolvedRange; now: number }) {
+  const initial = await investigateTimeline(prometheus(), node, range, { now, jobRoles: jobRoles() });
+  return <TimelinePanel node={node} from={range.from} to={range.to} initial={initial} />;
+}
+
+export function TimelineLoading() {
+  return (
+    <section aria-busy="true" aria-label="Timeline" data-testid="timeline-loading">
+      <h2>Timeline</h2>
+      <p className="muted">Reading the range from Prometheus…</p>
+      <div className="skeleton" />
+      <div className="skeleton" />
+    </section>
+  );
+}

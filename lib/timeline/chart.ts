@@ -1,0 +1,63 @@
+import type { Segment, Timeline } from './model';
+
+/**
+ * A timeline shaped for a horizontal stacked bar chart: one row per lane, the lane's segments as
+ * consecutive stacked pieces (s0, s1, ...) measured in ms from the range start, and the state of each piece
+ * for its colour. PURE, so the chart component only renders.
+ */
+
+export interface ChartRow {
+  laneId: string;
+  title: string;
+  [piece: `s${number}`]: number;
+}
+
+export interface ChartData {
+  rows: ChartRow[];
+  /** The piece keys every row may have, in stacking order. */
+  pieces: `s${number}`[];
+  /** states[row][piece]: the state colouring that piece (undefined: the row has fewer pieces). */
+  states: (Segment['state'] | undefined)[][];
+  /** Event markers, in ms from the range start. */
+  markers: { id: string; x: number; label: string; kind: string }[];
+  domain: [number, number];
+}
+
+/** Lanes with more segments than this are merged to keep the chart readable (and its DOM small). */
+export const MAX_PIECES = 120;
+
+function mergeTiny(segments: Segment[], minMs: number): Segment[] {
+  if (segments.length <= MAX_PIECES) return segments;
+  // A flapping lane: fold pieces shorter than minMs into the previous piece, worst state winning.
+  const rank = { gap: 3, 'no-data': 2, 'not-expected': 1, ok: 0 } as const;
+  const merged: Segment[] = [];
+  for (const segment of segments) {
+    const last = merged.at(-1);
+    if (last && (segment.toMs - segment.fromMs < minMs || last.state === segment.state)) {
+      last.toMs = segment.toMs;
+      if (rank[segment.state] > rank[last.state]) last.state = segment.state;
+    } else merged.push({ ...segment });
+  }
+  return merged.slice(0, MAX_PIECES);
+}
+
+export function chartData(timeline: Timeline): ChartData {
+  const span = timeline.endMs - timeline.startMs;
+  const lanes = timeline.lanes.map((lane) => mergeTiny(lane.segments, span / MAX_PIECES));
+  const width = Math.max(0, ...lanes.map((segments) => segments.length));
+  const pieces = Array.from({ length: width }, (_, index) => `s${index}` as const);
+  const rows = timeline.lanes.map((lane, index) => {
+    const row: ChartRow = { laneId: lane.id, title: lane.title };
+    lanes[index]!.forEach((segment, piece) => {
+      row[`s${piece}`] = segment.toMs - segment.fromMs;
+    });
+    return row;
+  });
+  return {
+    rows,
+    pieces,
+    states: lanes.map((segments) => pieces.map((_, piece) => segments[piece]?.state)),
+    markers: timeline.events.map((event) => ({ id: event.id, x: event.atMs - timeline.startMs, label: event.summary, kind: event.kind })),
+    domain: [0, span],
+  };
+}
