@@ -7,6 +7,9 @@ import { defineConfig } from '@playwright/test';
  */
 const LAB_PORT = 3100;
 const DEAD_PROMETHEUS_PORT = 3101;
+/** An origin allowed to frame embeds (e2e/embeds.spec.ts serves a host page there through page.route). */
+export const ALLOWED_FRAME_ANCESTOR = 'http://127.0.0.2:3111';
+export const LAB_URL = `http://127.0.0.1:${LAB_PORT}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,7 +20,7 @@ export default defineConfig({
   forbidOnly: true,
   reporter: 'list',
   use: {
-    baseURL: `http://127.0.0.1:${LAB_PORT}`,
+    baseURL: LAB_URL,
     browserName: 'chromium',
     launchOptions: {
       executablePath: process.env.GAPSCOPE_CHROMIUM ?? '/usr/bin/chromium',
@@ -30,6 +33,7 @@ export default defineConfig({
     {
       // The whole demo: lab plus gapscope. It stops by itself after 30 minutes if it is ever left behind.
       command: `node --import tsx lab/cli.ts demo --octet 30 --port ${LAB_PORT} --max-lifetime 30m`,
+      env: { GAPSCOPE_FRAME_ANCESTORS: ALLOWED_FRAME_ANCESTOR, GAPSCOPE_FLEET_CACHE_TTL: '5s' },
       url: `http://127.0.0.1:${LAB_PORT}/api/healthz`,
       timeout: 180_000,
       reuseExistingServer: false,

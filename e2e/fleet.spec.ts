@@ -29,6 +29,43 @@ test('the fleet page lists every lab node with its target health as Prometheus s
   await page.screenshot({ path: 'docs/screenshots/fleet.png', fullPage: true });
 });
 
+test('the matrix counts each node\'s faults by gap family, with a summary row for the fleet', async ({ page }) => {
+  const fleet = new FleetPage(page);
+  await fleet.open();
+  await fleet.waitUntilScraped();
+  await expect(fleet.cell('lab-cadvisor', 'cadvisor-labels')).toHaveAttribute('data-severity', 'critical');
+  await expect(fleet.cell('lab-deverror', 'device-error')).toHaveAttribute('data-faults', '1');
+  await expect(fleet.cell('lab-rootsized', 'root-sized-filesystem')).toHaveAttribute('data-faults', '2');
+  await expect(fleet.cell('lab-wrongport', 'scrape')).toHaveAttribute('data-faults', '1');
+  await expect(fleet.cell('lab-healthy', 'volume-stats')).toHaveAttribute('data-faults', '0');
+  await expect(fleet.cell('lab-volumes', 'volume-stats')).toContainText('+2 by design');
+  await expect(page.getByTestId('matrix-summary')).toContainText('All 7 nodes · 6 with faults');
+  // Worst first: a critical node leads, the healthy one comes last.
+  await expect(fleet.rows.first()).toHaveAttribute('data-worst', 'critical');
+  await expect(fleet.rows.last()).toHaveAttribute('data-node', 'lab-healthy');
+});
+
+test('filters live in the URL and work from the keyboard', async ({ page }) => {
+  const fleet = new FleetPage(page);
+  await fleet.open();
+  await fleet.waitUntilScraped();
+  await page.getByTestId('filter-family').selectOption('device-error');
+  await page.getByTestId('filter-q').focus();
+  await page.keyboard.type('lab-');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/[?&]family=device-error/);
+  await expect(fleet.rows).toHaveCount(1);
+  await expect(fleet.rows.first()).toHaveAttribute('data-node', 'lab-deverror');
+
+  await page.goto('/?family=volume-stats&hideExpected=1');
+  await expect(page.getByTestId('fleet-table')).not.toContainText('by design');
+  await expect(page.getByTestId('filter-hide-expected')).toBeChecked();
+  await page.goto('/?q=no-such-node');
+  await expect(page.getByTestId('matrix-no-match')).toBeVisible();
+  await page.goto('/?severity=fatal&sort=random&page=-2');
+  await expect(fleet.rows).toHaveCount(7);
+});
+
 test('the fleet page keeps its chrome and explains the failure when Prometheus is unreachable', async ({ page }) => {
   const fleet = new FleetPage(page);
   await fleet.open(DEAD_PROMETHEUS_URL);

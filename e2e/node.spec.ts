@@ -1,20 +1,23 @@
 import { expect, test } from '@playwright/test';
 import { NodePage } from './pages/node-page';
 
-/** Every planted fault of the default scenario: the card, its cause, and a piece of its evidence. */
+/**
+ * Every planted fault of the default scenario: the card, its cause, a piece of its evidence, and what the
+ * timeline says about how it began: [lane id prefix, explanation, event kind shown (or null)].
+ */
 const PLANTED = [
-  ['lab-cadvisor', 'cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container_cpu_usage_seconds_total'],
-  ['lab-rootsized', 'fs-root-sized', 'mount-propagation', 'node_filesystem_size_bytes'],
-  ['lab-rootsized', 'pvc-stats-wrong', 'root-filesystem-measured', 'kubelet_volume_stats_capacity_bytes'],
-  ['lab-deverror', 'fs-device-error', 'permission-denied', 'mountpoint="/root/data"'],
-  ['lab-unauthorized', 'target-down', 'unauthorized', 'server returned HTTP status 401 Unauthorized'],
-  ['lab-unauthorized', 'pvc-stats-missing', 'kubelet-not-scraped', 'shop/orders-db'],
-  ['lab-wrongport', 'target-down', 'wrong-port', 'server returned HTTP status 400 Bad Request'],
-  ['lab-volumes', 'pvc-stats-missing', 'csi-without-volume-stats', 'nfs.csi.k8s.io'],
+  ['lab-cadvisor', 'cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container_cpu_usage_seconds_total', ['empty-labels', /after the kubelet restarted at .* while the runtime \(containerd\) only started at/, 'restart']],
+  ['lab-rootsized', 'fs-root-sized', 'mount-propagation', 'node_filesystem_size_bytes', ['root-sized', /after the runtime switched: docker:\/\/24\.0\.7 → containerd:\/\/1\.7\.27/, 'runtime-switch']],
+  ['lab-rootsized', 'pvc-stats-wrong', 'root-filesystem-measured', 'kubelet_volume_stats_capacity_bytes', ['root-sized', /mountPropagation: HostToContainer/, 'runtime-switch']],
+  ['lab-deverror', 'fs-device-error', 'permission-denied', 'mountpoint="/root/data"', ['device-errors', /after node-exporter restarted at/, 'restart']],
+  ['lab-unauthorized', 'target-down', 'unauthorized', 'server returned HTTP status 401 Unauthorized', ['target:kubelet:', /a restart that broke the scrape itself cannot be seen from Prometheus/, null]],
+  ['lab-unauthorized', 'pvc-stats-missing', 'kubelet-not-scraped', 'shop/orders-db', ['pvc:shop/orders-db', /moved from lab-volumes to lab-unauthorized at .*kubelet target is down/, 'pod-move']],
+  ['lab-wrongport', 'target-down', 'wrong-port', 'server returned HTTP status 400 Bad Request', ['target:node-exporter:', /with no restart or version change seen on the node/, null]],
+  ['lab-volumes', 'pvc-stats-missing', 'csi-without-volume-stats', 'nfs.csi.k8s.io', ['pvc:ml/scratch', /Already missing or wrong when the range begins/, null]],
 ] as const;
 
-for (const [node, kind, cause, evidence] of PLANTED) {
-  test(`${node} shows ${kind} (${cause}) with its evidence`, async ({ page }) => {
+for (const [node, kind, cause, evidence, [lane, explanation, event]] of PLANTED) {
+  test(`${node} shows ${kind} (${cause}) with its evidence, and the timeline tells how it began`, async ({ page }) => {
     const nodePage = new NodePage(page);
     await nodePage.open(node);
     if (kind !== 'target-down' && cause !== 'kubelet-not-scraped') await nodePage.waitUntilSourcesAnswer();
@@ -22,8 +25,57 @@ for (const [node, kind, cause, evidence] of PLANTED) {
     await expect(card).toBeVisible({ timeout: 60_000 });
     await expect(card.getByTestId('evidence')).toContainText(evidence);
     await expect(card.getByRole('heading', { level: 3 })).not.toBeEmpty();
+    await expect(nodePage.timeline.locator('.recharts-surface')).toBeVisible();
+    await expect(nodePage.explanations(lane).first()).toHaveText(explanation);
+    if (event) await expect(nodePage.events(event).first()).toBeVisible();
   });
 }
+
+test('a shared link opens the same node, range and focused finding in a fresh browser', async ({ page, context, browser }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const nodePage = new NodePage(page);
+  await nodePage.open('lab-deverror', '?from=now-3h&to=now');
+  await nodePage.waitUntilSourcesAnswer();
+  const card = nodePage.card('fs-device-error', 'permission-denied');
+  await card.getByTestId('finding-link').click();
+  await expect(page).toHaveURL(/[?&]finding=fs-device-error%3A%2Froot%2Fdata/);
+  await expect(card).toHaveAttribute('data-selected', 'true');
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('copy-link')).toHaveText('Link copied');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toContain('from=now-3h');
+
+  const fresh = await browser.newContext();
+  try {
+    const other = await fresh.newPage();
+    await other.goto(link);
+    await expect(other.getByTestId('node-name')).toHaveText('lab-deverror');
+    await expect(other.getByTestId('range-from')).toHaveValue('now-3h');
+    await expect(other.locator('[data-testid="finding-card"][data-kind="fs-device-error"]')).toHaveAttribute('data-selected', 'true');
+    await expect(other.getByTestId('timeline')).toContainText('one step every 30 s');
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('freeze range turns now-relative ends into epoch milliseconds, keeping the focused finding', async ({ page }) => {
+  const nodePage = new NodePage(page);
+  await nodePage.open('lab-rootsized', '?from=now-1h&to=now&finding=fs-root-sized%3Aanything');
+  const before = Date.now();
+  await page.getByTestId('freeze-range').click();
+  await expect(page).toHaveURL(/from=\d{13}&to=\d{13}&finding=fs-root-sized%3Aanything/);
+  const url = new URL(page.url());
+  const [from, to] = [Number(url.searchParams.get('from')), Number(url.searchParams.get('to'))];
+  expect(to - from).toBe(3_600_000);
+  expect(Math.abs(to - before)).toBeLessThan(60_000);
+  await expect(page.getByTestId('range-frozen')).toBeVisible();
+});
+
+test('a malformed range is explained and the default range shown', async ({ page }) => {
+  await new NodePage(page).open('lab-healthy', '?from=yesterday');
+  await expect(page.getByTestId('range-error')).toContainText('from "yesterday": expected now, now-<n><s|m|h|d|w>');
+  await expect(page.getByTestId('range-from')).toHaveValue('now-6h');
+});
 
 test('expected-by-design findings stand apart from faults', async ({ page }) => {
   const nodePage = new NodePage(page);

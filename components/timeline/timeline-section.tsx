@@ -1,4 +1,4 @@
-import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
+import { appOptions, prometheus } from '@/lib/investigation/prometheus';
 import { investigateTimeline } from '@/lib/investigation/timeline';
 import type { ResolvedRange } from '@/lib/time-range';
 import { TimelinePanel } from './timeline-panel';
@@ -8,7 +8,7 @@ import { TimelinePanel } from './timeline-panel';
  * in Suspense); the client panel then keeps it current with react-query.
  */
 export async function TimelineSection({ node, range, now }: { node: string; range: ResolvedRange; now: number }) {
-  const initial = await investigateTimeline(prometheus(), node, range, { now, jobRoles: jobRoles() });
+  const initial = await investigateTimeline(prometheus(), node, range, { now, ...appOptions() });
   return <TimelinePanel node={node} from={range.from} to={range.to} initial={initial} />;
 }
 

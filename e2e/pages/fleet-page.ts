@@ -27,6 +27,10 @@ export class FleetPage {
     return this.page.locator(`[data-testid="fleet-row"][data-node="${node}"]`);
   }
 
+  cell(node: string, family: string): Locator {
+    return this.row(node).locator(`td[data-family="${family}"]`);
+  }
+
   async health(node: string, role: 'kubelet' | 'cadvisor' | 'node-exporter'): Promise<string | null> {
     return this.row(node).getByTestId(`health-${role}`).getAttribute('data-health');
   }

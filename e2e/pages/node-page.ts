@@ -4,8 +4,21 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class NodePage {
   constructor(private readonly page: Page) {}
 
-  async open(node: string): Promise<void> {
-    await this.page.goto(`/nodes/${node}`);
+  async open(node: string, search = ''): Promise<void> {
+    await this.page.goto(`/nodes/${node}${search}`);
+  }
+
+  get timeline(): Locator {
+    return this.page.getByTestId('timeline');
+  }
+
+  /** The timeline's explanations for lanes whose id starts with `lanePrefix`. */
+  explanations(lanePrefix: string): Locator {
+    return this.timeline.locator(`[data-testid="explanation"][data-lane^="${lanePrefix}"]`);
+  }
+
+  events(kind: string): Locator {
+    return this.timeline.locator(`[data-testid="event"][data-kind="${kind}"]`);
   }
 
   /** Reloads (bounded) until every source answered: right after the demo starts, targets are still being scraped. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { env } from '@/lib/env';
 import { investigateFleet, type FleetInvestigation } from './node-findings';
-import { jobRoles, prometheus } from './prometheus';
+import { appOptions, prometheus } from './prometheus';
 import { sharedFor } from './shared-for';
 
 /**
@@ -12,5 +12,5 @@ import { sharedFor } from './shared-for';
 const shared = sharedFor<FleetInvestigation>();
 
 export function fleetSnapshot(now = Date.now()): Promise<FleetInvestigation> {
-  return shared(env().GAPSCOPE_FLEET_CACHE_TTL, now, () => investigateFleet(prometheus(), { now, jobRoles: jobRoles() }));
+  return shared(env().GAPSCOPE_FLEET_CACHE_TTL, now, () => investigateFleet(prometheus(), { now, ...appOptions() }));
 }

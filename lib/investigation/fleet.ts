@@ -3,6 +3,7 @@ import { sourceFailure, UpstreamError, type SourceStatus } from '@/lib/errors';
 import type { PrometheusClient } from '@/lib/prometheus/client';
 import { assembleFleet, nodeRowsFromInfo, targetKey, type FleetNode, type FleetTarget } from '@/lib/topology/fleet';
 import type { JobRoles } from '@/lib/topology/targets';
+import { sharedFor } from './shared-for';
 
 export interface FleetView {
   /** null when the node inventory itself could not be read. */
@@ -22,6 +23,22 @@ export interface FleetOptions {
   atMs?: number;
   /** GAPSCOPE_JOB_ROLES. */
   jobRoles?: JobRoles;
+  /**
+   * Share the live inventory for this long (GAPSCOPE_FLEET_CACHE_TTL): every page and route starts with the
+   * same two requests, and at 1,000 nodes the targets list alone is megabytes. 0: ask every time.
+   */
+  maxAgeMs?: number;
+}
+
+const sharedInventories = new WeakMap<PrometheusClient, Map<string, ReturnType<typeof sharedFor<FleetView>>>>();
+
+function sharedInventory(prometheus: PrometheusClient, jobRoles: JobRoles) {
+  let byRoles = sharedInventories.get(prometheus);
+  if (!byRoles) sharedInventories.set(prometheus, (byRoles = new Map()));
+  const key = JSON.stringify(jobRoles);
+  let shared = byRoles.get(key);
+  if (!shared) byRoles.set(key, (shared = sharedFor<FleetView>()));
+  return shared;
 }
 
 /** Target health from `up` where there is no targets API: no last error, but up or down per series. */
@@ -34,8 +51,13 @@ async function healthFromUp(prometheus: PrometheusClient, atMs?: number): Promis
  * Two requests whatever the fleet size: kube_node_info and the targets list (or `up` where it is missing).
  * At a past instant (`atMs`), health comes from `up` at that instant: the targets API only tells about now.
  */
-export async function loadFleet(prometheus: PrometheusClient, { atMs, jobRoles = {} }: FleetOptions = {}): Promise<FleetView> {
+export async function loadFleet(prometheus: PrometheusClient, { atMs, jobRoles = {}, maxAgeMs = 0 }: FleetOptions = {}): Promise<FleetView> {
   if (atMs !== undefined) return loadPastFleet(prometheus, atMs, jobRoles);
+  if (maxAgeMs > 0) return sharedInventory(prometheus, jobRoles)(maxAgeMs, Date.now(), () => loadLiveFleet(prometheus, jobRoles));
+  return loadLiveFleet(prometheus, jobRoles);
+}
+
+async function loadLiveFleet(prometheus: PrometheusClient, jobRoles: JobRoles): Promise<FleetView> {
   const sources: SourceStatus[] = [];
   const [info, targets] = await Promise.allSettled([prometheus.instantQuery(NODE_INFO_QUERY), prometheus.targets()]);
 

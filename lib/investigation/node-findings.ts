@@ -45,8 +45,31 @@ const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
 const upTarget = (health: RoleHealth) => health.targets.find((target) => target.health === 'up');
 const scopeOf = (target: Target) => ({ job: target.job, instance: target.instance });
+/**
+ * Lookups built once per query result and reused for every node: the fleet view splits the same results
+ * 1,000 ways, and filtering them once per node was most of its time.
+ */
+const built = new WeakMap<object, Map<string, unknown>>();
+function once<T>(owner: object, key: string, build: () => T): T {
+  let entries = built.get(owner);
+  if (!entries) built.set(owner, (entries = new Map()));
+  if (!entries.has(key)) entries.set(key, build());
+  return entries.get(key) as T;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 const fromTarget = (samples: VectorSample[], target: Target | undefined) =>
-  target ? samples.filter((sample) => sample.labels.job === target.job && sample.labels.instance === target.instance) : [];
+  target ? (once(samples, 'by-target', () => groupBy(samples, (sample) => `${sample.labels.job}\u0000${sample.labels.instance}`)).get(`${target.job}\u0000${target.instance}`) ?? []) : [];
 
 /**
  * A family's queries, asked in one request (see batchQuery): they succeed or fail together, and a failure
@@ -121,10 +144,15 @@ function filesystemFindings(node: FleetNode, gathered: NonNullable<Awaited<Retur
   for (const sample of fromTarget(results.size, exporter)) observe(sample).sizeBytes = sample.value;
   for (const sample of fromTarget(results.free, exporter)) observe(sample).freeBytes = sample.value;
   for (const sample of fromTarget(results.deviceError, exporter)) observe(sample).deviceError = true;
-  const claimsByVolume = new Map(
-    results.claims
-      .filter((sample) => sample.labels.volumename)
-      .map((sample) => [sample.labels.volumename!, { claim: `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, capacityBytes: sample.value }]),
+  const claimsByVolume = once(
+    results.claims,
+    'by-volume',
+    () =>
+      new Map(
+        results.claims
+          .filter((sample) => sample.labels.volumename)
+          .map((sample) => [sample.labels.volumename!, { claim: `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, capacityBytes: sample.value }]),
+      ),
   );
   const input = { node: node.name, at, queries: { size: queries.size, deviceError: queries.deviceError }, filesystems: [...byMountpoint.values()], claimsByVolume };
   const mountedClaims = (volumes?.claims ?? []).filter((claim) => claim.podPhase === 'Running' && (claim.plugin === 'csi' || claim.plugin === 'local')).map((claim) => claim.claim);
@@ -207,13 +235,23 @@ interface NodeVolumes {
   driversWithStats: Set<string>;
 }
 
+/** The node-independent part of the volume results: who is where, which volume, which driver has stats. */
+function volumeIndex(results: NonNullable<Awaited<ReturnType<typeof gatherVolumes>>>['results']) {
+  return once(results, 'volume-index', () => {
+    const phaseOf = new Map(results.phases.map((sample) => [`${sample.labels.namespace}/${sample.labels.pod}`, sample.labels.phase ?? 'Unknown']));
+    const volumeOf = new Map(results.claimInfo.map((sample) => [`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, sample.labels.volumename ?? '']));
+    const pvInfo = new Map(results.volumeInfo.map((sample) => [sample.labels.persistentvolume ?? '', sample.labels]));
+    const driversWithStats = new Set(
+      results.stats.map((sample) => pvInfo.get(volumeOf.get(`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`) ?? '')?.csi_driver).filter((driver): driver is string => Boolean(driver)),
+    );
+    return { phaseOf, volumeOf, pvInfo, driversWithStats, claimsByNode: groupBy(results.claims, (sample) => sample.labels.node ?? '') };
+  });
+}
+
 function volumesOf(node: FleetNode, gathered: NonNullable<Awaited<ReturnType<typeof gatherVolumes>>>): NodeVolumes {
   const { results } = gathered;
-  const phaseOf = new Map(results.phases.map((sample) => [`${sample.labels.namespace}/${sample.labels.pod}`, sample.labels.phase ?? 'Unknown']));
-  const volumeOf = new Map(results.claimInfo.map((sample) => [`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`, sample.labels.volumename ?? '']));
-  const pvInfo = new Map(results.volumeInfo.map((sample) => [sample.labels.persistentvolume ?? '', sample.labels]));
-  const claims = results.claims
-    .filter((sample) => sample.labels.node === node.name)
+  const { phaseOf, volumeOf, pvInfo, driversWithStats, claimsByNode } = volumeIndex(results);
+  const claims = (claimsByNode.get(node.name) ?? [])
     .map((sample): ClaimOnNode => {
       const claim = `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`;
       const pod = `${sample.labels.namespace}/${sample.labels.pod}`;
@@ -222,9 +260,6 @@ function volumesOf(node: FleetNode, gathered: NonNullable<Awaited<ReturnType<typ
     });
   const kubeletTarget = upTarget(node.roles.kubelet);
   const storedOnNode = new Set(fromTarget(results.stats, kubeletTarget).map((sample) => `${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`));
-  const driversWithStats = new Set(
-    results.stats.map((sample) => pvInfo.get(volumeOf.get(`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`) ?? '')?.csi_driver).filter((driver): driver is string => Boolean(driver)),
-  );
   return { claims, storedOnNode, driversWithStats };
 }
 
@@ -266,16 +301,8 @@ async function readKubeletSource(kubeletClient: KubeletClient, node: FleetNode, 
 
 const claimKey = (labels: Record<string, string>) => `${labels.namespace}/${labels.persistentvolumeclaim}`;
 
-/** The claims' requested sizes, built once per query result: the fleet view asks for it once per node. */
-const requestedCache = new WeakMap<VectorSample[], Map<string, number>>();
-function requestedByClaim(claims: VectorSample[]): Map<string, number> {
-  let requested = requestedCache.get(claims);
-  if (!requested) {
-    requested = new Map(claims.map((sample) => [claimKey(sample.labels), sample.value]));
-    requestedCache.set(claims, requested);
-  }
-  return requested;
-}
+/** The claims' requested sizes, built once per query result. */
+const requestedByClaim = (claims: VectorSample[]) => once(claims, 'requested', () => new Map(claims.map((sample) => [claimKey(sample.labels), sample.value])));
 
 /** pvc-stats-wrong: the capacities this node's kubelet reports, against its root disk and the claims' requests. */
 function capacityFindings(node: FleetNode, gathered: Gathered, at: string): Finding[] {
@@ -343,17 +370,19 @@ export interface InvestigateOptions {
   atMs?: number;
   /** GAPSCOPE_JOB_ROLES. */
   jobRoles?: JobRoles;
+  /** See FleetOptions.maxAgeMs. */
+  inventoryMaxAgeMs?: number;
 }
 
 /** Within this of now, an instant counts as now: live sources (targets API, kubelet) describe it. */
 export const LIVE_WINDOW_MS = 60_000;
 
-export async function investigateNode(prometheus: PrometheusClient, name: string, { kubelet: kubeletClient = null, now = Date.now(), atMs, jobRoles }: InvestigateOptions = {}): Promise<NodeInvestigation> {
+export async function investigateNode(prometheus: PrometheusClient, name: string, { kubelet: kubeletClient = null, now = Date.now(), atMs, jobRoles, inventoryMaxAgeMs }: InvestigateOptions = {}): Promise<NodeInvestigation> {
   const generatedAt = new Date(now).toISOString();
   const live = atMs === undefined || now - atMs <= LIVE_WINDOW_MS;
   const at = live ? undefined : atMs;
   const evaluatedAt = new Date(at ?? now).toISOString();
-  const fleet = await loadFleet(prometheus, { atMs: at, jobRoles });
+  const fleet = await loadFleet(prometheus, { atMs: at, jobRoles, maxAgeMs: inventoryMaxAgeMs });
   const sources = [...fleet.sources];
   if (fleet.nodes === null) return { node: name, found: null, generatedAt, evaluatedAt, findings: [], sources };
   const node = fleet.nodes.find((candidate) => candidate.name === name);
@@ -399,9 +428,9 @@ export interface FleetInvestigation {
  * Every node with its findings counted by kind and severity, from stored data only: the kubelet-side
  * causes of missing volume stats need a read per node and appear in the node's own findings.
  */
-export async function investigateFleet(prometheus: PrometheusClient, { now = Date.now(), jobRoles }: { now?: number; jobRoles?: JobRoles } = {}): Promise<FleetInvestigation> {
+export async function investigateFleet(prometheus: PrometheusClient, { now = Date.now(), jobRoles, inventoryMaxAgeMs }: Pick<InvestigateOptions, 'now' | 'jobRoles' | 'inventoryMaxAgeMs'> = {}): Promise<FleetInvestigation> {
   const generatedAt = new Date(now).toISOString();
-  const fleet = await loadFleet(prometheus, { jobRoles });
+  const fleet = await loadFleet(prometheus, { jobRoles, maxAgeMs: inventoryMaxAgeMs });
   const sources = [...fleet.sources];
   if (fleet.nodes === null) return { generatedAt, nodes: null, sources };
   const kubeletJobs = [...new Set(fleet.nodes.flatMap((node) => node.roles.kubelet.targets.map((target) => target.job)))];

@@ -10,7 +10,10 @@ export function prometheus(): PrometheusClient {
   return client;
 }
 
-/** GAPSCOPE_JOB_ROLES: roles for jobs whose names do not tell. */
-export function jobRoles() {
-  return env().GAPSCOPE_JOB_ROLES;
+/**
+ * The investigation options every page and route passes: GAPSCOPE_JOB_ROLES (roles for jobs whose names do
+ * not tell), and the inventory shared for GAPSCOPE_FLEET_CACHE_TTL.
+ */
+export function appOptions() {
+  return { jobRoles: env().GAPSCOPE_JOB_ROLES, inventoryMaxAgeMs: env().GAPSCOPE_FLEET_CACHE_TTL };
 }

@@ -94,11 +94,13 @@ async function rangeBatch<K extends string>(prometheus: PrometheusClient, what: 
 export interface TimelineOptions {
   now?: number;
   jobRoles?: JobRoles;
+  /** See FleetOptions.maxAgeMs. */
+  inventoryMaxAgeMs?: number;
 }
 
-export async function investigateTimeline(prometheus: PrometheusClient, name: string, range: ResolvedRange, { now = Date.now(), jobRoles }: TimelineOptions = {}): Promise<NodeTimeline> {
+export async function investigateTimeline(prometheus: PrometheusClient, name: string, range: ResolvedRange, { now = Date.now(), jobRoles, inventoryMaxAgeMs }: TimelineOptions = {}): Promise<NodeTimeline> {
   const generatedAt = new Date(now).toISOString();
-  const fleet = await loadFleet(prometheus, { jobRoles });
+  const fleet = await loadFleet(prometheus, { jobRoles, maxAgeMs: inventoryMaxAgeMs });
   const sources = [...fleet.sources];
   const base = { node: name, generatedAt, range, timeline: null, sources };
   if (fleet.nodes === null) return { ...base, found: null };

@@ -9,7 +9,7 @@ import { SourcePanel } from '@/components/source-panel';
 import { TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
 import { kubelet } from '@/lib/investigation/kubelet';
 import { investigateNode } from '@/lib/investigation/node-findings';
-import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
+import { appOptions, prometheus } from '@/lib/investigation/prometheus';
 import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
@@ -29,7 +29,7 @@ export default async function NodePage({ params, searchParams }: Props) {
   if (!name.success) notFound();
   const now = requestTime();
   const view = readNodeView(await searchParams, now);
-  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), now, atMs: view.range.endMs, jobRoles: jobRoles() });
+  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), now, atMs: view.range.endMs, ...appOptions() });
   if (investigation.found === false) notFound();
   return (
     <>

@@ -5,7 +5,7 @@ import { NodeFindings } from '@/components/node/node-findings';
 import { SourcePanel } from '@/components/source-panel';
 import { kubelet } from '@/lib/investigation/kubelet';
 import { investigateNode } from '@/lib/investigation/node-findings';
-import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
+import { appOptions, prometheus } from '@/lib/investigation/prometheus';
 import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
@@ -23,7 +23,7 @@ export default async function NodeFindingsEmbed({ params, searchParams }: Props)
   const search = await searchParams;
   const now = requestTime();
   const view = readNodeView(search, now);
-  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), now, atMs: view.range.endMs, jobRoles: jobRoles() });
+  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), now, atMs: view.range.endMs, ...appOptions() });
   if (investigation.found === false) notFound();
   return (
     <EmbedFrame theme={themeOf(search)}>

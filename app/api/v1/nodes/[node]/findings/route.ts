@@ -1,7 +1,7 @@
 import { toResponse } from '@/lib/http/api-error';
 import { kubelet } from '@/lib/investigation/kubelet';
 import { investigateNode } from '@/lib/investigation/node-findings';
-import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
+import { appOptions, prometheus } from '@/lib/investigation/prometheus';
 import { parseNodeRequest, unknownNode } from '../schema';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request, { params }: { params: Promise<{ node: string }> }) {
   try {
     const { node, range, now } = await parseNodeRequest(request, params);
-    const investigation = await investigateNode(prometheus(), node, { kubelet: kubelet(), now, atMs: range.endMs, jobRoles: jobRoles() });
+    const investigation = await investigateNode(prometheus(), node, { kubelet: kubelet(), now, atMs: range.endMs, ...appOptions() });
     if (investigation.found === false) throw unknownNode(node);
     return Response.json({ ...investigation, range });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { toResponse } from '@/lib/http/api-error';
-import { jobRoles, prometheus } from '@/lib/investigation/prometheus';
+import { appOptions, prometheus } from '@/lib/investigation/prometheus';
 import { investigateTimeline } from '@/lib/investigation/timeline';
 import { parseNodeRequest, unknownNode } from '../schema';
 
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request, { params }: { params: Promise<{ node: string }> }) {
   try {
     const { node, range, now } = await parseNodeRequest(request, params);
-    const result = await investigateTimeline(prometheus(), node, range, { now, jobRoles: jobRoles() });
+    const result = await investigateTimeline(prometheus(), node, range, { now, ...appOptions() });
     if (result.found === false) throw unknownNode(node);
     return Response.json(result);
   } catch (error) {
