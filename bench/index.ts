@@ -1,10 +1,18 @@
-/** `npm run bench`: every benchmark, one after the other; exits non-zero while any stated goal is missed. */
+/**
+ * `npm run bench`: every benchmark, one after the other; `npm run bench -- ui` (or parser, findings) runs one.
+ * Exits non-zero while any stated goal is missed.
+ */
 import { benchParser } from './exposition';
 import { benchFindings } from './findings';
+import { benchUi } from './ui';
 
 async function main(): Promise<void> {
-  const { checks } = benchParser();
-  await benchFindings();
+  const only = process.argv[2];
+  if (only && !['parser', 'findings', 'ui'].includes(only)) throw new Error(`unknown benchmark "${only}": parser, findings or ui`);
+  const checks = [];
+  if (!only || only === 'parser') checks.push(...benchParser().checks);
+  if (!only || only === 'findings') await benchFindings();
+  if (!only || only === 'ui') checks.push(...(await benchUi()));
   const missed = checks.filter((check) => !check.ok);
   console.log(missed.length === 0 ? '\nAll benchmark goals met.' : `\n${missed.length} benchmark goal(s) missed: ${missed.map((check) => check.goal).join('; ')}`);
   process.exitCode = missed.length === 0 ? 0 : 1;

@@ -25,7 +25,7 @@ export class NodePage {
   async waitUntilSourcesAnswer(): Promise<void> {
     await expect(async () => {
       await this.page.reload();
-      await expect(this.page.getByTestId('source-panel')).toBeVisible();
+      await expect(this.page.getByTestId('source-panel').first()).toBeVisible();
       await expect(this.page.locator('[data-testid="source"][data-ok="false"]')).toHaveCount(0);
     }).toPass({ timeout: 60_000, intervals: [1_000] });
   }
