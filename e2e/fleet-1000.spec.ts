@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test';
+import { startLab, type RunningLab } from '../lab/src/lab';
+import { waitForScrapes } from '../lab/test-support/prometheus-api';
+
+/**
+ * The fleet page against a lab of 1,000 nodes, with its own gapscope server: started for these tests only,
+ * so that the other specs do not share the machine with 3,000 scrape targets.
+ */
+const PORT = 3102;
+const BASE = `http://127.0.0.1:${PORT}`;
+let lab: RunningLab | undefined;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(420_000);
+  lab = await startLab({ octet: 32, nodes: 1000 });
+  lab.startProcess({
+    name: 'gapscope-1000',
+    command: process.execPath,
+    args: [require.resolve('next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(PORT)],
+    env: { ...process.env, ...lab.appEnv, GAPSCOPE_FLEET_CACHE_TTL: '5s', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  await waitForScrapes(lab.prometheusUrl, 15_000, 240_000);
+  await expect(async () => expect((await fetch(`${BASE}/api/healthz`)).ok).toBe(true)).toPass({ timeout: 60_000, intervals: [1_000] });
+});
+
+test.afterAll(async () => {
+  await lab?.stop();
+});
+
+test('the fleet page with 1,000 nodes renders the summary and one page of the worst rows', async ({ page }) => {
+  await page.goto(`${BASE}/`);
+  await expect(page.getByTestId('matrix-summary')).toContainText('All 1000 nodes');
+  await expect(page.getByTestId('fleet-row')).toHaveCount(50);
+  await expect(page.getByTestId('pager')).toContainText('page 1 of 20 · 1000 nodes match');
+  // Worst first: the first page holds critical nodes only (the lab has more than 50).
+  for (const worst of await page.getByTestId('fleet-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-worst')))) expect(worst).toBe('critical');
+  await page.getByTestId('pager-next').click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.getByTestId('fleet-row')).toHaveCount(50);
+});
+
+test('the 1,000-node fleet filters by family and by name, and links to a node page', async ({ page }) => {
+  await page.goto(`${BASE}/?family=device-error`);
+  const summaryNodes = Number(await page.locator('[data-testid="matrix-summary"] td[data-family="device-error"]').getAttribute('data-nodes'));
+  expect(summaryNodes).toBeGreaterThan(10);
+  await expect(page.getByTestId('fleet-row')).toHaveCount(Math.min(50, summaryNodes));
+  for (const faults of await page.locator('[data-testid="fleet-row"] td[data-family="device-error"]').evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-faults'))))) {
+    expect(faults).toBeGreaterThan(0);
+  }
+  await page.getByTestId('filter-family').selectOption('');
+  await page.getByTestId('filter-q').fill('lab-node-099');
+  await page.getByTestId('filter-apply').click();
+  await expect(page.getByTestId('fleet-row')).toHaveCount(10);
+  await page.getByRole('link', { name: 'lab-node-0990' }).click();
+  await expect(page.getByTestId('node-name')).toHaveText('lab-node-0990');
+  await expect(page.getByTestId('timeline').locator('.recharts-surface')).toBeVisible({ timeout: 30_000 });
+});
