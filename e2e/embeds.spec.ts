@@ -47,8 +47,11 @@ test('a host page in the allowlist frames the node findings embed, in the theme 
 });
 
 test('a host page in the allowlist frames the timeline and fleet embeds', async ({ page }) => {
-  await hostPage(page, ALLOWED_FRAME_ANCESTOR, '/embed/nodes/lab-cadvisor/timeline?theme=light&from=now-6h&to=now');
+  await page.setViewportSize({ width: 1260, height: 820 });
+  await hostPage(page, ALLOWED_FRAME_ANCESTOR, '/embed/nodes/lab-cadvisor/timeline?theme=dark&from=now-6h&to=now');
   await expect(page.frameLocator('#panel').locator('[data-testid="explanation"][data-lane="empty-labels"]')).toContainText('after the kubelet restarted', { timeout: 30_000 });
+  await expect(page.frameLocator('#panel').getByTestId('embed')).toHaveAttribute('data-theme', 'dark');
+  await page.screenshot({ path: 'docs/screenshots/embed.png' });
   await hostPage(page, ALLOWED_FRAME_ANCESTOR, '/embed/fleet?family=device-error');
   await expect(page.frameLocator('#panel').getByTestId('fleet-row')).toHaveCount(1, { timeout: 30_000 });
   await expect(page.frameLocator('#panel').getByTestId('fleet-row')).toHaveAttribute('data-node', 'lab-deverror');

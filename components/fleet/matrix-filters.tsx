@@ -16,11 +16,7 @@ export function MatrixFilters({ state, action = '/' }: { state: MatrixState; act
         Gap family
         <select name="family" defaultValue={state.family ?? ''} data-testid="filter-family">
           <option value="">any</option>
-          {GAP_FAMILIES.map((family) => (
-            <option key={family} value={family}>
-              {FAMILY_TITLES[family]}
-            </option>
-          ))}
+          <FamilyOptions />
         </select>
       </label>
       <label>
@@ -37,11 +33,7 @@ export function MatrixFilters({ state, action = '/' }: { state: MatrixState; act
         <select name="sort" defaultValue={state.sort} data-testid="filter-sort">
           <option value="worst">worst first</option>
           <option value="name">name</option>
-          {GAP_FAMILIES.map((family) => (
-            <option key={family} value={family}>
-              {FAMILY_TITLES[family]}
-            </option>
-          ))}
+          <FamilyOptions />
         </select>
       </label>
       <label className="inline">
@@ -53,4 +45,12 @@ export function MatrixFilters({ state, action = '/' }: { state: MatrixState; act
       </button>
     </form>
   );
+}
+
+function FamilyOptions() {
+  return GAP_FAMILIES.map((family) => (
+    <option key={family} value={family}>
+      {FAMILY_TITLES[family]}
+    </option>
+  ));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetNodeSummary } from '@/lib/investigation/node-findings';
-import { buildMatrix, matrixSearch, matrixStateSchema, type MatrixState } from './matrix';
+import { buildMatrix, matrixSearch, matrixStateSchema, PAGE_SIZE, type MatrixState } from './matrix';
 
 type Families = FleetNodeSummary['families'];
 
@@ -62,9 +62,11 @@ describe('the fleet matrix', () => {
 
   it('pages, clamping a page past the end to the last one', () => {
     const many = Array.from({ length: 120 }, (_, index) => node(`node-${String(index).padStart(3, '0')}`));
-    expect(buildMatrix(many, state({ sort: 'name', page: '2' }))).toMatchObject({ matching: 120, page: 2, pages: 3 });
-    expect(buildMatrix(many, state({ sort: 'name', page: '2' })).rows[0]!.node.name).toBe('node-050');
-    expect(buildMatrix(many, state({ page: '99' })).rows.map((row) => row.node.name)).toEqual(['node-100', ...Array.from({ length: 19 }, (_, index) => `node-${101 + index}`)]);
+    expect(buildMatrix(many, state({ sort: 'name', page: '2' }), 50)).toMatchObject({ matching: 120, page: 2, pages: 3 });
+    expect(buildMatrix(many, state({ sort: 'name', page: '2' }), 50).rows[0]!.node.name).toBe('node-050');
+    expect(buildMatrix(many, state({ page: '99' }), 50).rows.map((row) => row.node.name)).toEqual(['node-100', ...Array.from({ length: 19 }, (_, index) => `node-${101 + index}`)]);
+    expect(buildMatrix(many, state())).toMatchObject({ pages: 4, rows: expect.any(Array) });
+    expect(buildMatrix(many, state()).rows).toHaveLength(PAGE_SIZE);
   });
 
   it('reads unknown or malformed URL values as the defaults', () => {

@@ -1,7 +1,7 @@
 import { requestTime } from '@/lib/request-time';
 import { notFound } from 'next/navigation';
 import { EmbedFrame, themeOf } from '@/components/embed/embed-frame';
-import { TimelineSection } from '@/components/timeline/timeline-section';
+import { startTimeline, TimelineSection } from '@/components/timeline/timeline-section';
 import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
@@ -19,6 +19,9 @@ export default async function NodeTimelineEmbed({ params, searchParams }: Props)
   const search = await searchParams;
   const now = requestTime();
   const view = readNodeView(search, now);
-  const timeline = <TimelineSection node={name.data} range={view.range} now={now} />;
-  return <EmbedFrame theme={themeOf(search)}>{timeline}</EmbedFrame>;
+  return (
+    <EmbedFrame theme={themeOf(search)}>
+      <TimelineSection timeline={startTimeline(name.data, view.range, now)} range={view.range} />
+    </EmbedFrame>
+  );
 }
