@@ -32,6 +32,8 @@ export function stepFor(range: { startMs: number; endMs: number }): number {
   return Math.max(15_000, Math.ceil((range.endMs - range.startMs) / 360 / 15_000) * 15_000);
 }
 
+/** Prometheus scraping itself: job "prometheus", "prometheus-k8s", "serviceMonitor/monitoring/prometheus-k8s/0". */
+const PROMETHEUS_JOBS = 'job=~".*prometheus.*"';
 const RUNTIME_UNITS = 'id=~"/system.slice/(containerd|docker|crio|cri-docker)[.]service"';
 
 function hostRegex(node: FleetNode): string {
@@ -55,8 +57,9 @@ export function timelineQueries(node: FleetNode, range: { startMs: number; endMs
   return {
     health: {
       up: `up{instance=~${host}} or up{node=${name}}`,
-      prometheusUp: 'up and on (job, instance) prometheus_build_info',
-      prometheusStart: 'process_start_time_seconds and on (job, instance) prometheus_build_info',
+      // Prometheus' own target, by the build info only it exposes; the job matcher keeps the selection small.
+      prometheusUp: `up{${PROMETHEUS_JOBS}} and on (job, instance) prometheus_build_info`,
+      prometheusStart: `process_start_time_seconds{${PROMETHEUS_JOBS}} and on (job, instance) prometheus_build_info`,
     },
     node: {
       emptyLabels: `count(container_cpu_usage_seconds_total{${containers},image=""} or container_cpu_usage_seconds_total{${containers},name=""})`,

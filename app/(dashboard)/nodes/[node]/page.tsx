@@ -6,7 +6,7 @@ import { Suspense } from 'react';
 import { NodeFindings } from '@/components/node/node-findings';
 import { RangeBar } from '@/components/node/range-bar';
 import { SourcePanel } from '@/components/source-panel';
-import { startTimeline, TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
+import { TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
 import { kubelet } from '@/lib/investigation/kubelet';
 import { investigateNode } from '@/lib/investigation/node-findings';
 import { appOptions, prometheus } from '@/lib/investigation/prometheus';
@@ -29,8 +29,6 @@ export default async function NodePage({ params, searchParams }: Props) {
   if (!name.success) notFound();
   const now = requestTime();
   const view = readNodeView(await searchParams, now);
-  // The timeline's queries run beside the findings'; its section streams in when they are done.
-  const timeline = startTimeline(name.data, view.range, now);
   const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), now, atMs: view.range.endMs, ...appOptions() });
   if (investigation.found === false) notFound();
   return (
@@ -47,7 +45,7 @@ export default async function NodePage({ params, searchParams }: Props) {
       <NodeFindings investigation={investigation} view={view}>
         {investigation.found ? (
           <Suspense fallback={<TimelineLoading />}>
-            <TimelineSection timeline={timeline} range={view.range} />
+            <TimelineSection node={investigation.node} range={view.range} now={now} />
           </Suspense>
         ) : null}
       </NodeFindings>

@@ -1,7 +1,7 @@
 import { requestTime } from '@/lib/request-time';
 import { notFound } from 'next/navigation';
 import { EmbedFrame, themeOf } from '@/components/embed/embed-frame';
-import { startTimeline, TimelineSection } from '@/components/timeline/timeline-section';
+import { TimelineSection } from '@/components/timeline/timeline-section';
 import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
@@ -21,7 +21,7 @@ export default async function NodeTimelineEmbed({ params, searchParams }: Props)
   const view = readNodeView(search, now);
   return (
     <EmbedFrame theme={themeOf(search)}>
-      <TimelineSection timeline={startTimeline(name.data, view.range, now)} range={view.range} />
+      <TimelineSection node={name.data} range={view.range} now={now} />
     </EmbedFrame>
   );
 }
