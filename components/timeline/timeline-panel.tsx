@@ -3,7 +3,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { SourcePanel } from '@/components/source-panel';
 import { nodeTimelineQuery, type NodeTimelineResponse } from '@/lib/api-client/queries';
-import { TimelineChart } from './timeline-chart';
+import dynamic from 'next/dynamic';
+
+// recharts is the page's largest script: load it after the findings have painted, not before. The facts it
+// draws are also listed as text below it, which the server renders.
+const TimelineChart = dynamic(() => import('./timeline-chart').then((module) => module.TimelineChart), {
+  ssr: false,
+  loading: () => <div className="skeleton chart-placeholder" aria-hidden="true" />,
+});
 
 const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 

@@ -2,6 +2,7 @@ import 'server-only';
 import { sourceFailure, UpstreamError, type SourceStatus } from '@/lib/errors';
 import type { PrometheusClient } from '@/lib/prometheus/client';
 import { assembleFleet, nodeRowsFromInfo, targetKey, type FleetNode, type FleetTarget } from '@/lib/topology/fleet';
+import { quoteLabelValue, regexLiteral } from '@/lib/prometheus/promql';
 import type { JobRoles } from '@/lib/topology/targets';
 import { sharedFor } from './shared-for';
 
@@ -127,4 +128,48 @@ async function withInventory(
     sources.push(sourceFailure(error, { source: 'prometheus', endpoint: `POST /api/v1/query ${UNAME_QUERY}` }));
     return { ...assembled, healthFrom, sources };
   }
+}
+
+/** `instance` written as the node's name or address, with or without a port, for `up` and range queries. */
+export function nodeHostRegex(node: { name: string; internalIp: string }): string {
+  const hosts = [node.name, node.internalIp].filter(Boolean).map(regexLiteral);
+  return quoteLabelValue(`(${hosts.join('|')})(:[0-9]+)?`);
+}
+
+/**
+ * One node's inventory without the fleet-wide targets list, which is megabytes at 1,000 nodes: its own
+ * kube_node_info series, then the `up` series of the targets that scrape it. Only when a role of the node is
+ * not up (down, missing, or not scraped yet) is the full list read (loadFleet), for the last errors that
+ * tell why and for the targets that `up` cannot show. Two small requests for a healthy node, at any size.
+ */
+export async function loadNodeInventory(prometheus: PrometheusClient, name: string, options: Omit<FleetOptions, 'atMs'> = {}): Promise<FleetView> {
+  const infoQuery = `kube_node_info{node=${quoteLabelValue(name)}}`;
+  let rows;
+  try {
+    rows = nodeRowsFromInfo(await prometheus.instantQuery(infoQuery));
+  } catch {
+    return loadFleet(prometheus, options);
+  }
+  const row = rows[0];
+  if (!row) return { nodes: [], unmatchedTargets: 0, healthFrom: 'none', sources: [{ source: 'prometheus', endpoint: `POST /api/v1/query ${infoQuery}`, ok: true }] };
+  const upQuery = `up{instance=~${nodeHostRegex(row)}} or up{node=${quoteLabelValue(name)}}`;
+  try {
+    const up = await prometheus.instantQuery(upQuery);
+    const targets = up.map((sample): FleetTarget => ({ labels: sample.labels, health: sample.value === 1 ? 'up' : 'down', lastError: '' }));
+    const node = assembleFleet([row], targets, { jobRoles: options.jobRoles }).nodes[0]!;
+    if (Object.values(node.roles).every((role) => role.health === 'up')) {
+      return {
+        nodes: [node],
+        unmatchedTargets: 0,
+        healthFrom: 'up-series',
+        sources: [
+          { source: 'prometheus', endpoint: `POST /api/v1/query ${infoQuery}`, ok: true },
+          { source: 'prometheus', endpoint: `POST /api/v1/query ${upQuery}`, ok: true, detail: "every target of the node is up: the fleet's targets list was not needed" },
+        ],
+      };
+    }
+  } catch {
+    // The full inventory below says what failed.
+  }
+  return loadFleet(prometheus, options);
 }

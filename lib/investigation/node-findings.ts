@@ -12,7 +12,7 @@ import type { PrometheusClient, VectorSample } from '@/lib/prometheus/client';
 import { matchersOf, quoteLabelValue, regexLiteral } from '@/lib/prometheus/promql';
 import type { FleetNode, RoleHealth } from '@/lib/topology/fleet';
 import type { JobRoles } from '@/lib/topology/targets';
-import { loadFleet } from './fleet';
+import { loadFleet, loadNodeInventory } from './fleet';
 
 /**
  * Findings for one node or for the whole fleet, from one code path: each family is gathered with a fixed
@@ -382,15 +382,18 @@ export async function investigateNode(prometheus: PrometheusClient, name: string
   const live = atMs === undefined || now - atMs <= LIVE_WINDOW_MS;
   const at = live ? undefined : atMs;
   const evaluatedAt = new Date(at ?? now).toISOString();
-  const fleet = await loadFleet(prometheus, { atMs: at, jobRoles, maxAgeMs: inventoryMaxAgeMs });
+  const inventory = { jobRoles, maxAgeMs: inventoryMaxAgeMs };
+  const fleet = at === undefined ? await loadNodeInventory(prometheus, name, inventory) : await loadFleet(prometheus, { ...inventory, atMs: at });
   const sources = [...fleet.sources];
   if (fleet.nodes === null) return { node: name, found: null, generatedAt, evaluatedAt, findings: [], sources };
-  const node = fleet.nodes.find((candidate) => candidate.name === name);
+  let node = fleet.nodes.find((candidate) => candidate.name === name);
   if (!node) return { node: name, found: false, generatedAt, evaluatedAt, findings: [], sources };
   const gathered = await gather(prometheus, { kind: 'node', node, atMs: at }, sources);
   const volumes = gathered.volumes ? volumesOf(node, gathered.volumes) : null;
   let source: KubeletSource | undefined;
   if (kubeletClient && volumes && needsKubeletSource(node, volumes)) {
+    // `up` series carry no scrape URL; the targets list has the address the kubelet is scraped at.
+    if (live && !upTarget(node.roles.kubelet)?.scrapeUrl) node = (await loadFleet(prometheus, inventory)).nodes?.find((candidate) => candidate.name === name) ?? node;
     if (live) source = await readKubeletSource(kubeletClient, node, sources);
     else sources.push({ source: kubeletClient.mode === 'proxy' ? 'kube-apiserver' : 'kubelet', endpoint: `GET /metrics, /configz (${node.name})`, ok: false, detail: `not read: the kubelet tells how it is now, not at ${evaluatedAt}` });
   }

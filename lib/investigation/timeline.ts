@@ -8,7 +8,7 @@ import { buildTimeline } from '@/lib/timeline/build';
 import type { Component, Point, Timeline, TimelineInput } from '@/lib/timeline/model';
 import type { FleetNode } from '@/lib/topology/fleet';
 import { indexNodes, nodeOfTarget, roleOfTarget, type JobRoles } from '@/lib/topology/targets';
-import { loadFleet } from './fleet';
+import { loadNodeInventory, nodeHostRegex } from './fleet';
 
 /**
  * A node's timeline over a range: the inventory (two requests, as for the findings), then three batched
@@ -36,18 +36,13 @@ export function stepFor(range: { startMs: number; endMs: number }): number {
 const PROMETHEUS_JOBS = 'job=~".*prometheus.*"';
 const RUNTIME_UNITS = 'id=~"/system.slice/(containerd|docker|crio|cri-docker)[.]service"';
 
-function hostRegex(node: FleetNode): string {
-  const hosts = [node.name, node.internalIp].filter(Boolean).map(regexLiteral);
-  return quoteLabelValue(`(${hosts.join('|')})(:[0-9]+)?`);
-}
-
 function jobsOf(node: FleetNode, role: keyof FleetNode['roles']): string {
   const jobs = [...new Set(node.roles[role].targets.map((target) => target.job))];
   return quoteLabelValue(jobs.map(regexLiteral).join('|') || 'none');
 }
 
 export function timelineQueries(node: FleetNode, range: { startMs: number; endMs: number }) {
-  const host = hostRegex(node);
+  const host = nodeHostRegex(node);
   const name = quoteLabelValue(node.name);
   const scope = (role: keyof FleetNode['roles']) => `job=~${jobsOf(node, role)},instance=~${host}`;
   const [cadvisor, exporter, kubelet] = [scope('cadvisor'), scope('node-exporter'), scope('kubelet')];
@@ -103,7 +98,7 @@ export interface TimelineOptions {
 
 export async function investigateTimeline(prometheus: PrometheusClient, name: string, range: ResolvedRange, { now = Date.now(), jobRoles, inventoryMaxAgeMs }: TimelineOptions = {}): Promise<NodeTimeline> {
   const generatedAt = new Date(now).toISOString();
-  const fleet = await loadFleet(prometheus, { jobRoles, maxAgeMs: inventoryMaxAgeMs });
+  const fleet = await loadNodeInventory(prometheus, name, { jobRoles, maxAgeMs: inventoryMaxAgeMs });
   const sources = [...fleet.sources];
   const base = { node: name, generatedAt, range, timeline: null, sources };
   if (fleet.nodes === null) return { ...base, found: null };
