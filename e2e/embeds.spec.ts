@@ -51,6 +51,9 @@ test('a host page in the allowlist frames the timeline and fleet embeds', async 
   await hostPage(page, ALLOWED_FRAME_ANCESTOR, '/embed/nodes/lab-cadvisor/timeline?theme=dark&from=now-6h&to=now');
   await expect(page.frameLocator('#panel').locator('[data-testid="explanation"][data-lane="empty-labels"]')).toContainText('after the kubelet restarted', { timeout: 30_000 });
   await expect(page.frameLocator('#panel').getByTestId('embed')).toHaveAttribute('data-theme', 'dark');
+  // The theme is applied, not only asked for: the embed's background is the dark palette's.
+  await expect(page.frameLocator('#panel').getByTestId('embed')).toHaveCSS('background-color', 'rgb(15, 18, 22)');
+  await expect(page.frameLocator('#panel').locator('.recharts-surface')).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/embed.png' });
   await hostPage(page, ALLOWED_FRAME_ANCESTOR, '/embed/fleet?family=device-error');
   await expect(page.frameLocator('#panel').getByTestId('fleet-row')).toHaveCount(1, { timeout: 30_000 });

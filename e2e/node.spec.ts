@@ -119,5 +119,6 @@ test('screenshot of a node page for the README', async ({ page }) => {
   await nodePage.open('lab-cadvisor');
   await nodePage.waitUntilSourcesAnswer();
   await expect(nodePage.card('cadvisor-labels-empty', 'runtime-started-after-kubelet')).toBeVisible();
+  await expect(nodePage.timeline.locator('.recharts-surface')).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/node.png', fullPage: true });
 });
