@@ -60,6 +60,12 @@ test('filters live in the URL and work from the keyboard', async ({ page }) => {
   await page.goto('/?family=volume-stats&hideExpected=1');
   await expect(page.getByTestId('fleet-table')).not.toContainText('by design');
   await expect(page.getByTestId('filter-hide-expected')).toBeChecked();
+  // A scrape instance, as a Grafana data link from an instance-labelled panel passes it, finds its node.
+  await page.goto('/');
+  const ip = (await fleet.row('lab-deverror').locator('.node-meta').innerText()).split(' · ')[0];
+  await page.goto(`/?q=${encodeURIComponent(`${ip}:10250`)}`);
+  await expect(fleet.rows).toHaveCount(1);
+  await expect(fleet.rows.first()).toHaveAttribute('data-node', 'lab-deverror');
   await page.goto('/?q=no-such-node');
   await expect(page.getByTestId('matrix-no-match')).toBeVisible();
   await page.goto('/?severity=fatal&sort=random&page=-2');

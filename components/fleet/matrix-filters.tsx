@@ -9,8 +9,8 @@ export function MatrixFilters({ state, action = '/' }: { state: MatrixState; act
   return (
     <form className="filters" method="get" action={action} role="search" aria-label="Filter the fleet" data-testid="matrix-filters">
       <label>
-        Node name
-        <input type="search" name="q" defaultValue={state.q ?? ''} placeholder="contains…" data-testid="filter-q" />
+        Node name or IP
+        <input type="search" name="q" defaultValue={state.q ?? ''} placeholder="name, IP or instance" data-testid="filter-q" />
       </label>
       <label>
         Gap family

@@ -4,10 +4,12 @@ import { buildMatrix, matrixSearch, matrixStateSchema, PAGE_SIZE, type MatrixSta
 
 type Families = FleetNodeSummary['families'];
 
+const IPS: Record<string, string> = { 'a-healthy': '10.0.0.1', 'b-volumes': 'fd00::2', 'c-cadvisor': '10.0.0.3', 'd-bydesign': '10.0.0.4', 'e-scrape': '10.0.0.5' };
+
 function node(name: string, families: Families = {}): FleetNodeSummary {
   return {
     name,
-    internalIp: '127.0.0.1',
+    internalIp: IPS[name] ?? '',
     kubeletVersion: 'v1.31.4',
     containerRuntime: 'containerd://1.7.27',
     targets: { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' },
@@ -39,6 +41,9 @@ describe('the fleet matrix', () => {
     ['a severity keeps nodes with a fault at least that bad', { severity: 'warning' }, ['e-scrape', 'c-cadvisor', 'b-volumes']],
     ['severity within a family', { severity: 'critical', family: 'volume-stats' }, []],
     ['name search, case-insensitive', { q: 'CAD' }, ['c-cadvisor']],
+    ['search by InternalIP', { q: '10.0.0.3' }, ['c-cadvisor']],
+    ['search by a scrape instance, port and all', { q: '10.0.0.5:10250' }, ['e-scrape']],
+    ['search by a bracketed IPv6 instance', { q: '[fd00::2]:9100' }, ['b-volumes']],
   ])('%s', (_, search, expected) => {
     expect(names(search)).toEqual(expected);
   });

@@ -97,8 +97,18 @@ function rowOf(node: FleetNodeSummary, hideExpected: boolean): MatrixRow {
   return { node, cells, worst, faults };
 }
 
+/**
+ * A name search: part of the node's name or InternalIP, or a scrape `instance` ("10.0.0.5:10250"), as a
+ * Grafana data link from an instance-labelled panel passes it.
+ */
+function matchesSearch(node: FleetNodeSummary, q: string): boolean {
+  const needle = q.toLowerCase();
+  const host = needle.replace(/^\[(.+)\](:\d+)?$/, '$1').replace(/^([^:]+):\d+$/, '$1');
+  return node.name.toLowerCase().includes(needle) || (node.internalIp !== '' && (node.internalIp.includes(needle) || node.internalIp === host));
+}
+
 function passes(row: MatrixRow, state: MatrixState): boolean {
-  if (state.q && !row.node.name.toLowerCase().includes(state.q.toLowerCase())) return false;
+  if (state.q && !matchesSearch(row.node, state.q)) return false;
   const considered = state.family ? [row.cells[state.family]] : Object.values(row.cells);
   if (state.family && considered.every((cell) => cell.faults === 0 && cell.expectedByDesign === 0)) return false;
   if (state.severity) {
