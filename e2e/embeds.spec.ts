@@ -55,8 +55,11 @@ test('a host page in the allowlist frames the timeline and fleet embeds', async 
   await expect(page.frameLocator('#panel').getByTestId('embed')).toHaveCSS('background-color', 'rgb(15, 18, 22)');
   await expect(page.frameLocator('#panel').locator('.recharts-surface')).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/embed.png' });
-  await hostPage(page, ALLOWED_FRAME_ANCESTOR, '/embed/fleet?family=device-error');
-  await expect(page.frameLocator('#panel').getByTestId('fleet-row')).toHaveCount(1, { timeout: 30_000 });
+  // Early in the run the exporter may not be scraped yet, and the fleet snapshot lives 5 s: reload until it is.
+  await expect(async () => {
+    await hostPage(page, ALLOWED_FRAME_ANCESTOR, '/embed/fleet?family=device-error');
+    await expect(page.frameLocator('#panel').getByTestId('fleet-row')).toHaveCount(1, { timeout: 3_000 });
+  }).toPass({ timeout: 60_000, intervals: [1_000] });
   await expect(page.frameLocator('#panel').getByTestId('fleet-row')).toHaveAttribute('data-node', 'lab-deverror');
 });
 

@@ -147,8 +147,9 @@ export async function loadNodeInventory(prometheus: PrometheusClient, name: stri
   let rows;
   try {
     rows = nodeRowsFromInfo(await prometheus.instantQuery(infoQuery));
-  } catch {
-    return loadFleet(prometheus, options);
+  } catch (error) {
+    // Asking again for the whole fleet would only wait for the same failure twice.
+    return { nodes: null, unmatchedTargets: 0, healthFrom: 'none', sources: [sourceFailure(error, { source: 'prometheus', endpoint: `POST /api/v1/query ${infoQuery}` })] };
   }
   const row = rows[0];
   if (!row) return { nodes: [], unmatchedTargets: 0, healthFrom: 'none', sources: [{ source: 'prometheus', endpoint: `POST /api/v1/query ${infoQuery}`, ok: true }] };
