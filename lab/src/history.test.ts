@@ -43,4 +43,15 @@ describe('the backfilled history', () => {
     expect(new Set(runs).size).toBe(runs.length);
     expect(lines[0]).toMatch(/ \d{10}\.\d{3}$/);
   });
+
+  it("reports a root-sized PV mount's free bytes as the root disk's, as statfs on a directory of it does", () => {
+    const series = history('kube-prometheus').book.sorted();
+    const at = (name: string, mountpoint: RegExp) => series.filter((entry) => entry.name === name && entry.labels.includes('instance="lab-rootsized"') && mountpoint.test(entry.labels));
+    const [rootFree] = at('node_filesystem_free_bytes', /mountpoint="\/"/);
+    const pvFree = at('node_filesystem_free_bytes', /mountpoint="\/var\/lib\/kubelet\/pods\//);
+    expect(pvFree.length).toBeGreaterThan(0);
+    // After the switch to containerd (the last step), every PV mount reports the root's free bytes.
+    for (const entry of pvFree) expect([...entry.values].at(-1)).toBe(root.freeBytes);
+    expect([...rootFree!.values].at(-1)).toBe(root.freeBytes);
+  });
 });

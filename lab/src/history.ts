@@ -124,8 +124,9 @@ function exporterFamilies(node: LabNode, view: LabNode, state: NodeState, input:
     if (!isMountListed(node, mount.mountpoint)) continue;
     const labels: Labels = [['device', mount.device], ['fstype', mount.fstype], ['mountpoint', mount.mountpoint]];
     samples.push({ name: 'node_filesystem_device_error', labels, value: mount.sizeBytes === null ? 1 : 0 });
-    if (mount.sizeBytes === null || mount.availBytes === null) continue;
-    const free = mount.kind === 'root' ? input.root.freeBytes : mount.availBytes;
+    if (mount.sizeBytes === null || mount.availBytes === null || mount.freeBytes === null) continue;
+    // What statfs answers live: a root-sized PV mount is a directory on the root disk, with its free bytes.
+    const free = mount.freeBytes;
     samples.push({ name: 'node_filesystem_size_bytes', labels, value: mount.sizeBytes });
     samples.push({ name: 'node_filesystem_avail_bytes', labels, value: mount.availBytes });
     samples.push({ name: 'node_filesystem_free_bytes', labels, value: free });

@@ -23,6 +23,8 @@ export interface MountEntry {
   /** What statfs reports, or null when the exporter cannot reach the mountpoint. */
   sizeBytes: number | null;
   availBytes: number | null;
+  /** Free including reserved blocks: a tmpfs has none reserved; a directory on the root disk has the root's. */
+  freeBytes: number | null;
 }
 
 export interface RootDisk {
@@ -54,7 +56,7 @@ function pvDevice(claim: ScenarioClaim, index: number): { device: string; fstype
 /** The mounts the node's exporter lists at a moment, with what its statfs calls return. */
 export function exporterMounts(node: LabNode, state: NodeState, root: RootDisk): MountEntry[] {
   const mounts: MountEntry[] = [
-    { device: root.device, mountpoint: '/', fstype: 'ext4', kind: 'root', sizeBytes: root.sizeBytes, availBytes: root.availBytes },
+    { device: root.device, mountpoint: '/', fstype: 'ext4', kind: 'root', sizeBytes: root.sizeBytes, availBytes: root.availBytes, freeBytes: root.freeBytes },
   ];
   const unreachable = new Set(state.unreachableMounts);
   const extra = [...node.spec.mounts];
@@ -62,7 +64,7 @@ export function exporterMounts(node: LabNode, state: NodeState, root: RootDisk):
   if (deviceError) extra.push(deviceError.mount);
   for (const mount of extra) {
     const reachable = !unreachable.has(mount.mountpoint);
-    mounts.push({ device: mount.device, mountpoint: mount.mountpoint, fstype: mount.fstype, kind: 'extra', sizeBytes: reachable ? mount.size : null, availBytes: reachable ? mount.size : null });
+    mounts.push({ device: mount.device, mountpoint: mount.mountpoint, fstype: mount.fstype, kind: 'extra', sizeBytes: reachable ? mount.size : null, availBytes: reachable ? mount.size : null, freeBytes: reachable ? mount.size : null });
   }
   let index = 0;
   for (const placed of state.pods.filter((candidate) => candidate.running)) {
@@ -70,7 +72,8 @@ export function exporterMounts(node: LabNode, state: NodeState, root: RootDisk):
       const { device, fstype } = pvDevice(claim, index++);
       const size = state.pvMountsRootSized ? root.sizeBytes : claim.capacity;
       const avail = state.pvMountsRootSized ? root.availBytes : claim.capacity;
-      mounts.push({ device, mountpoint: pvMountpoint(placed.uid, claim), fstype, kind: 'pv', sizeBytes: size, availBytes: avail });
+      const free = state.pvMountsRootSized ? root.freeBytes : claim.capacity;
+      mounts.push({ device, mountpoint: pvMountpoint(placed.uid, claim), fstype, kind: 'pv', sizeBytes: size, availBytes: avail, freeBytes: free });
     }
   }
   return mounts;
