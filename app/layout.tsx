@@ -6,6 +6,7 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'gapscope', template: '%s · gapscope' },
   description: 'Why is this Kubernetes node metric missing or wrong? Expected, source and stored series compared, node by node.',
+  icons: { icon: '/favicon.svg' },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -49,7 +49,7 @@ test('a host page in the allowlist frames the node findings embed, in the theme 
 test('a host page in the allowlist frames the timeline and fleet embeds', async ({ page }) => {
   await page.setViewportSize({ width: 1260, height: 820 });
   await hostPage(page, ALLOWED_FRAME_ANCESTOR, '/embed/nodes/lab-cadvisor/timeline?theme=dark&from=now-6h&to=now');
-  await expect(page.frameLocator('#panel').locator('[data-testid="explanation"][data-lane="empty-labels"]')).toContainText('after the kubelet restarted', { timeout: 30_000 });
+  await expect(page.frameLocator('#panel').locator('[data-testid="explanation"][data-lane="cadvisor-labels:container cgroups"]')).toContainText('after the kubelet restarted', { timeout: 30_000 });
   await expect(page.frameLocator('#panel').getByTestId('embed')).toHaveAttribute('data-theme', 'dark');
   // The theme is applied, not only asked for: the embed's background is the dark palette's.
   await expect(page.frameLocator('#panel').getByTestId('embed')).toHaveCSS('background-color', 'rgb(15, 18, 22)');

@@ -6,14 +6,14 @@ import { NodePage } from './pages/node-page';
  * timeline says about how it began: [lane id prefix, explanation, event kind shown (or null)].
  */
 const PLANTED = [
-  ['lab-cadvisor', 'cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container_cpu_usage_seconds_total', ['empty-labels', /after the kubelet restarted at .* while the runtime \(containerd\) only started at/, 'restart']],
-  ['lab-rootsized', 'fs-root-sized', 'mount-propagation', 'node_filesystem_size_bytes', ['root-sized', /after the runtime switched: docker:\/\/24\.0\.7 → containerd:\/\/1\.7\.27/, 'runtime-switch']],
-  ['lab-rootsized', 'pvc-stats-wrong', 'root-filesystem-measured', 'kubelet_volume_stats_capacity_bytes', ['root-sized', /mountPropagation: HostToContainer/, 'runtime-switch']],
-  ['lab-deverror', 'fs-device-error', 'permission-denied', 'mountpoint="/root/data"', ['device-errors', /after node-exporter restarted at/, 'restart']],
-  ['lab-unauthorized', 'target-down', 'unauthorized', 'server returned HTTP status 401 Unauthorized', ['target:kubelet:', /a restart that broke the scrape itself cannot be seen from Prometheus/, null]],
-  ['lab-unauthorized', 'pvc-stats-missing', 'kubelet-not-scraped', 'shop/orders-db', ['pvc:shop/orders-db', /moved from lab-volumes to lab-unauthorized at .*kubelet target is down/, 'pod-move']],
-  ['lab-wrongport', 'target-down', 'wrong-port', 'server returned HTTP status 400 Bad Request', ['target:node-exporter:', /with no restart or version change seen on the node/, null]],
-  ['lab-volumes', 'pvc-stats-missing', 'csi-without-volume-stats', 'nfs.csi.k8s.io', ['pvc:ml/scratch', /Already missing or wrong when the range begins/, null]],
+  ['lab-cadvisor', 'cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container_cpu_usage_seconds_total', ['cadvisor-labels:container cgroups', /after the kubelet restarted at .* while the runtime \(containerd\) only started at/, 'restart']],
+  ['lab-rootsized', 'fs-root-sized', 'mount-propagation', 'node_filesystem_size_bytes', ['root-sized-filesystem:', /after the runtime switched from docker:\/\/24\.0\.7 to containerd:\/\/1\.7\.27 .*mountPropagation: HostToContainer/, 'runtime-switch']],
+  ['lab-rootsized', 'pvc-stats-wrong', 'root-filesystem-measured', 'kubelet_volume_stats_capacity_bytes', ['volume-stats:analytics/warehouse', /^.* UTC Since the runtime switched from docker:\/\/24\.0\.7 to containerd:\/\/1\.7\.27 .*root-filesystem-measured/, 'runtime-switch']],
+  ['lab-deverror', 'fs-device-error', 'permission-denied', 'mountpoint="/root/data"', ['device-error:/root/data', /after node-exporter restarted at/, 'restart']],
+  ['lab-unauthorized', 'target-down', 'unauthorized', 'server returned HTTP status 401 Unauthorized', ['scrape:kubelet', /a restart that broke the scrape itself cannot be seen from Prometheus/, null]],
+  ['lab-unauthorized', 'pvc-stats-missing', 'kubelet-not-scraped', 'shop/orders-db', ['volume-stats:shop/orders-db', /moved from lab-volumes to lab-unauthorized at .*kubelet target is down/, 'pod-move']],
+  ['lab-wrongport', 'target-down', 'wrong-port', 'server returned HTTP status 400 Bad Request', ['scrape:node-exporter', /with no restart or version change seen on the node/, null]],
+  ['lab-volumes', 'pvc-stats-missing', 'csi-without-volume-stats', 'nfs.csi.k8s.io', ['volume-stats:ml/scratch', /Already missing or wrong when the range begins/, null]],
 ] as const;
 
 for (const [node, kind, cause, evidence, [lane, explanation, event]] of PLANTED) {

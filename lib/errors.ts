@@ -1,22 +1,11 @@
+import type { FailureKind, SourceStatus, UpstreamSource } from '@/lib/contract/source';
+
 /**
  * How an upstream (Prometheus, a kubelet, the API server) failed, in words an SRE can act on. Adapters turn
  * every failure into an UpstreamError; pages and routes turn it into "evidence unavailable: ..." for that
  * source only, never a blank page.
  */
-export type UpstreamSource = 'prometheus' | 'kubelet' | 'kube-apiserver';
-
-export type FailureKind =
-  | 'timeout'
-  | 'unreachable'
-  | 'tls'
-  | 'http-status'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not-json'
-  | 'api-error'
-  | 'invalid-response'
-  | 'unsupported'
-  | 'too-large';
+export type { FailureKind, SourceStatus, UpstreamSource };
 
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
@@ -31,16 +20,6 @@ export class UpstreamError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The state of one source consulted for a view, serializable for pages and the API. */
-export interface SourceStatus {
-  source: UpstreamSource;
-  endpoint: string;
-  ok: boolean;
-  /** Why it failed, or what was degraded, in one sentence. */
-  detail?: string;
-  kind?: FailureKind;
 }
 
 export function sourceFailure(error: unknown, fallback: { source: UpstreamSource; endpoint: string }): SourceStatus {

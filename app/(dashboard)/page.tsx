@@ -1,15 +1,15 @@
 import { FleetMatrix } from '@/components/fleet/fleet-matrix';
 import { MatrixFilters } from '@/components/fleet/matrix-filters';
 import { SourcePanel } from '@/components/source-panel';
-import { buildMatrix, matrixStateSchema } from '@/lib/fleet-matrix/matrix';
-import { fleetSnapshot } from '@/lib/investigation/fleet-snapshot';
+import { buildMatrix, matrixStateSchema } from '@/lib/engine/matrix';
+import { gapscope } from '@/lib/server/gapscope';
 
 // Target health is live data: render on every request (the snapshot itself is shared for a scrape interval).
 export const dynamic = 'force-dynamic';
 
 export default async function FleetPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const state = matrixStateSchema.parse(await searchParams);
-  const fleet = await fleetSnapshot();
+  const fleet = await gapscope().fleet();
   return (
     <>
       <h1>Fleet</h1>

@@ -1,4 +1,4 @@
-import type { Evidence } from '@/lib/diagnosis/finding';
+import type { Evidence } from '@/lib/contract/finding';
 
 /** What a finding was built from: the PromQL or endpoint, the excerpt, the value, when. */
 export function EvidenceList({ evidence }: { evidence: Evidence[] }) {

@@ -1,4 +1,4 @@
-import type { Finding } from '@/lib/diagnosis/finding';
+import type { Finding } from '@/lib/contract/finding';
 import { findingAnchor } from '@/lib/node-view/state';
 import { CopyButton } from './copy-button';
 import { EvidenceList } from './evidence-list';

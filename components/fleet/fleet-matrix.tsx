@@ -1,6 +1,5 @@
 import Link from 'next/link';
-import { GAP_FAMILIES } from '@/lib/diagnosis/finding';
-import { FAMILY_TITLES, matrixSearch, type Matrix, type MatrixCell, type MatrixState } from '@/lib/fleet-matrix/matrix';
+import { MATRIX_COLUMNS, matrixSearch, type Matrix, type MatrixCell, type MatrixState } from '@/lib/engine/matrix';
 import { HealthBadge } from './health-badge';
 
 function Cell({ cell }: { cell: MatrixCell }) {
@@ -30,9 +29,9 @@ export function FleetMatrix({ matrix, state, nodeHref, nodeTarget }: { matrix: M
             <th scope="col">kubelet /metrics</th>
             <th scope="col">cAdvisor</th>
             <th scope="col">node-exporter</th>
-            {GAP_FAMILIES.map((family) => (
+            {MATRIX_COLUMNS.map(({ id: family, title }) => (
               <th scope="col" key={family} aria-sort={state.sort === family ? 'descending' : undefined}>
-                <Link href={matrixSearch({ ...state, sort: family, page: 1 }) || '?'}>{FAMILY_TITLES[family]}</Link>
+                <Link href={matrixSearch({ ...state, sort: family, page: 1 }) || '?'}>{title}</Link>
               </th>
             ))}
           </tr>
@@ -40,7 +39,7 @@ export function FleetMatrix({ matrix, state, nodeHref, nodeTarget }: { matrix: M
             <th scope="row" colSpan={4}>
               All {summary.nodes} nodes · {summary.nodesWithFaults} with faults
             </th>
-            {GAP_FAMILIES.map((family) => (
+            {MATRIX_COLUMNS.map(({ id: family }) => (
               <td key={family} data-family={family} data-nodes={summary.families[family].nodes}>
                 {summary.families[family].nodes > 0 ? (
                   <span className={`count ${summary.families[family].worstSeverity}`}>
@@ -72,7 +71,7 @@ export function FleetMatrix({ matrix, state, nodeHref, nodeTarget }: { matrix: M
               <td>
                 <HealthBadge role="node-exporter" health={node.targets['node-exporter']} errors={node.lastErrors['node-exporter']} />
               </td>
-              {GAP_FAMILIES.map((family) => (
+              {MATRIX_COLUMNS.map(({ id: family }) => (
                 <td key={family} data-family={family} data-faults={cells[family].faults} data-severity={cells[family].worstSeverity ?? 'none'}>
                   <Cell cell={cells[family]} />
                 </td>

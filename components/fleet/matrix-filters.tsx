@@ -1,5 +1,4 @@
-import { GAP_FAMILIES } from '@/lib/diagnosis/finding';
-import { FAMILY_TITLES, type MatrixState } from '@/lib/fleet-matrix/matrix';
+import { MATRIX_COLUMNS, type MatrixState } from '@/lib/engine/matrix';
 
 /**
  * The matrix's filters as a plain GET form: the view state lives in the URL, so a filtered matrix is a link
@@ -48,9 +47,9 @@ export function MatrixFilters({ state, action = '/' }: { state: MatrixState; act
 }
 
 function FamilyOptions() {
-  return GAP_FAMILIES.map((family) => (
+  return MATRIX_COLUMNS.map(({ id: family, title }) => (
     <option key={family} value={family}>
-      {FAMILY_TITLES[family]}
+      {title}
     </option>
   ));
 }

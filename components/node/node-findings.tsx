@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { FindingCard } from '@/components/findings/finding-card';
-import type { NodeInvestigation } from '@/lib/investigation/node-findings';
+import type { NodeInvestigation } from '@/lib/contract/investigation';
 import { findingId, nodeViewSearch, type NodeView } from '@/lib/node-view/state';
 
 /** Faults first, then `children` (the timeline), then what is absent by design, visibly apart. */

@@ -1,11 +1,11 @@
 'use client';
 
 import { Bar, BarChart, Cell, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { chartData } from '@/lib/timeline/chart';
-import type { Timeline } from '@/lib/timeline/model';
+import type { SegmentState, Timeline } from '@/lib/contract/timeline';
+import { chartData, STATE_WORDS } from '@/lib/node-view/chart';
 
 /** Mid-tone colours that read on the light and the dark theme alike. */
-const STATE_COLOURS = { ok: '#2da44e', gap: '#e5534b', 'no-data': '#8c959f', 'not-expected': 'rgba(140, 149, 159, 0.25)' } as const;
+const STATE_COLOURS: Record<SegmentState, string> = { ok: '#2da44e', gap: '#e5534b', 'by-design': '#6e7eb8', 'no-data': '#8c959f', 'not-expected': 'rgba(140, 149, 159, 0.25)' };
 const MARKER_COLOURS: Record<string, string> = { restart: '#d29922', 'version-change': '#8957e5', 'runtime-switch': '#8957e5', 'pod-move': '#1f6feb', 'prometheus-restart': '#8c959f', 'prometheus-gap': '#8c959f' };
 
 function clockTick(startMs: number, spanMs: number) {
@@ -38,9 +38,9 @@ export function TimelineChart({ timeline }: { timeline: Timeline }) {
         </BarChart>
       </ResponsiveContainer>
       <p className="legend muted">
-        {Object.entries(STATE_COLOURS).map(([state, colour]) => (
-          <span key={state}>
-            <span className="swatch" style={{ background: colour }} /> {state}
+        {(Object.keys(STATE_COLOURS) as SegmentState[]).map((state) => (
+          <span key={state} data-testid="legend-state" data-state={state}>
+            <span className="swatch" style={{ background: STATE_COLOURS[state] }} /> {STATE_WORDS[state]}
           </span>
         ))}
       </p>

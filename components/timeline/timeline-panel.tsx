@@ -2,7 +2,9 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { SourcePanel } from '@/components/source-panel';
-import { nodeTimelineQuery, type NodeTimelineResponse } from '@/lib/api-client/queries';
+import { nodeTimelineQuery } from '@/lib/api-client/queries';
+import type { NodeTimeline } from '@/lib/contract/timeline';
+import { endStates, STATE_WORDS } from '@/lib/node-view/chart';
 import dynamic from 'next/dynamic';
 
 // recharts is the page's largest script: load it after the findings have painted, not before. The facts it
@@ -18,7 +20,7 @@ const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T
  * The node's timeline: first painted from the server's answer, then kept current by react-query while the
  * range is relative. A failed refresh keeps the last timeline on screen and says so.
  */
-export function TimelinePanel({ node, from, to, initial }: { node: string; from: string; to: string; initial: NodeTimelineResponse }) {
+export function TimelinePanel({ node, from, to, initial }: { node: string; from: string; to: string; initial: NodeTimeline }) {
   const query = useQuery({ ...nodeTimelineQuery(node, from, to), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const { timeline, sources } = query.data;
   return (
@@ -48,6 +50,22 @@ export function TimelinePanel({ node, from, to, initial }: { node: string; from:
             {at(timeline.startMs)} to {at(timeline.endMs)}, one step every {timeline.stepMs / 1000} s.
           </p>
           <TimelineChart timeline={timeline} />
+          {timeline.quietFamilies.length > 0 ? (
+            <p className="muted" data-testid="quiet-families">
+              Nothing to show in this range for: {timeline.quietFamilies.map((entry) => entry.title).join(', ')}.
+            </p>
+          ) : null}
+          <details className="lane-states">
+            <summary>Lanes at the end of the range</summary>
+            <ul>
+              {endStates(timeline).map((lane) => (
+                <li key={lane.id} data-testid="lane" data-lane={lane.id} data-state={lane.state}>
+                  {lane.title}: {STATE_WORDS[lane.state]}
+                  {lane.cause ? ` (${lane.cause})` : ''}
+                </li>
+              ))}
+            </ul>
+          </details>
           <h3>What explains each gap</h3>
           {timeline.explanations.length === 0 ? (
             <p data-testid="no-explanations">No lane turned into a gap in this range.</p>

@@ -1,5 +1,4 @@
-import { appOptions, prometheus } from '@/lib/investigation/prometheus';
-import { investigateTimeline } from '@/lib/investigation/timeline';
+import { gapscope } from '@/lib/server/gapscope';
 import type { ResolvedRange } from '@/lib/time-range';
 import { TimelinePanel } from './timeline-panel';
 
@@ -9,7 +8,7 @@ import { TimelinePanel } from './timeline-panel';
  * the client panel then keeps it current with react-query.
  */
 export async function TimelineSection({ node, range, now }: { node: string; range: ResolvedRange; now: number }) {
-  const initial = await investigateTimeline(prometheus(), node, range, { now, ...appOptions() });
+  const initial = await gapscope().timeline(node, range, now);
   return <TimelinePanel node={node} from={range.from} to={range.to} initial={initial} />;
 }
 

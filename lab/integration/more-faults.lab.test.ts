@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingSchema } from '@/lib/diagnosis/finding';
-import { investigateNode } from '@/lib/investigation/node-findings';
+import { findingSchema } from '@/lib/contract/finding';
+import type { Gapscope } from '@/lib/server/gapscope';
 import type { KubeletClient } from '@/lib/kubelet/client';
 import type { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
-import { labKubelet, labPrometheus } from '../test-support/clients';
+import { PROFILES } from '../src/targets';
+import { expectAgreement } from '../test-support/agreement';
+import { labGapscope, labKubelet, labPrometheus, rangeEnding } from '../test-support/clients';
 import { waitForScrapes } from '../test-support/prometheus-api';
 
 /** The faults of lab/scenarios/more-faults.yaml, each planted for real, each diagnosed exactly. */
 const EXPECTED: Record<string, [string, string, string][]> = {
-  'lab-excluded': [['fs-pv-mounts-excluded', 'mount-points-exclude', '1 PV mount']],
+  'lab-excluded': [['fs-pv-mounts-excluded', 'mount-points-exclude', 'PV mounts']],
   'lab-statsoff': [['pvc-stats-missing', 'volume-stats-disabled', 'data/stats-off']],
   'lab-regression': [['pvc-stats-missing', 'kubelet-regression', 'data/regressed']],
   'lab-forbidden': [
@@ -18,45 +20,54 @@ const EXPECTED: Record<string, [string, string, string][]> = {
     ['target-down', 'forbidden', 'kubelet /metrics'],
   ],
   // One container and its sandbox.
-  'lab-embedded': [['cadvisor-labels-empty', 'runtime-socket-unreachable', '2 container cgroups']],
+  'lab-embedded': [['cadvisor-labels-empty', 'runtime-socket-unreachable', 'container cgroups']],
 };
 
-let lab: RunningLab;
-let prometheus: PrometheusClient;
-let kubelet: KubeletClient;
+describe.each(PROFILES.map((profile, index) => [profile, 26 + index] as const))('the more-faults scenario with the %s profile', (profile, octet) => {
+  let lab: RunningLab;
+  let prometheus: PrometheusClient;
+  let kubelet: KubeletClient;
+  let withKubelet: Gapscope;
 
-beforeAll(async () => {
-  lab = await startLab({ octet: 26, scenarioFile: resolve(__dirname, '..', 'scenarios', 'more-faults.yaml') });
-  await waitForScrapes(lab.prometheusUrl, 5_000);
-  prometheus = labPrometheus(lab);
-  kubelet = labKubelet(lab);
-});
+  beforeAll(async () => {
+    lab = await startLab({ octet, profile, scenarioFile: resolve(__dirname, '..', 'scenarios', 'more-faults.yaml') });
+    await waitForScrapes(lab.prometheusUrl, 5_000);
+    prometheus = labPrometheus(lab);
+    kubelet = labKubelet(lab);
+    withKubelet = labGapscope(prometheus, kubelet);
+  });
 
-afterAll(async () => {
-  await lab?.stop();
-});
+  afterAll(async () => {
+    await lab?.stop();
+  });
 
-describe('the more-faults scenario', () => {
   it.each(Object.entries(EXPECTED))('diagnoses %s exactly', async (name, expected) => {
-    const investigation = await investigateNode(prometheus, name, { kubelet });
+    const investigation = await withKubelet.node(name, rangeEnding());
     for (const finding of investigation.findings) findingSchema.parse(finding);
     expect(investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject])).toEqual(expected);
   });
 
   it('needs the kubelet itself to tell volume stats disabled from an unexplained gap', async () => {
-    const withoutKubelet = await investigateNode(prometheus, 'lab-statsoff');
+    const withoutKubelet = await labGapscope(prometheus).node('lab-statsoff', rangeEnding());
     expect(withoutKubelet.findings.map((finding) => finding.cause)).toEqual(['unknown']);
   });
 
   it('shows the embedded runtime as the real k3s does: no containerd.service cgroup, the agent unit instead', async () => {
-    const units = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{instance=~"127[.]26[.].+",id=${JSON.stringify(id)}}`)).length;
+    const units = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{instance=~"127[.]${octet}[.].+",id=${JSON.stringify(id)}}`)).length;
     expect(await units('/system.slice/k3s-agent.service')).toBe(1);
     expect(await units('/system.slice/containerd.service')).toBe(3);
   });
 
   it('keeps the collector running on the 1.34.1 kubelet while its gauges are absent', async () => {
-    const response = await fetch(`${lab.prometheusUrl}/api/v1/query?query=${encodeURIComponent('kubelet_volume_metric_collection_duration_seconds_count{node="lab-regression",metric_source="csi"}')}`);
+    // Selected by the node's address: the kubernetes-sd profile has no `node` label on kubelet series.
+    const ip = lab.nodes.find((node) => node.name === 'lab-regression')!.ip;
+    const query = `kubelet_volume_metric_collection_duration_seconds_count{instance="${ip}:10250",metric_source="csi"}`;
+    const response = await fetch(`${lab.prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
     const [series] = ((await response.json()) as { data: { result: { value: [number, string] }[] } }).data.result;
     expect(Number(series!.value[1])).toBeGreaterThan(0);
+  });
+
+  it.each(Object.keys(EXPECTED))('%s: the findings and the timeline agree at the end of the range', async (name) => {
+    await expectAgreement(labGapscope(prometheus), name);
   });
 });

@@ -4,16 +4,16 @@ import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '@/lib/errors';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
-import { findingSchema } from '@/lib/diagnosis/finding';
-import { loadFleet } from '@/lib/investigation/fleet';
-import { investigateFleet, investigateNode } from '@/lib/investigation/node-findings';
-import { investigateTimeline } from '@/lib/investigation/timeline';
-import { resolveRange, type ResolvedRange } from '@/lib/time-range';
-import type { Timeline } from '@/lib/timeline/model';
+import { findingSchema } from '@/lib/contract/finding';
+import { fleetInvestigationSchema } from '@/lib/contract/fleet';
+import { nodeInvestigationSchema } from '@/lib/contract/investigation';
+import { nodeTimelineSchema, type Timeline } from '@/lib/contract/timeline';
+import { loadFleet } from '@/lib/server/inventory';
 import { KubeletClient } from '@/lib/kubelet/client';
 import { startLab, type RunningLab } from '../src/lab';
 import { PROFILES } from '../src/targets';
-import { labKubelet, labPrometheus } from '../test-support/clients';
+import { expectAgreement } from '../test-support/agreement';
+import { labGapscope, labKubelet, labPrometheus, rangeEnding } from '../test-support/clients';
 import { waitForScrapes } from '../test-support/prometheus-api';
 
 /** What the fleet page must say about the default scenario, whatever the scrape convention. */
@@ -35,7 +35,7 @@ const EXPECTED_FINDINGS: Record<string, [string, string, string | RegExp][]> = {
     ['pvc-stats-missing', 'pvc-not-mounted', 'backup/nightly-scratch'],
     ['pvc-stats-missing', 'plugin-without-metrics', 'tools/hostpath-cache'],
   ],
-  'lab-cadvisor': [['cadvisor-labels-empty', 'runtime-started-after-kubelet', '5 container cgroups']],
+  'lab-cadvisor': [['cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container cgroups']],
   'lab-rootsized': [
     ['fs-root-sized', 'mount-propagation', /^analytics\/warehouse \(pvc-[0-9a-f-]{36}\)$/],
     ['fs-root-sized', 'mount-propagation', /^analytics\/warehouse-wal \(pvc-[0-9a-f-]{36}\)$/],
@@ -76,9 +76,9 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it.each(Object.entries(EXPECTED_FINDINGS))('diagnoses %s: exactly the planted faults, with valid findings', async (name, expected) => {
-    const client = labPrometheus(lab);
-    const investigation = await investigateNode(client, name);
+    const investigation = await labGapscope(labPrometheus(lab)).node(name, rangeEnding());
     expect(investigation.found).toBe(true);
+    expect(nodeInvestigationSchema.parse(investigation)).toEqual(investigation);
     for (const finding of investigation.findings) expect(findingSchema.parse(finding)).toEqual(finding);
     const got = investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject]);
     expect(got).toHaveLength(expected.length);
@@ -92,10 +92,10 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it('evaluates at a past instant from the backfilled history, before the faults were planted', async () => {
-    const client = labPrometheus(lab);
+    const gapscope = labGapscope(labPrometheus(lab));
     const atMs = Date.now() - 4 * 3_600_000;
     const verdicts = async (name: string) => {
-      const investigation = await investigateNode(client, name, { atMs });
+      const investigation = await gapscope.node(name, rangeEnding(atMs));
       expect(investigation.evaluatedAt).toBe(new Date(atMs).toISOString());
       expect(investigation.sources.find((source) => /^POST \/api\/v1\/query up at /.test(source.endpoint))).toMatchObject({ ok: true });
       return investigation.findings.map((finding) => [finding.kind, finding.cause]);
@@ -112,7 +112,8 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
 
   it('counts every node\'s findings fleet-wide with a fixed number of queries, agreeing with the node view', async () => {
     const client = labPrometheus(lab);
-    const fleet = await investigateFleet(client);
+    const fleet = await labGapscope(client).fleet();
+    expect(fleetInvestigationSchema.parse(fleet)).toEqual(fleet);
     expect(fleet.sources.every((source) => source.ok)).toBe(true);
     // Issue 4's budget: at most 10 requests per fleet load, none of them naming a node.
     expect(client.requestCount).toBeLessThanOrEqual(10);
@@ -132,33 +133,43 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it('reads the kubelet itself where stats are missing, and reaches the same verdicts', async () => {
-    const client = labPrometheus(lab);
-    const kubeletClient = labKubelet(lab);
-    const investigation = await investigateNode(client, 'lab-volumes', { kubelet: kubeletClient });
+    const investigation = await labGapscope(labPrometheus(lab), labKubelet(lab)).node('lab-volumes', rangeEnding());
     expect(investigation.findings.map((finding) => finding.cause)).toEqual(['csi-without-volume-stats', 'pvc-not-mounted', 'plugin-without-metrics']);
     const kubeletSources = investigation.sources.filter((source) => source.source === 'kubelet');
     expect(kubeletSources.map((source) => [source.endpoint, source.ok])).toEqual([['GET /metrics (lab-volumes)', true], ['GET /configz (lab-volumes)', true]]);
   });
 
   it('marks the sources it could not consult and why, instead of failing', async () => {
-    const client = labPrometheus(lab);
-    const investigation = await investigateNode(client, 'lab-wrongport');
+    const gapscope = labGapscope(labPrometheus(lab));
+    const investigation = await gapscope.node('lab-wrongport', rangeEnding());
     const skipped = investigation.sources.filter((source) => !source.ok);
     expect(skipped.map((source) => source.detail)).toEqual([expect.stringMatching(/^not queried: the node's node-exporter target is down/)]);
-    expect((await investigateNode(client, 'not-a-lab-node')).found).toBe(false);
+    expect((await gapscope.node('not-a-lab-node', rangeEnding())).found).toBe(false);
+  });
+
+  it.each(Object.keys(EXPECTED_FINDINGS))('%s: the findings and the timeline agree at the end of the range', async (name) => {
+    const { timeline } = await expectAgreement(labGapscope(labPrometheus(lab)), name);
+    // A lane is never a gap, or "not expected", at a step where its series is stored: lab-volumes' claim with
+    // stats is ok all along, and by-design claims never turn red.
+    if (name === 'lab-volumes') {
+      const states = (subject: string) => new Set(timeline.lanes.find((lane) => lane.subject === subject)!.segments.map((segment) => segment.state));
+      expect(states('tools/hostpath-cache')).toEqual(new Set(['by-design']));
+      expect(states('backup/nightly-scratch').has('gap')).toBe(false);
+    }
   });
 
   describe('timelines over the backfilled history', () => {
     const timelineOf = async (node: string) => {
       const client = labPrometheus(lab);
       const now = Date.now();
-      const range = resolveRange('now-6h', 'now', now) as ResolvedRange;
-      const result = await investigateTimeline(client, node, range, { now });
+      const result = await labGapscope(client).timeline(node, rangeEnding(undefined, now), now);
+      expect(nodeTimelineSchema.parse(result)).toEqual(result);
       expect(result.sources.filter((source) => !source.ok)).toEqual([]);
       // Issue 4's budget: at most 25 requests per node page; the timeline's share is fixed: its node's
-      // inventory (2, plus the fleet's 2 when a target is not up) and three batched range queries.
+      // inventory (2, plus the fleet's 2 when a target is not up), one range request per family with
+      // queries (4) and one for the node's health and events.
       const anyDown = result.sources.some((source) => source.endpoint === 'GET /api/v1/targets');
-      expect(client.requestCount).toBe(anyDown ? 7 : 5);
+      expect(client.requestCount).toBe(anyDown ? 9 : 7);
       return result.timeline!;
     };
     const minutesAgo = (ms: number) => Math.round((Date.now() - ms) / 60_000);
@@ -166,7 +177,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
 
     it('lab-cadvisor: empty labels began after the kubelet restart, before containerd started', async () => {
       const timeline = await timelineOf('lab-cadvisor');
-      const [began] = explanation(timeline, 'empty-labels');
+      const [began] = explanation(timeline, 'cadvisor-labels:container cgroups');
       expect(began?.text).toMatch(/^Empty image\/name labels began \d+ s after the kubelet restarted at \d\d:\d\d:\d\d UTC, while the runtime \(containerd\) only started at/);
       // The lab started a minute or two ago; the kubelet restarted 90 minutes before that, containerd 2 minutes later.
       expect(minutesAgo(began!.atMs)).toBeGreaterThanOrEqual(88);
@@ -181,35 +192,37 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
       const timeline = await timelineOf('lab-rootsized');
       const switched = timeline.events.find((event) => event.kind === 'runtime-switch');
       expect(switched?.summary).toBe('runtime switched: docker://24.0.7 → containerd://1.7.27');
-      expect(explanation(timeline, 'root-sized').map((entry) => entry.eventIds)).toEqual([[switched!.id]]);
+      // Both claims' mounts turned root-sized at the switch.
+      expect(explanation(timeline, /^root-sized-filesystem:/).map((entry) => entry.eventIds)).toEqual([[switched!.id], [switched!.id]]);
+      expect(switched).toMatchObject({ component: 'runtime', fromVersion: 'docker://24.0.7', toVersion: 'containerd://1.7.27' });
     });
 
     it('lab-deverror: device errors began when node-exporter restarted as uid 65534', async () => {
       const timeline = await timelineOf('lab-deverror');
-      const [began] = explanation(timeline, 'device-errors');
+      const [began] = explanation(timeline, 'device-error:/root/data');
       expect(began?.text).toMatch(/^Device errors began \d+ s after node-exporter restarted at/);
       expect(minutesAgo(began!.atMs)).toBeGreaterThanOrEqual(238);
     });
 
     it('lab-unauthorized: the kubelet targets went down after its restart; the moved claim has no stats here', async () => {
       const timeline = await timelineOf('lab-unauthorized');
-      const down = explanation(timeline, /^target:(kubelet|cadvisor):/);
+      const down = explanation(timeline, /^scrape:(kubelet|cAdvisor) /);
       expect(down.length).toBeGreaterThanOrEqual(2);
       // The kubelet restarted into the 401s, so Prometheus never saw its new start time: the text says so.
       for (const entry of down) expect(entry.text).toMatch(/went down at .*a restart that broke the scrape itself cannot be seen from Prometheus.*its last error tells which\.$/);
-      expect(explanation(timeline, 'pvc:shop/orders-db')[0]?.text).toMatch(/^Stats for shop\/orders-db are missing since shop\/orders-db-0 moved from lab-volumes to lab-unauthorized at .*, and this node's kubelet target is down/);
+      expect(explanation(timeline, 'volume-stats:shop/orders-db')[0]?.text).toMatch(/^Stats for shop\/orders-db are missing since shop\/orders-db-0 moved from lab-volumes to lab-unauthorized at .*, and this node's kubelet target is down/);
     });
 
     it('lab-volumes: the orders-db stats stop where its pod moved away, which is no gap', async () => {
       const timeline = await timelineOf('lab-volumes');
-      const lane = timeline.lanes.find((entry) => entry.id === 'pvc:shop/orders-db')!;
+      const lane = timeline.lanes.find((entry) => entry.id === 'volume-stats:shop/orders-db')!;
       expect(lane.segments.map((segment) => segment.state)).toEqual(['ok', 'not-expected']);
-      expect(explanation(timeline, 'pvc:shop/orders-db')[0]?.text).toMatch(/moved from lab-volumes to lab-unauthorized\. They now come from that node's kubelet; nothing is missing\.$/);
+      expect(explanation(timeline, 'volume-stats:shop/orders-db')[0]?.text).toMatch(/moved from lab-volumes to lab-unauthorized\. They now come from that node's kubelet; nothing is missing\.$/);
     });
 
     it('lab-wrongport: the exporter target went down with nothing restarted on the node', async () => {
       const timeline = await timelineOf('lab-wrongport');
-      const [down] = explanation(timeline, /^target:node-exporter:/);
+      const [down] = explanation(timeline, 'scrape:node-exporter');
       expect(down?.text).toMatch(/went down at .*, with no restart or version change seen on the node before it/);
       // Where the exporter's address changed (kubernetes-sd), the old series answers 5 more minutes (lookback).
       expect(minutesAgo(down!.atMs)).toBeGreaterThanOrEqual(294);

@@ -2,6 +2,8 @@ import { expect } from 'vitest';
 import { UpstreamError } from '@/lib/errors';
 import { KubeletClient } from '@/lib/kubelet/client';
 import { PrometheusClient } from '@/lib/prometheus/client';
+import { Gapscope } from '@/lib/server/gapscope';
+import { resolveRange, type ResolvedRange } from '@/lib/time-range';
 import type { RunningLab } from '../src/lab';
 
 /** gapscope's Prometheus adapter pointed at a lab. */
@@ -19,4 +21,16 @@ export async function upstreamFailure(promise: Promise<unknown>): Promise<Upstre
   const error = await promise.then(() => null, (reason: unknown) => reason);
   expect(error).toBeInstanceOf(UpstreamError);
   return error as UpstreamError;
+}
+
+/** gapscope's server facade on a lab's Prometheus (and, when given, its kubelets), with no shared caches. */
+export function labGapscope(prometheus: PrometheusClient, kubelet: KubeletClient | null = null): Gapscope {
+  return new Gapscope({ prometheus, kubelet, cacheTtlMs: 0 });
+}
+
+/** The default range (the last 6 hours) ending now, or ending at `endMs` in the past. */
+export function rangeEnding(endMs?: number, now = Date.now()): ResolvedRange {
+  const range = endMs === undefined ? resolveRange('now-6h', 'now', now) : resolveRange(String(endMs - 6 * 3_600_000), String(endMs), now);
+  if (typeof range === 'string') throw new Error(range);
+  return range;
 }

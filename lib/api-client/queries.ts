@@ -1,26 +1,12 @@
 import { queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
-import { timelineSchema } from '@/lib/timeline/model';
+import { apiErrorSchema } from '@/lib/contract/error';
+import { nodeTimelineSchema, type NodeTimeline } from '@/lib/contract/timeline';
 
 /**
  * What the browser asks gapscope's own API, with react-query: key factories and queryOptions factories,
  * every answer validated with zod before a component sees it.
  */
-
-const sourceSchema = z.object({ source: z.string(), endpoint: z.string(), ok: z.boolean(), detail: z.string().optional(), kind: z.string().optional() });
-
-export const nodeTimelineResponseSchema = z.object({
-  node: z.string(),
-  found: z.boolean().nullable(),
-  generatedAt: z.string(),
-  range: z.object({ from: z.string(), to: z.string(), startMs: z.number(), endMs: z.number() }),
-  timeline: timelineSchema.nullable(),
-  sources: z.array(sourceSchema),
-});
-
-export type NodeTimelineResponse = z.infer<typeof nodeTimelineResponseSchema>;
-
-const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 async function getJson<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
   const response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
@@ -41,7 +27,7 @@ export function nodeTimelineQuery(node: string, from: string, to: string) {
   const search = new URLSearchParams({ from, to });
   return queryOptions({
     queryKey: timelineKeys.node(node, from, to),
-    queryFn: ({ signal }) => getJson(`/api/v1/nodes/${encodeURIComponent(node)}/timeline?${search}`, nodeTimelineResponseSchema, signal),
+    queryFn: ({ signal }) => getJson<NodeTimeline>(`/api/v1/nodes/${encodeURIComponent(node)}/timeline?${search}`, nodeTimelineSchema, signal),
     // A relative range moves with the clock: keep it current. An absolute range shows fixed history.
     refetchInterval: from.startsWith('now') || to.startsWith('now') ? 60_000 : false,
   });

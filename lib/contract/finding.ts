@@ -2,9 +2,11 @@ import { z } from 'zod';
 
 /**
  * The finding contract of ../shared/DESIGN.md: serializable data, never JSX. `kind` and `cause` ids are
- * stable; a new one may be added, an existing one never changes meaning. Each detector module documents
- * the causes it emits.
+ * stable; a new one may be added, an existing one never changes meaning. Each family documents the causes it
+ * emits (lib/families/<family>/), and a registry test keeps these lists and the families in step.
  */
+
+export const FAMILY_IDS = ['volume-stats', 'cadvisor-labels', 'root-sized-filesystem', 'device-error', 'scrape'] as const;
 
 export const FINDING_KINDS = [
   'pvc-stats-missing',
@@ -18,13 +20,13 @@ export const FINDING_KINDS = [
   'target-missing',
 ] as const;
 
-export const GAP_FAMILIES = ['volume-stats', 'cadvisor-labels', 'root-sized-filesystem', 'device-error', 'scrape'] as const;
-
 /**
  * Where the series disappears: never expected (by design), missing at the source (the kubelet or exporter
  * does not expose it), lost between source and storage (scrape), or stored but wrong.
  */
 export const LAYERS = ['expected', 'source', 'scrape', 'stored'] as const;
+
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 export const evidenceSchema = z.object({
   source: z.enum(['prometheus', 'kubelet', 'kube-apiserver']),
@@ -39,10 +41,11 @@ export const evidenceSchema = z.object({
 export const findingSchema = z.object({
   kind: z.enum(FINDING_KINDS),
   cause: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
-  family: z.enum(GAP_FAMILIES),
+  family: z.enum(FAMILY_IDS),
   node: z.string(),
+  /** What the finding is about, stable while the fault lasts: its timeline lane has the same subject. */
   subject: z.string(),
-  severity: z.enum(['critical', 'warning', 'info']),
+  severity: z.enum(SEVERITIES),
   layer: z.enum(LAYERS),
   expectedByDesign: z.boolean(),
   summary: z.string(),
@@ -54,6 +57,9 @@ export const findingSchema = z.object({
   lastSeen: z.string().optional(),
 });
 
+export type FamilyId = (typeof FAMILY_IDS)[number];
+export type Severity = (typeof SEVERITIES)[number];
+export type Layer = (typeof LAYERS)[number];
 export type Finding = z.infer<typeof findingSchema>;
 export type Evidence = z.infer<typeof evidenceSchema>;
 export type FindingKind = Finding['kind'];

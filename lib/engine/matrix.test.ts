@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FleetNodeSummary } from '@/lib/investigation/node-findings';
+import type { FleetNodeSummary } from '@/lib/contract/fleet';
 import { buildMatrix, matrixSearch, matrixStateSchema, PAGE_SIZE, type MatrixState } from './matrix';
 
 type Families = FleetNodeSummary['families'];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { GAP_FAMILIES, type Finding } from '@/lib/diagnosis/finding';
-import type { FamilyCount, FleetNodeSummary } from '@/lib/investigation/node-findings';
+import { FAMILY_IDS, type FamilyId, type Severity } from '@/lib/contract/finding';
+import type { FamilyCount, FleetNodeSummary } from '@/lib/contract/fleet';
+import { FAMILIES } from '@/lib/families/registry';
 
 /**
  * The fleet matrix: nodes x gap families, filtered, sorted and cut into pages. PURE: the fleet's summaries
@@ -8,21 +9,16 @@ import type { FamilyCount, FleetNodeSummary } from '@/lib/investigation/node-fin
  * server, so 1,000 nodes cost one page of HTML.
  */
 
-export type GapFamily = (typeof GAP_FAMILIES)[number];
-type Severity = Finding['severity'];
+type GapFamily = FamilyId;
 
-export const FAMILY_TITLES: Record<GapFamily, string> = {
-  'volume-stats': 'Volume stats',
-  'cadvisor-labels': 'cAdvisor labels',
-  'root-sized-filesystem': 'Root-sized filesystems',
-  'device-error': 'Device errors',
-  scrape: 'Scrape targets',
-};
+/** The matrix's family columns: the registry's families, in its order. */
+export const MATRIX_COLUMNS: readonly { id: FamilyId; title: string }[] = FAMILIES.map((family) => ({ id: family.id, title: family.title }));
+const COLUMN_IDS = MATRIX_COLUMNS.map((column) => column.id);
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 /** 30 rows keep the first page under 150 KB with its React payload, at any fleet size. */
 export const PAGE_SIZE = 30;
-export const SORTS = ['worst', 'name', ...GAP_FAMILIES] as const;
+export const SORTS = ['worst', 'name', ...FAMILY_IDS] as const;
 
 const optionalText = z
   .string()
@@ -32,7 +28,7 @@ const optionalText = z
 /** The view state of the matrix, as the URL carries it; anything unreadable falls back to the default. */
 export const matrixStateSchema = z.object({
   q: optionalText.pipe(z.string().max(253).optional()).catch(undefined),
-  family: z.enum(GAP_FAMILIES).optional().catch(undefined),
+  family: z.enum(FAMILY_IDS).optional().catch(undefined),
   severity: z.enum(['critical', 'warning', 'info']).optional().catch(undefined),
   /** "1": hide findings expected by design (the default shows them, apart, in grey). */
   hideExpected: z
@@ -88,7 +84,7 @@ function rowOf(node: FleetNodeSummary, hideExpected: boolean): MatrixRow {
   const cells = {} as Record<GapFamily, MatrixCell>;
   let worst: Severity | null = null;
   let faults = 0;
-  for (const family of GAP_FAMILIES) {
+  for (const family of COLUMN_IDS) {
     const count: FamilyCount | undefined = node.families[family];
     cells[family] = count ? { ...count, expectedByDesign: hideExpected ? 0 : count.expectedByDesign } : EMPTY_CELL;
     worst = worse(worst, cells[family].worstSeverity);
@@ -128,11 +124,11 @@ function compare(sort: MatrixState['sort']): (a: MatrixRow, b: MatrixRow) => num
 }
 
 function summarize(rows: MatrixRow[]): MatrixSummary {
-  const families = Object.fromEntries(GAP_FAMILIES.map((family) => [family, { nodes: 0, faults: 0, worstSeverity: null }])) as MatrixSummary['families'];
+  const families = Object.fromEntries(COLUMN_IDS.map((family) => [family, { nodes: 0, faults: 0, worstSeverity: null }])) as MatrixSummary['families'];
   let nodesWithFaults = 0;
   for (const row of rows) {
     if (row.faults > 0) nodesWithFaults++;
-    for (const family of GAP_FAMILIES) {
+    for (const family of COLUMN_IDS) {
       const cell = row.cells[family];
       if (cell.faults === 0) continue;
       families[family].nodes++;

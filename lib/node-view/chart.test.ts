@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { chartData, MAX_PIECES } from './chart';
-import type { Timeline } from './model';
+import type { Timeline } from '@/lib/contract/timeline';
 
 const timeline = (segments: Timeline['lanes'][number]['segments'][]): Timeline => ({
   node: 'n',
   startMs: 1_000,
   endMs: 61_000,
   stepMs: 1_000,
-  lanes: segments.map((entry, index) => ({ id: `lane-${index}`, group: 'device-errors', title: `Lane ${index}`, segments: entry })),
+  lanes: segments.map((entry, index) => ({ id: `lane-${index}`, family: 'device-error', subject: `/mnt/${index}`, title: `Lane ${index}`, segments: entry })),
   events: [{ id: 'restart:kubelet:20', atMs: 20_000, kind: 'restart', component: 'kubelet', summary: 'kubelet restarted' }],
   explanations: [],
+  quietFamilies: [],
 });
 
 describe('chartData', () => {

@@ -1,4 +1,15 @@
-import type { Segment, Timeline } from './model';
+import type { Segment, SegmentState, Timeline } from '@/lib/contract/timeline';
+
+/** What each lane state means, in the legend and the lane list. */
+export const STATE_WORDS: Record<SegmentState, string> = { ok: 'ok', gap: 'gap (a fault)', 'by-design': 'absent by design', 'no-data': 'no data', 'not-expected': 'not expected here' };
+
+/** Each lane's state at the end of the range: what the node's findings describe. */
+export function endStates(timeline: Timeline): { id: string; title: string; state: SegmentState; cause?: string }[] {
+  return timeline.lanes.map((lane) => {
+    const last = lane.segments.at(-1);
+    return { id: lane.id, title: lane.title, state: last?.state ?? 'no-data', ...(last?.cause ? { cause: last.cause } : {}) };
+  });
+}
 
 /**
  * A timeline shaped for a horizontal stacked bar chart: one row per lane, the lane's segments as
@@ -29,7 +40,7 @@ export const MAX_PIECES = 120;
 function mergeTiny(segments: Segment[], minMs: number): Segment[] {
   if (segments.length <= MAX_PIECES) return segments;
   // A flapping lane: fold pieces shorter than minMs into the previous piece, worst state winning.
-  const rank = { gap: 3, 'no-data': 2, 'not-expected': 1, ok: 0 } as const;
+  const rank = { gap: 4, 'by-design': 3, 'no-data': 2, 'not-expected': 1, ok: 0 } as const;
   const merged: Segment[] = [];
   for (const segment of segments) {
     const last = merged.at(-1);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Finding } from '@/lib/diagnosis/finding';
+import type { Finding } from '@/lib/contract/finding';
 import { DEFAULT_FROM, DEFAULT_TO, frozen, isRelative, resolveRange, timeExpressionSchema, type ResolvedRange } from '@/lib/time-range';
 
 /**

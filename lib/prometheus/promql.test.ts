@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_PART_LABEL, batchQuery, quoteLabelValue, regexLiteral, selectorOf, splitBatch } from './promql';
+import { BATCH_PART_LABEL, batchQuery, matchersOf, quoteLabelValue, regexLiteral, splitBatch } from './promql';
 
 describe('PromQL helpers', () => {
   it('quotes label values with backslashes, quotes and newlines escaped', () => {
     expect(quoteLabelValue('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
   });
 
-  it('builds selectors from labels and extra matchers', () => {
-    expect(selectorOf({ job: 'serviceMonitor/monitoring/kubelet/1', instance: '10.0.0.1:10250' }, ['image=""'])).toBe('{job="serviceMonitor/monitoring/kubelet/1",instance="10.0.0.1:10250",image=""}');
+  it('writes equality matchers for labels', () => {
+    expect(matchersOf({ job: 'serviceMonitor/monitoring/kubelet/1', instance: '10.0.0.1:10250' })).toEqual(['job="serviceMonitor/monitoring/kubelet/1"', 'instance="10.0.0.1:10250"']);
   });
 
   it('escapes regex metacharacters in literals', () => {

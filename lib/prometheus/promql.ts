@@ -8,10 +8,6 @@ export function matchersOf(labels: Record<string, string>): string[] {
   return Object.entries(labels).map(([name, value]) => `${name}=${quoteLabelValue(value)}`);
 }
 
-/** `{job="…",instance="…"}` plus extra matchers, e.g. selectorOf({ job: 'kubelet' }, ['image=""']). */
-export function selectorOf(labels: Record<string, string>, extra: string[] = []): string {
-  return `{${[...matchersOf(labels), ...extra].join(',')}}`;
-}
 
 /** Escapes a literal for use inside a PromQL regex matcher. */
 export function regexLiteral(text: string): string {

@@ -50,7 +50,7 @@ export function nodeRowsFromInfo(series: readonly { labels: Record<string, strin
 }
 
 /** The worst health wins: one down target makes the role down. */
-function combine(targets: RoleHealth['targets']): Health {
+export function combineHealth(targets: RoleHealth['targets']): Health {
   if (targets.length === 0) return 'missing';
   if (targets.some((target) => target.health === 'down')) return 'down';
   if (targets.some((target) => target.health === 'unknown')) return 'unknown';
@@ -86,7 +86,7 @@ export function assembleFleet(rows: readonly NodeInfoRow[], targets: readonly Fl
     const roles = Object.fromEntries(
       NODE_ROLES.map((role) => {
         const list = found?.[role] ?? [];
-        return [role, { health: combine(list), targets: list }];
+        return [role, { health: combineHealth(list), targets: list }];
       }),
     ) as Record<NodeRole, RoleHealth>;
     return { ...row, roles };

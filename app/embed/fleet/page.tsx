@@ -2,8 +2,8 @@ import { EmbedFrame, themeOf } from '@/components/embed/embed-frame';
 import { FleetMatrix } from '@/components/fleet/fleet-matrix';
 import { MatrixFilters } from '@/components/fleet/matrix-filters';
 import { SourcePanel } from '@/components/source-panel';
-import { buildMatrix, matrixStateSchema } from '@/lib/fleet-matrix/matrix';
-import { fleetSnapshot } from '@/lib/investigation/fleet-snapshot';
+import { buildMatrix, matrixStateSchema } from '@/lib/engine/matrix';
+import { gapscope } from '@/lib/server/gapscope';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export default async function FleetEmbed({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const search = await searchParams;
   const state = matrixStateSchema.parse(search);
-  const fleet = await fleetSnapshot();
+  const fleet = await gapscope().fleet();
   return (
     <EmbedFrame theme={themeOf(search)}>
       {fleet.nodes === null ? <SourcePanel sources={fleet.sources} /> : null}

@@ -1,7 +1,7 @@
-import type { Finding } from './finding';
+import type { Finding } from '@/lib/contract/finding';
 
 /**
- * `cadvisor-labels-empty` and `cadvisor-legacy-labels`. PURE.
+ * Which container cgroups count, and why they lost their labels. PURE.
  *
  * Only container cgroups count: `/kubepods/<qos>/pod<uid>/<64-hex id>` (cgroupfs driver) or
  * `.../kubepods-<qos>-pod<uid>.slice/<runtime>-<64-hex id>.scope` (systemd driver). `id="/"`, system slices
@@ -30,27 +30,21 @@ export function isContainerCgroup(id: string): boolean {
 /** The same patterns as one PromQL regex (RE2, anchored by PromQL itself), for counting in Prometheus. */
 export const CONTAINER_CGROUP_REGEX = CONTAINER_CGROUP.map((pattern) => pattern.source.replace(/^\^|\$$/g, '')).join('|');
 
-export interface CadvisorInput {
-  node: string;
-  at: string;
-  query: string;
-  /** cAdvisor series of the node without `image` or `name` (Prometheus drops empty labels). */
-  unlabelled: { labels: Record<string, string> }[];
-  /** How many series still use the pre-1.16 `pod_name` / `container_name` labels. */
-  legacySeries: number;
-  legacyQuery: string;
+/** What decides the cause: the processes' start times (epoch ms) and the runtime's version. */
+export interface CauseInput {
   kubeletStartedAt?: number;
   runtimeStartedAt?: number;
   runtimeVersion?: string;
-  startQueries: string;
 }
 
+export const EMPTY_LABEL_CAUSES = ['runtime-started-after-kubelet', 'runtime-socket-unreachable', 'runtime-factory-failed', 'unknown'] as const;
+
 /** ["image", "name", "pod"] -> "image, name and pod". */
-const listOf = (words: string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
+export const listOf = (words: string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`);
 
 const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
-function cause(input: CadvisorInput): { cause: string; explanation: string; remediation: Finding['remediation'] } {
+export function emptyLabelsCause(input: CauseInput): { cause: string; explanation: string; remediation: Finding['remediation'] } {
   const { kubeletStartedAt, runtimeStartedAt, runtimeVersion = '' } = input;
   const runtime = runtimeVersion.split('://')[0] || 'the container runtime';
   if (kubeletStartedAt !== undefined && runtimeStartedAt !== undefined && runtimeStartedAt > kubeletStartedAt) {
@@ -86,55 +80,4 @@ ln -s /run/k3s/containerd/containerd.sock /run/containerd/containerd.sock`,
     explanation: "cAdvisor exports these container cgroups without runtime metadata, but the stored series do not show why: the runtime's socket may be unreachable or non-default.",
     remediation: { text: "Check the kubelet's log for 'Registration of the containerd container factory failed' and its --container-runtime-endpoint, then restart the kubelet." },
   };
-}
-
-export function detectCadvisorFindings(input: CadvisorInput): Finding[] {
-  const findings: Finding[] = [];
-  const containers = input.unlabelled.filter((series) => isContainerCgroup(series.labels.id ?? ''));
-  if (containers.length > 0) {
-    const missing = ['image', 'name', 'pod', 'namespace', 'container'].filter((label) => containers.every((series) => !series.labels[label]));
-    const { cause: causeId, explanation, remediation } = cause(input);
-    findings.push({
-      kind: 'cadvisor-labels-empty',
-      cause: causeId,
-      family: 'cadvisor-labels',
-      node: input.node,
-      subject: `${containers.length} container cgroups`,
-      severity: 'critical',
-      layer: 'source',
-      expectedByDesign: false,
-      summary: `${containers.length} container series on ${input.node} have empty ${listOf(missing) || 'image or name'} labels (${causeId})`,
-      explanation,
-      evidence: [
-        { source: 'prometheus', query: input.query, excerpt: containers.slice(0, 3).map((series) => `id="${series.labels.id}"`).join('\n'), value: containers.length, at: input.at },
-        ...(input.kubeletStartedAt !== undefined || input.runtimeStartedAt !== undefined
-          ? [{ source: 'prometheus' as const, query: input.startQueries, excerpt: `kubelet started ${input.kubeletStartedAt ? new Date(input.kubeletStartedAt).toISOString() : 'unknown'}, runtime started ${input.runtimeStartedAt ? new Date(input.runtimeStartedAt).toISOString() : 'unknown'}`, at: input.at }]
-          : []),
-      ],
-      remediation,
-      references: [
-        'https://github.com/google/cadvisor/issues/3336',
-        'https://github.com/kubernetes/kubernetes/issues/89903',
-        ...(causeId === 'runtime-socket-unreachable' ? ['https://github.com/k3s-io/k3s/issues/2831', 'https://github.com/k0sproject/k0s/issues/625'] : []),
-      ],
-    });
-  }
-  if (input.legacySeries > 0) {
-    findings.push({
-      kind: 'cadvisor-legacy-labels',
-      cause: 'pre-1-16-label-names',
-      family: 'cadvisor-labels',
-      node: input.node,
-      subject: 'pod_name / container_name labels',
-      severity: 'info',
-      layer: 'stored',
-      expectedByDesign: false,
-      summary: `${input.legacySeries} cAdvisor series use pod_name and container_name, which current dashboards no longer query`,
-      explanation: 'Kubernetes 1.16 renamed the cAdvisor labels pod_name and container_name to pod and container. Dashboards and recording rules written since query the new names and find nothing on this node.',
-      evidence: [{ source: 'prometheus', query: input.legacyQuery, excerpt: `${input.legacySeries} series with pod_name`, value: input.legacySeries, at: input.at }],
-      remediation: { text: 'Upgrade the kubelet, or copy the labels in metric_relabel_configs.', snippet: '- source_labels: [pod_name]\n  target_label: pod\n- source_labels: [container_name]\n  target_label: container' },
-      references: ['https://github.com/kubernetes/kubernetes/pull/80376'],
-    });
-  }
-  return findings;
 }

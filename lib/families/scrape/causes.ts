@@ -1,8 +1,8 @@
-import type { Health, NodeRole, RoleHealth } from '@/lib/topology/fleet';
-import type { Finding } from './finding';
+import type { Finding } from '@/lib/contract/finding';
+import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
 
 /**
- * `target-down` and `target-missing`, per node and role. PURE.
+ * Why a target is down, from Prometheus' lastError. PURE.
  *
  * Causes of target-down, from Prometheus' lastError:
  * - `unauthorized`: HTTP 401: the kubelet rejects the token (no --authentication-token-webhook, or a bad token)
@@ -91,59 +91,4 @@ export function causeOfDownTarget(role: NodeRole, target: RoleHealth['targets'][
     remediation: { text: 'Read the last error; compare with a scrape of the same URL from the Prometheus host.' },
     references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config'],
   };
-}
-
-export interface TargetsInput {
-  node: string;
-  roles: Record<NodeRole, RoleHealth>;
-  at: string;
-  /** Where target health came from: `up` series carry no last error. */
-  healthFrom: 'targets-api' | 'up-series';
-}
-
-export function detectTargetFindings({ node, roles, at, healthFrom }: TargetsInput): Finding[] {
-  const findings: Finding[] = [];
-  const endpoint = healthFrom === 'targets-api' ? 'GET /api/v1/targets' : undefined;
-  const query = healthFrom === 'up-series' ? 'up' : undefined;
-  for (const role of Object.keys(roles) as NodeRole[]) {
-    const health: Health = roles[role].health;
-    const subject = ROLE_NAMES[role];
-    if (health === 'missing') {
-      findings.push({
-        kind: 'target-missing',
-        cause: 'no-target',
-        family: 'scrape',
-        node,
-        subject,
-        severity: role === 'node-exporter' ? 'warning' : 'critical',
-        layer: 'scrape',
-        expectedByDesign: false,
-        summary: `No ${subject} target scrapes ${node}`,
-        explanation: `Prometheus has no active target for the ${subject} of this node, so none of its series can be stored. Service discovery did not find the node, or relabelling dropped it.`,
-        evidence: [{ source: 'prometheus', endpoint, query, excerpt: `no ${role} target matches node ${node}`, at }],
-        remediation: { text: 'Check the scrape job\'s service discovery and relabel rules (keep/drop) for this node.' },
-        references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#kubernetes_sd_config'],
-      });
-      continue;
-    }
-    for (const target of roles[role].targets.filter((candidate) => candidate.health === 'down')) {
-      const { cause, explanation, remediation, references } = causeOfDownTarget(role, target);
-      findings.push({
-        kind: 'target-down',
-        cause,
-        family: 'scrape',
-        node,
-        subject,
-        severity: 'critical',
-        layer: 'scrape',
-        expectedByDesign: false,
-        summary: `${subject} target ${target.instance} is down${cause === 'unknown' ? '' : ` (${cause})`}`,
-        explanation,
-        evidence: [{ source: 'prometheus', endpoint, query, excerpt: `job="${target.job}" instance="${target.instance}"${target.scrapeUrl ? ` ${target.scrapeUrl}` : ''} health=down lastError="${target.lastError}"`, value: target.lastError || 'down', at }],
-        remediation,
-        references,
-      });
-    }
-  }
-  return findings;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RoleHealth } from '@/lib/topology/fleet';
-import { causeOfDownTarget, detectTargetFindings } from './targets';
+import { familyFindings, observation, role } from '@/lib/test-support/observation';
+import { scrape } from '.';
+import { causeOfDownTarget } from './causes';
 
 const target = (lastError: string, instance = '10.0.0.1:10250', scrapeUrl?: string): RoleHealth['targets'][number] => ({ instance, job: 'x', scrapeUrl, labels: {}, health: 'down', lastError });
 
@@ -23,15 +25,15 @@ describe('causeOfDownTarget', () => {
   });
 });
 
-describe('detectTargetFindings', () => {
-  const up = { health: 'up' as const, targets: [{ ...target(''), health: 'up' as const }] };
+describe('the scrape rule', () => {
   it('reports a missing role as target-missing and every down target as target-down', () => {
-    const findings = detectTargetFindings({
-      node: 'n',
-      at: '2026-01-01T00:00:00.000Z',
-      healthFrom: 'targets-api',
-      roles: { kubelet: up, cadvisor: { health: 'down', targets: [target('server returned HTTP status 403 Forbidden')] }, 'node-exporter': { health: 'missing', targets: [] } },
-    });
+    const observed = observation({ roles: { cadvisor: role('cadvisor', 'down', 'server returned HTTP status 403 Forbidden'), 'node-exporter': role('node-exporter', 'missing') } });
+    expect(scrape.rule(observed)!.map((verdict) => [verdict.subject, verdict.state, verdict.cause])).toEqual([
+      ['kubelet /metrics', 'ok', undefined],
+      ['cAdvisor /metrics/cadvisor', 'fault', 'forbidden'],
+      ['node-exporter', 'fault', 'no-target'],
+    ]);
+    const findings = familyFindings(scrape, observed);
     expect(findings.map((finding) => [finding.kind, finding.cause, finding.severity])).toEqual([
       ['target-down', 'forbidden', 'critical'],
       ['target-missing', 'no-target', 'warning'],
@@ -39,7 +41,12 @@ describe('detectTargetFindings', () => {
     expect(findings[0]!.evidence[0]!.excerpt).toContain('lastError="server returned HTTP status 403 Forbidden"');
   });
 
-  it('reports nothing for a node whose targets are all up', () => {
-    expect(detectTargetFindings({ node: 'n', at: '', healthFrom: 'up-series', roles: { kubelet: up, cadvisor: up, 'node-exporter': up } })).toEqual([]);
+  it('reports nothing for a node whose targets are all up, and says no-data for a target not scraped yet', () => {
+    expect(familyFindings(scrape, observation({ healthFrom: 'up-series' }))).toEqual([]);
+    expect(scrape.rule(observation({ roles: { kubelet: role('kubelet', 'unknown') } }))![0]!.state).toBe('no-data');
+  });
+
+  it('cannot judge when target health itself is unknown', () => {
+    expect(scrape.rule(observation({ healthFrom: 'none' }))).toBeNull();
   });
 });

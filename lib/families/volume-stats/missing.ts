@@ -1,5 +1,7 @@
-import type { Health } from '@/lib/topology/fleet';
-import type { Evidence, Finding } from './finding';
+import type { Evidence, Finding } from '@/lib/contract/finding';
+import type { Health } from '@/lib/contract/fleet';
+import type { KubeletVolumeSource } from '../types';
+import type { ClaimOnNode } from './observe';
 
 /**
  * `pvc-stats-missing`: a claim used by a pod on this node has no kubelet_volume_stats_* series. PURE.
@@ -18,52 +20,30 @@ import type { Evidence, Finding } from './finding';
  * The two kubelet-side causes need the kubelet itself (GAPSCOPE_KUBELET_MODE); without it they are not tried.
  */
 
-export interface ClaimOnNode {
-  /** namespace/name */
-  claim: string;
-  /** namespace/name of the pod on this node that uses it */
-  pod: string;
-  podPhase: string;
-  volume: string | null;
-  plugin: 'csi' | 'hostPath' | 'local' | 'other' | 'unknown';
-  csiDriver?: string;
-  hostPath?: string;
-}
+export const MISSING_CAUSES = ['pvc-not-mounted', 'plugin-without-metrics', 'kubelet-not-scraped', 'kubelet-regression', 'volume-stats-disabled', 'dropped-before-storage', 'csi-without-volume-stats', 'unknown'] as const;
 
-export interface KubeletSource {
-  /** Claims the kubelet's own /metrics exposes volume stats for, or null if it could not be read. */
-  claimsWithStats: Set<string> | null;
-  /** volumeStatsAggPeriod from /configz, e.g. "1m0s", "0s"; undefined if unknown. */
-  volumeStatsAggPeriod?: string;
-  endpoint: string;
-}
-
-export interface VolumeStatsInput {
-  node: string;
+/** What the ladder weighs besides the claim: the node's kubelet, and the cluster's CSI drivers. */
+export interface LadderContext {
   at: string;
-  claims: ClaimOnNode[];
-  /** Claims with stored kubelet_volume_stats series from this node's kubelet. */
-  storedOnNode: Set<string>;
-  /** CSI drivers with stored volume stats anywhere in the cluster. */
-  driversWithStats: Set<string>;
   kubeletHealth: Health;
   kubeletVersion: string;
-  source?: KubeletSource;
-  queries: { stats: string; claims: string };
+  /** CSI drivers with stored volume stats anywhere in the cluster. */
+  driversWithStats: ReadonlySet<string>;
+  source?: KubeletVolumeSource;
 }
 
 // Distribution builds carry a suffix: v1.34.1+k3s1, v1.34.0-eks-....
 const REGRESSION_VERSIONS = /^v1\.34\.[01]($|[+-])/;
 const KUBELET_VOLUME_STATS = 'https://kubernetes.io/docs/reference/instrumentation/metrics/';
 
-type Ladder = Pick<Finding, 'cause' | 'severity' | 'layer' | 'expectedByDesign' | 'explanation' | 'remediation'> & { references: string[]; evidence?: Evidence[] };
+export type Ladder = Pick<Finding, 'cause' | 'severity' | 'layer' | 'expectedByDesign' | 'explanation' | 'remediation'> & { references: string[]; evidence?: Evidence[] };
 
 /** Go durations as /configz prints them: "0s", "1m0s", "-1s". */
 function periodIsDisabled(period: string | undefined): boolean {
   return period !== undefined && (period.startsWith('-') || /^0+(\.0+)?[a-zµ]*s?$/.test(period) || period === '0');
 }
 
-function ladder(claim: ClaimOnNode, input: VolumeStatsInput): Ladder {
+export function ladder(claim: ClaimOnNode, input: LadderContext): Ladder {
   if (claim.podPhase !== 'Running') {
     return {
       cause: 'pvc-not-mounted',
@@ -118,7 +98,7 @@ function ladder(claim: ClaimOnNode, input: VolumeStatsInput): Ladder {
       explanation: `The kubelet's configuration sets volumeStatsAggPeriod to ${source.volumeStatsAggPeriod}, which turns volume stats collection off.`,
       remediation: { text: 'Set volumeStatsAggPeriod back to a positive period in the KubeletConfiguration and restart the kubelet.', snippet: 'volumeStatsAggPeriod: 1m0s' },
       references: ['https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/'],
-      evidence: [{ source: 'kubelet', endpoint: source.endpoint.replace('/metrics', '/configz'), excerpt: `"volumeStatsAggPeriod": "${source.volumeStatsAggPeriod}"`, at: input.at }],
+      evidence: [{ source: 'kubelet', endpoint: source.configzEndpoint, excerpt: `"volumeStatsAggPeriod": "${source.volumeStatsAggPeriod}"`, at: input.at }],
     };
   }
   if (source?.claimsWithStats?.has(claim.claim)) {
@@ -130,7 +110,7 @@ function ladder(claim: ClaimOnNode, input: VolumeStatsInput): Ladder {
       explanation: 'The kubelet exports volume stats for this claim right now, but Prometheus holds none: the series are dropped between scrape and storage, most often by a metric_relabel_configs drop rule or a cardinality limit.',
       remediation: { text: 'Look for metric_relabel_configs (metricRelabelings in a ServiceMonitor) that drop kubelet_volume_stats_* on the kubelet job.' },
       references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#metric_relabel_configs'],
-      evidence: [{ source: 'kubelet', endpoint: source.endpoint, excerpt: `kubelet_volume_stats_used_bytes{namespace="${claim.claim.split('/')[0]}",persistentvolumeclaim="${claim.claim.split('/')[1]}"} is exposed`, at: input.at }],
+      evidence: [{ source: 'kubelet', endpoint: source.metricsEndpoint, excerpt: `kubelet_volume_stats_used_bytes{namespace="${claim.claim.split('/')[0]}",persistentvolumeclaim="${claim.claim.split('/')[1]}"} is exposed`, at: input.at }],
     };
   }
   if (claim.plugin === 'csi' && claim.csiDriver && !input.driversWithStats.has(claim.csiDriver)) {
@@ -153,30 +133,4 @@ function ladder(claim: ClaimOnNode, input: VolumeStatsInput): Ladder {
     remediation: { text: "Read the kubelet's /metrics for kubelet_volume_stats_used_bytes of this claim (GAPSCOPE_KUBELET_MODE lets gapscope do it) and its log for volume metrics errors." },
     references: [KUBELET_VOLUME_STATS],
   };
-}
-
-export function detectVolumeStatsFindings(input: VolumeStatsInput): Finding[] {
-  const findings: Finding[] = [];
-  const seen = new Set<string>();
-  // A claim used by several pods on the node is judged by its running pod, if any.
-  const claims = [...input.claims].sort((a, b) => Number(b.podPhase === 'Running') - Number(a.podPhase === 'Running'));
-  for (const claim of claims) {
-    if (seen.has(claim.claim) || input.storedOnNode.has(claim.claim)) continue;
-    seen.add(claim.claim);
-    const { evidence = [], ...cause } = ladder(claim, input);
-    findings.push({
-      kind: 'pvc-stats-missing',
-      family: 'volume-stats',
-      node: input.node,
-      subject: claim.claim,
-      summary: `No volume stats for ${claim.claim} (${cause.cause})`,
-      ...cause,
-      evidence: [
-        { source: 'prometheus', query: input.queries.claims, excerpt: `${claim.pod} (${claim.podPhase}) uses ${claim.claim} -> ${claim.volume ?? 'unbound'} (${claim.plugin}${claim.csiDriver ? ` ${claim.csiDriver}` : ''})`, at: input.at },
-        { source: 'prometheus', query: input.queries.stats, excerpt: `no kubelet_volume_stats_used_bytes{persistentvolumeclaim="${claim.claim.split('/')[1]}"} from this node's kubelet`, at: input.at },
-        ...evidence,
-      ],
-    });
-  }
-  return findings;
 }

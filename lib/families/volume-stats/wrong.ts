@@ -1,4 +1,4 @@
-import type { Finding } from './finding';
+import type { Finding } from '@/lib/contract/finding';
 
 /**
  * `pvc-stats-wrong`: a claim's kubelet_volume_stats_capacity_bytes is not the volume's but a filesystem it
@@ -22,15 +22,6 @@ export interface ClaimCapacity {
   requestedBytes?: number;
 }
 
-export interface PvcStatsWrongInput {
-  node: string;
-  at: string;
-  capacities: ClaimCapacity[];
-  /** The node's root filesystem size from node_exporter, or null when it is not known. */
-  rootSizeBytes: number | null;
-  queries: { capacity: string; rootSize: string };
-}
-
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 const EXPLANATION =
@@ -43,7 +34,50 @@ const REMEDIATION: Finding['remediation'] = {
 
 const REFERENCES = ['https://kubernetes.io/docs/concepts/storage/volumes/#mount-propagation', 'https://kubernetes-csi.github.io/docs/deploying.html'];
 
-function finding(input: PvcStatsWrongInput, claim: ClaimCapacity, cause: string, summary: string, extraEvidence: Finding['evidence']): Finding {
+export const WRONG_CAUSES = ['root-filesystem-measured', 'shared-filesystem'] as const;
+
+export interface WrongCapacity {
+  cause: (typeof WRONG_CAUSES)[number];
+  /** The claims on the node that report the same capacity (the claim itself included). */
+  group: ClaimCapacity[];
+}
+
+/** THE rule of pvc-stats-wrong, per claim: which capacities are not the volume's. */
+export function wrongCapacities(capacities: readonly ClaimCapacity[], rootSizeBytes: number | null): Map<string, WrongCapacity> {
+  const wrong = new Map<string, WrongCapacity>();
+  if (rootSizeBytes !== null) {
+    const rootSized = capacities.filter((claim) => claim.capacityBytes === rootSizeBytes);
+    for (const claim of rootSized) wrong.set(claim.claim, { cause: 'root-filesystem-measured', group: rootSized });
+    return wrong;
+  }
+  const byCapacity = new Map<number, ClaimCapacity[]>();
+  for (const claim of capacities) byCapacity.set(claim.capacityBytes, [...(byCapacity.get(claim.capacityBytes) ?? []), claim]);
+  for (const group of byCapacity.values()) {
+    if (group.length >= 2 && group.every((claim) => claim.requestedBytes !== undefined && claim.requestedBytes !== claim.capacityBytes)) {
+      for (const claim of group) wrong.set(claim.claim, { cause: 'shared-filesystem', group });
+    }
+  }
+  return wrong;
+}
+
+interface WrongEvidence {
+  node: string;
+  at: string;
+  rootSizeBytes: number | null;
+  queries: { capacity: string; rootSize: string; requests: string };
+}
+
+/** The pvc-stats-wrong finding of one claim. */
+export function wrongFinding(input: WrongEvidence, claim: ClaimCapacity, { cause, group }: WrongCapacity): Finding {
+  const { rootSizeBytes } = input;
+  const summary =
+    cause === 'root-filesystem-measured' && rootSizeBytes !== null
+      ? `${claim.claim} reports the root disk's capacity (${gib(rootSizeBytes)})${claim.requestedBytes !== undefined ? `, not its ${gib(claim.requestedBytes)}` : ''}${group.length > 1 ? `; ${group.length} claims on ${input.node} do` : ''}`
+      : `${group.length} claims on ${input.node} report the same capacity (${gib(claim.capacityBytes)}), which none of them requested`;
+  const extraEvidence: Finding['evidence'] =
+    cause === 'root-filesystem-measured' && rootSizeBytes !== null
+      ? [{ source: 'prometheus', query: input.queries.rootSize, excerpt: `/ size=${rootSizeBytes}`, value: rootSizeBytes, at: input.at }]
+      : [{ source: 'prometheus', query: input.queries.capacity, excerpt: group.map((other) => `${other.claim} capacity=${other.capacityBytes}`).join('\n'), value: group.length, at: input.at }];
   return {
     kind: 'pvc-stats-wrong',
     cause,
@@ -58,38 +92,9 @@ function finding(input: PvcStatsWrongInput, claim: ClaimCapacity, cause: string,
     evidence: [
       { source: 'prometheus', query: input.queries.capacity, excerpt: `${claim.claim} capacity=${claim.capacityBytes}`, value: claim.capacityBytes, at: input.at },
       ...extraEvidence,
-      ...(claim.requestedBytes !== undefined
-        ? [{ source: 'prometheus' as const, query: 'kube_persistentvolumeclaim_resource_requests_storage_bytes', excerpt: `${claim.claim} requests ${claim.requestedBytes}`, value: claim.requestedBytes, at: input.at }]
-        : []),
+      ...(claim.requestedBytes !== undefined ? [{ source: 'prometheus' as const, query: input.queries.requests, excerpt: `${claim.claim} requests ${claim.requestedBytes}`, value: claim.requestedBytes, at: input.at }] : []),
     ],
     remediation: REMEDIATION,
     references: REFERENCES,
   };
-}
-
-export function detectPvcStatsWrong(input: PvcStatsWrongInput): Finding[] {
-  const { rootSizeBytes, capacities } = input;
-  if (rootSizeBytes !== null) {
-    const rootSized = capacities.filter((claim) => claim.capacityBytes === rootSizeBytes);
-    return rootSized.map((claim) =>
-      finding(
-        input,
-        claim,
-        'root-filesystem-measured',
-        `${claim.claim} reports the root disk's capacity (${gib(rootSizeBytes)})${claim.requestedBytes !== undefined ? `, not its ${gib(claim.requestedBytes)}` : ''}${rootSized.length > 1 ? `; ${rootSized.length} claims on ${input.node} do` : ''}`,
-        [{ source: 'prometheus', query: input.queries.rootSize, excerpt: `/ size=${rootSizeBytes}`, value: rootSizeBytes, at: input.at }],
-      ),
-    );
-  }
-  const byCapacity = new Map<number, ClaimCapacity[]>();
-  for (const claim of capacities) byCapacity.set(claim.capacityBytes, [...(byCapacity.get(claim.capacityBytes) ?? []), claim]);
-  return [...byCapacity.values()]
-    .filter((group) => group.length >= 2 && group.every((claim) => claim.requestedBytes !== undefined && claim.requestedBytes !== claim.capacityBytes))
-    .flatMap((group) =>
-      group.map((claim) =>
-        finding(input, claim, 'shared-filesystem', `${group.length} claims on ${input.node} report the same capacity (${gib(claim.capacityBytes)}), which none of them requested`, [
-          { source: 'prometheus', query: input.queries.capacity, excerpt: group.map((other) => `${other.claim} capacity=${other.capacityBytes}`).join('\n'), value: group.length, at: input.at },
-        ]),
-      ),
-    );
 }

@@ -7,9 +7,7 @@ import { NodeFindings } from '@/components/node/node-findings';
 import { RangeBar } from '@/components/node/range-bar';
 import { SourcePanel } from '@/components/source-panel';
 import { TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
-import { kubelet } from '@/lib/investigation/kubelet';
-import { investigateNode } from '@/lib/investigation/node-findings';
-import { appOptions, prometheus } from '@/lib/investigation/prometheus';
+import { gapscope } from '@/lib/server/gapscope';
 import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
@@ -29,7 +27,7 @@ export default async function NodePage({ params, searchParams }: Props) {
   if (!name.success) notFound();
   const now = requestTime();
   const view = readNodeView(await searchParams, now);
-  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), now, atMs: view.range.endMs, ...appOptions() });
+  const investigation = await gapscope().node(name.data, view.range, now);
   if (investigation.found === false) notFound();
   return (
     <>

@@ -1,8 +1,7 @@
-import { fleetSnapshot } from '@/lib/investigation/fleet-snapshot';
+import { jsonRoute } from '@/lib/http/api-error';
+import { gapscope } from '@/lib/server/gapscope';
 
 export const dynamic = 'force-dynamic';
 
 /** GET /api/v1/nodes: every node with its target health and findings counted by kind, family and severity (docs/api.md). */
-export async function GET() {
-  return Response.json(await fleetSnapshot());
-}
+export const GET = jsonRoute(() => gapscope().fleet());

@@ -9,8 +9,8 @@ export const nodeParamsSchema = z.object({ node: nodeNameSchema });
 export const rangeQuerySchema = z.object({ from: timeExpressionSchema.optional(), to: timeExpressionSchema.optional() });
 
 /** The node and range of a /api/v1/nodes/{node}/... request, or an ApiError (400) saying what is wrong. */
-export async function parseNodeRequest(request: Request, params: Promise<{ node: string }>): Promise<{ node: string; range: ResolvedRange; now: number }> {
-  const parsed = nodeParamsSchema.safeParse(await params);
+export function parseNodeRequest(request: Request, params: { node: string }): { node: string; range: ResolvedRange; now: number } {
+  const parsed = nodeParamsSchema.safeParse(params);
   if (!parsed.success) throw ApiError.fromZod(parsed.error);
   const search = new URL(request.url).searchParams;
   const query = rangeQuerySchema.safeParse({ from: search.get('from') ?? undefined, to: search.get('to') ?? undefined });

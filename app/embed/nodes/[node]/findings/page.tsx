@@ -3,9 +3,7 @@ import { notFound } from 'next/navigation';
 import { EmbedFrame, themeOf } from '@/components/embed/embed-frame';
 import { NodeFindings } from '@/components/node/node-findings';
 import { SourcePanel } from '@/components/source-panel';
-import { kubelet } from '@/lib/investigation/kubelet';
-import { investigateNode } from '@/lib/investigation/node-findings';
-import { appOptions, prometheus } from '@/lib/investigation/prometheus';
+import { gapscope } from '@/lib/server/gapscope';
 import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
@@ -23,7 +21,7 @@ export default async function NodeFindingsEmbed({ params, searchParams }: Props)
   const search = await searchParams;
   const now = requestTime();
   const view = readNodeView(search, now);
-  const investigation = await investigateNode(prometheus(), name.data, { kubelet: kubelet(), now, atMs: view.range.endMs, ...appOptions() });
+  const investigation = await gapscope().node(name.data, view.range, now);
   if (investigation.found === false) notFound();
   return (
     <EmbedFrame theme={themeOf(search)}>

@@ -1,19 +1,13 @@
-import { toResponse } from '@/lib/http/api-error';
-import { kubelet } from '@/lib/investigation/kubelet';
-import { investigateNode } from '@/lib/investigation/node-findings';
-import { appOptions, prometheus } from '@/lib/investigation/prometheus';
+import { jsonRoute } from '@/lib/http/api-error';
+import { gapscope } from '@/lib/server/gapscope';
 import { parseNodeRequest, unknownNode } from '../schema';
 
 export const dynamic = 'force-dynamic';
 
 /** GET /api/v1/nodes/{node}/findings?from=&to=: see docs/api.md. */
-export async function GET(request: Request, { params }: { params: Promise<{ node: string }> }) {
-  try {
-    const { node, range, now } = await parseNodeRequest(request, params);
-    const investigation = await investigateNode(prometheus(), node, { kubelet: kubelet(), now, atMs: range.endMs, ...appOptions() });
-    if (investigation.found === false) throw unknownNode(node);
-    return Response.json({ ...investigation, range });
-  } catch (error) {
-    return toResponse(error);
-  }
-}
+export const GET = jsonRoute<{ node: string }>(async (request, params) => {
+  const { node, range, now } = parseNodeRequest(request, params);
+  const investigation = await gapscope().node(node, range, now);
+  if (investigation.found === false) throw unknownNode(node);
+  return investigation;
+});

@@ -1,0 +1,62 @@
+import type { FamilyId, Finding } from '@/lib/contract/finding';
+import type { FamilyCount, FleetNodeSummary } from '@/lib/contract/fleet';
+import { FAMILIES } from '@/lib/families/registry';
+import type { Observation, Verdict } from '@/lib/families/types';
+import type { FleetNode, NodeRole, RoleHealth } from '@/lib/topology/fleet';
+
+/**
+ * A node's findings at one instant: every family's rule, and the findings of its fault and by-design
+ * verdicts. PURE. The timeline runs the same rules at every step (lib/engine/timeline.ts).
+ */
+
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+export type Verdicts = Map<FamilyId, Verdict[] | null>;
+
+export function verdictsOf(observation: Observation): Verdicts {
+  return new Map(FAMILIES.map((family) => [family.id, family.rule(observation)]));
+}
+
+export function findingsOf(observation: Observation, verdicts: Verdicts = verdictsOf(observation)): Finding[] {
+  const findings: Finding[] = [];
+  for (const family of FAMILIES) {
+    for (const verdict of verdicts.get(family.id) ?? []) {
+      if (verdict.state === 'fault' || verdict.state === 'by-design') findings.push(...family.describe(verdict, observation));
+    }
+  }
+  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
+}
+
+/** One fleet row: the node's findings counted by kind, severity and family, and its targets' health. */
+export function summarize(node: FleetNode, findings: readonly Finding[]): FleetNodeSummary {
+  const bySeverity = { critical: 0, warning: 0, info: 0 };
+  const byKind: FleetNodeSummary['counts']['byKind'] = {};
+  const families: Partial<Record<FamilyId, FamilyCount>> = {};
+  // Findings come sorted worst first, so a family's first fault carries its worst severity.
+  for (const finding of findings) {
+    bySeverity[finding.severity]++;
+    byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
+    const family = (families[finding.family] ??= { faults: 0, expectedByDesign: 0, worstSeverity: null });
+    if (finding.expectedByDesign) family.expectedByDesign++;
+    else {
+      family.faults++;
+      family.worstSeverity ??= finding.severity;
+    }
+  }
+  const lastErrors: FleetNodeSummary['lastErrors'] = {};
+  for (const [role, health] of Object.entries(node.roles) as [NodeRole, RoleHealth][]) {
+    const errors = [...new Set(health.targets.map((target) => target.lastError).filter(Boolean))];
+    if (errors.length > 0) lastErrors[role] = errors;
+  }
+  return {
+    name: node.name,
+    internalIp: node.internalIp,
+    kubeletVersion: node.kubeletVersion,
+    containerRuntime: node.containerRuntime,
+    targets: { kubelet: node.roles.kubelet.health, cadvisor: node.roles.cadvisor.health, 'node-exporter': node.roles['node-exporter'].health },
+    lastErrors,
+    counts: { total: findings.length, expectedByDesign: findings.filter((finding) => finding.expectedByDesign).length, bySeverity, byKind },
+    families,
+    worstSeverity: findings.find((finding) => !finding.expectedByDesign)?.severity ?? null,
+  };
+}

@@ -1,0 +1,63 @@
+import type { QueryPart, QueryScope } from '@/lib/families/types';
+import { matchersOf, quoteLabelValue } from '@/lib/prometheus/promql';
+import type { FleetNode, NodeRole, RoleHealth } from '@/lib/topology/fleet';
+
+/**
+ * How a family's parts are scoped. PURE. A node's series are selected through its own targets, by their
+ * identity, exactly as the findings and the lanes both need them; never through a pattern on `instance`,
+ * which not every configuration writes as the node's name or address.
+ */
+
+type Target = RoleHealth['targets'][number];
+
+/** The labels that tell one scrape target from another: job, instance, and metrics_path where it is set
+ * (kube-prometheus scrapes /metrics and /metrics/cadvisor as one job on one instance). */
+export function identityOf(target: Pick<Target, 'job' | 'instance' | 'labels'>): Record<string, string> {
+  return { job: target.job, instance: target.instance, ...(target.labels.metrics_path ? { metrics_path: target.labels.metrics_path } : {}) };
+}
+
+/** The key series are grouped by to find their target: job and instance (a series of a part has one role). */
+export const seriesKey = (labels: Record<string, string>) => `${labels.job ?? ''}\u0000${labels.instance ?? ''}`;
+
+function selector(metric: string, matchers: string[]): string {
+  return matchers.length > 0 ? `${metric}{${matchers.join(',')}}` : metric;
+}
+
+export type PartScope =
+  | { kind: 'fleet' }
+  /** `targets`: the node's targets per role to select from (the up ones for an instant, all for a range). */
+  | { kind: 'node'; node: string; targets: Record<NodeRole, Target[]> };
+
+/** A part's PromQL for the scope, or null when the node has no target of the part's role to ask. */
+export function promqlOf(part: QueryPart, scope: PartScope): string | null {
+  if (scope.kind === 'fleet') {
+    return part.promql({ select: (metric, ...matchers) => selector(metric, matchers), ksm: (metric, ...matchers) => selector(metric, matchers) });
+  }
+  const role = part.of === 'node' || part.of === 'cluster' ? null : part.of;
+  const targets = role ? scope.targets[role] : [];
+  if (role && targets.length === 0) return null;
+  const node = `node=${quoteLabelValue(scope.node)}`;
+  const select: QueryScope['select'] = (metric, ...matchers) => {
+    const each = targets.map((target) => selector(metric, [...matchersOf(identityOf(target)), ...matchers]));
+    return each.length === 1 ? each[0]! : `(${each.join(' or ')})`;
+  };
+  return part.promql({ select, ksm: (metric, ...matchers) => selector(metric, [node, ...matchers]) });
+}
+
+/** The node's targets per role: the up ones (for an instant) or all (for a range, whose past may differ). */
+export function targetsOf(node: FleetNode, which: 'up' | 'all'): Record<NodeRole, Target[]> {
+  const pick = (role: NodeRole) => node.roles[role].targets.filter((target) => which === 'all' || target.health === 'up');
+  return { kubelet: pick('kubelet'), cadvisor: pick('cadvisor'), 'node-exporter': pick('node-exporter') };
+}
+
+/** A set of parts as PromQL for the scope; parts whose role has no target are left out and named. */
+export function queriesOf(parts: Readonly<Record<string, QueryPart>>, scope: PartScope): { queries: Record<string, string>; skippedRoles: NodeRole[] } {
+  const queries: Record<string, string> = {};
+  const skippedRoles = new Set<NodeRole>();
+  for (const [key, part] of Object.entries(parts)) {
+    const promql = promqlOf(part, scope);
+    if (promql === null) skippedRoles.add(part.of as NodeRole);
+    else queries[key] = promql;
+  }
+  return { queries, skippedRoles: [...skippedRoles] };
+}

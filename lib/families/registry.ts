@@ -1,0 +1,17 @@
+import { cadvisorLabels } from './cadvisor-labels';
+import { deviceError } from './device-error';
+import { rootSizedFilesystem } from './root-sized-filesystem';
+import { scrape } from './scrape';
+import type { AnyFamily } from './types';
+import { volumeStats } from './volume-stats';
+
+/**
+ * Every gap family, in the order the fleet matrix shows them. The engine, the timeline, the matrix, the API
+ * and the docs table all iterate this list: adding a family is its folder plus one line here (and its ids in
+ * lib/contract/finding.ts, which a test keeps in step).
+ */
+export const FAMILIES: readonly AnyFamily[] = [volumeStats, cadvisorLabels, rootSizedFilesystem, deviceError, scrape];
+
+export function familyById(id: string): AnyFamily | undefined {
+  return FAMILIES.find((family) => family.id === id);
+}

@@ -1,0 +1,114 @@
+import type { Finding } from '@/lib/contract/finding';
+import { NODE_ROLES } from '@/lib/topology/targets';
+import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
+import { defineFamily, type Observation, type Verdict } from '../types';
+import { causeOfDownTarget, ROLE_NAMES } from './causes';
+
+/**
+ * scrape: a node's kubelet, cAdvisor or node-exporter target is down or missing, so nothing it exposes is
+ * stored. The rule reads target health per role: from the targets API (with the last error) for the live
+ * instant, from `up` for a past instant and for every step of the timeline.
+ */
+
+interface ScrapeDetail {
+  role: NodeRole;
+  health: RoleHealth;
+}
+
+const TITLES: Record<NodeRole, string> = { kubelet: 'kubelet /metrics target', cadvisor: 'cAdvisor /metrics/cadvisor target', 'node-exporter': 'node-exporter target' };
+
+function verdictOf(role: NodeRole, health: RoleHealth): Verdict<ScrapeDetail> {
+  const base = { subject: ROLE_NAMES[role], title: TITLES[role], detail: { role, health } };
+  if (health.health === 'missing') return { ...base, state: 'fault', kind: 'target-missing', cause: 'no-target' };
+  if (health.health === 'down') {
+    const down = health.targets.find((target) => target.health === 'down')!;
+    return { ...base, state: 'fault', kind: 'target-down', cause: causeOfDownTarget(role, down).cause };
+  }
+  return { ...base, state: health.health === 'up' ? 'ok' : 'no-data' };
+}
+
+function evidenceSource(observation: Observation) {
+  return observation.healthFrom === 'targets-api' ? { endpoint: 'GET /api/v1/targets' } : { query: 'up' };
+}
+
+export const scrape = defineFamily<ScrapeDetail>({
+  id: 'scrape',
+  title: 'Scrape targets',
+  causes: {
+    'target-down': ['unauthorized', 'forbidden', 'wrong-port', 'connection-refused', 'tls', 'timeout', 'unknown'],
+    'target-missing': ['no-target'],
+  },
+  parts: {},
+  absent: 'ok',
+
+  rule(observation) {
+    if (observation.healthFrom === 'none') return null;
+    return NODE_ROLES.map((role) => verdictOf(role, observation.roles[role]));
+  },
+
+  describe({ kind, subject, detail: { role, health } }, observation): Finding[] {
+    const node = observation.node.name;
+    const common = { family: 'scrape' as const, node, subject, layer: 'scrape' as const, expectedByDesign: false };
+    if (kind === 'target-missing') {
+      return [
+        {
+          ...common,
+          kind,
+          cause: 'no-target',
+          severity: role === 'node-exporter' ? 'warning' : 'critical',
+          summary: `No ${subject} target scrapes ${node}`,
+          explanation: `Prometheus has no active target for the ${subject} of this node, so none of its series can be stored. Service discovery did not find the node, or relabelling dropped it.`,
+          evidence: [{ source: 'prometheus', ...evidenceSource(observation), excerpt: `no ${role} target matches node ${node}`, at: observation.at }],
+          remediation: { text: "Check the scrape job's service discovery and relabel rules (keep/drop) for this node." },
+          references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#kubernetes_sd_config'],
+        },
+      ];
+    }
+    return health.targets
+      .filter((target) => target.health === 'down')
+      .map((target) => {
+        const { cause, explanation, remediation, references } = causeOfDownTarget(role, target);
+        return {
+          ...common,
+          kind: 'target-down' as const,
+          cause,
+          severity: 'critical' as const,
+          summary: `${subject} target ${target.instance} is down${cause === 'unknown' ? '' : ` (${cause})`}`,
+          explanation,
+          evidence: [
+            {
+              source: 'prometheus' as const,
+              ...evidenceSource(observation),
+              excerpt: `job="${target.job}" instance="${target.instance}"${target.scrapeUrl ? ` ${target.scrapeUrl}` : ''} health=down lastError="${target.lastError}"`,
+              value: target.lastError || 'down',
+              at: observation.at,
+            },
+          ],
+          remediation,
+          references,
+        };
+      });
+  },
+
+  explain({ to, atMs, verdict }, context) {
+    if (to !== 'gap' || !verdict) return null;
+    const role = verdict.detail.role;
+    const title = verdict.title;
+    if (verdict.kind === 'target-missing') {
+      return { text: `The ${title} disappeared at ${context.clock(atMs)}: service discovery stopped finding the node, or a relabel rule now drops it.`, events: [] };
+    }
+    const component = role === 'node-exporter' ? 'node-exporter' : 'kubelet';
+    const restart = context.latest(atMs, (event) => event.kind === 'restart' && event.component === component);
+    const upgrade = context.latest(atMs, (event) => event.kind === 'version-change' && event.component === 'kubelet');
+    if (restart) {
+      return {
+        text: `The ${title} went down ${context.after(restart, atMs)} ${restart.process ?? component} restarted at ${context.clock(restart.atMs)}${upgrade ? ` (${upgrade.summary})` : ''}: a restart with other flags (authentication webhook, authorization, port, TLS) is the usual cause; the target's last error tells which.`,
+        events: [restart, upgrade],
+      };
+    }
+    return {
+      text: `The ${title} went down at ${context.clock(atMs)}, with no restart or version change seen on the node before it (a restart that broke the scrape itself cannot be seen from Prometheus): the target's authentication or the scrape side changed (token, relabelling, port, network policy); its last error tells which.`,
+      events: [],
+    };
+  },
+});

@@ -1,0 +1,148 @@
+import 'server-only';
+import type { FleetInvestigation } from '@/lib/contract/fleet';
+import type { Health } from '@/lib/contract/health';
+import type { NodeInvestigation } from '@/lib/contract/investigation';
+import type { NodeTimeline } from '@/lib/contract/timeline';
+import { findingsOf, summarize, verdictsOf } from '@/lib/engine/findings';
+import { observe } from '@/lib/engine/observe';
+import { targetsOf } from '@/lib/engine/scope';
+import { gridOf, instantGrid, stepFor } from '@/lib/engine/steps';
+import { buildTimeline } from '@/lib/engine/timeline';
+import { env } from '@/lib/env';
+import { sourceFailure, type SourceStatus } from '@/lib/errors';
+import { wantsKubeletSource } from '@/lib/families/volume-stats';
+import { KubeletClient, kubeletConfigFromEnv } from '@/lib/kubelet/client';
+import { readVolumeStatsSource } from '@/lib/kubelet/volume-stats';
+import { PrometheusClient, prometheusConfigFromEnv } from '@/lib/prometheus/client';
+import type { ResolvedRange } from '@/lib/time-range';
+import type { JobRoles } from '@/lib/topology/targets';
+import { gatherFamilies, gatherTimeline } from './gather';
+import { loadFleet, loadNodeInventory } from './inventory';
+import { sharedFor } from './shared-for';
+
+/**
+ * The server facade and composition root: one Prometheus client (its in-flight limit spans requests), one
+ * kubelet client (its single-flight spans requests), the configured job roles and caches. Every page, embed
+ * and route calls it; none builds clients or reads the environment itself.
+ */
+
+export interface GapscopeDeps {
+  prometheus: PrometheusClient;
+  /** Reads kubelets where that decides a cause (GAPSCOPE_KUBELET_MODE); null: never. */
+  kubelet: KubeletClient | null;
+  /** GAPSCOPE_JOB_ROLES. */
+  jobRoles?: JobRoles;
+  /** GAPSCOPE_FLEET_CACHE_TTL: the fleet's findings and the fleet inventory are shared this long (0: not). */
+  cacheTtlMs?: number;
+}
+
+/** Within this of now, an instant counts as now: live sources (targets API, kubelet) describe it. */
+export const LIVE_WINDOW_MS = 60_000;
+
+export class Gapscope {
+  private readonly sharedFleet = sharedFor<FleetInvestigation>();
+
+  constructor(private readonly deps: GapscopeDeps) {}
+
+  get prometheus(): PrometheusClient {
+    return this.deps.prometheus;
+  }
+
+  private get inventoryOptions() {
+    return { jobRoles: this.deps.jobRoles, maxAgeMs: this.deps.cacheTtlMs ?? 0 };
+  }
+
+  /** A node's findings at the end of the range: live (targets API, kubelet) when that end is now. */
+  async node(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeInvestigation> {
+    const { prometheus, kubelet } = this.deps;
+    const generatedAt = new Date(now).toISOString();
+    const live = now - range.endMs <= LIVE_WINDOW_MS;
+    const atMs = live ? undefined : range.endMs;
+    const evaluatedAtMs = atMs ?? now;
+    const base = { node: name, generatedAt, evaluatedAt: new Date(evaluatedAtMs).toISOString(), range, findings: [] };
+    const inventory = atMs === undefined ? await loadNodeInventory(prometheus, name, this.inventoryOptions) : await loadFleet(prometheus, { ...this.inventoryOptions, atMs });
+    const sources: SourceStatus[] = [...inventory.sources];
+    if (inventory.nodes === null) return { ...base, found: null, sources };
+    let node = inventory.nodes.find((candidate) => candidate.name === name);
+    if (!node) return { ...base, found: false, sources };
+
+    const { gathered } = await gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up') }, instantGrid(evaluatedAtMs), atMs, sources, { node });
+    let observation = observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom });
+    let verdicts = verdictsOf(observation);
+    if (kubelet && wantsKubeletSource(observation, verdicts.get('volume-stats') ?? [])) {
+      const via = kubelet.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
+      if (live) {
+        // `up` series carry no scrape URL; the targets list has the address the kubelet is scraped at.
+        if (!node.roles.kubelet.targets.some((target) => target.scrapeUrl)) node = (await loadFleet(prometheus, this.inventoryOptions)).nodes?.find((candidate) => candidate.name === name) ?? node;
+        const scrapeUrl = node.roles.kubelet.targets.find((target) => target.health === 'up' && target.scrapeUrl)?.scrapeUrl;
+        const kubeletVolumes = await readVolumeStatsSource(kubelet, { name, kubeletAddress: scrapeUrl ? new URL(scrapeUrl).host : undefined }, sources);
+        observation = { ...observation, kubeletVolumes };
+        verdicts = verdictsOf(observation);
+      } else {
+        sources.push({ source: via, endpoint: `GET /metrics, /configz (${name})`, ok: false, detail: `not read: the kubelet tells how it is now, not at ${base.evaluatedAt}` });
+      }
+    }
+    return { ...base, found: true, findings: findingsOf(observation, verdicts), sources };
+  }
+
+  /** A node's timeline over the range: every family's rule at every step. */
+  async timeline(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeTimeline> {
+    const { prometheus } = this.deps;
+    const base = { node: name, generatedAt: new Date(now).toISOString(), range, timeline: null };
+    const inventory = await loadNodeInventory(prometheus, name, this.inventoryOptions);
+    const sources = [...inventory.sources];
+    if (inventory.nodes === null) return { ...base, found: null, sources };
+    const node = inventory.nodes.find((candidate) => candidate.name === name);
+    if (!node) return { ...base, found: false, sources };
+    const input = await gatherTimeline(prometheus, node, gridOf(range, stepFor(range)), this.deps.jobRoles ?? {}, sources);
+    return { ...base, found: true, timeline: input ? buildTimeline(input) : null, sources };
+  }
+
+  /**
+   * Every node with its findings counted, from stored data only (the kubelet-side causes need a read per node
+   * and appear in the node's own findings), computed at most once per cache TTL and shared by every viewer.
+   */
+  fleet(now = Date.now()): Promise<FleetInvestigation> {
+    return this.sharedFleet(this.deps.cacheTtlMs ?? 0, now, () => this.computeFleet(now));
+  }
+
+  private async computeFleet(now: number): Promise<FleetInvestigation> {
+    const { prometheus } = this.deps;
+    const generatedAt = new Date(now).toISOString();
+    const inventory = await loadFleet(prometheus, this.inventoryOptions);
+    const sources = [...inventory.sources];
+    if (inventory.nodes === null) return { generatedAt, nodes: null, sources };
+    const { gathered } = await gatherFamilies(prometheus, { kind: 'fleet' }, instantGrid(now), undefined, sources);
+    const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom }))));
+    return { generatedAt, nodes, sources };
+  }
+
+  /** Liveness plus whether Prometheus answers; never queued behind a page's work for long (one request). */
+  async health(): Promise<Health> {
+    const checkedAt = new Date().toISOString();
+    try {
+      const { version } = await this.deps.prometheus.buildInfo();
+      return { status: 'ok', checkedAt, prometheus: { ok: true, version } };
+    } catch (error) {
+      const failure = sourceFailure(error, { source: 'prometheus', endpoint: 'GET /api/v1/status/buildinfo' });
+      return { status: 'degraded', checkedAt, prometheus: { ok: false, detail: failure.detail, kind: failure.kind } };
+    }
+  }
+}
+
+let instance: Gapscope | undefined;
+
+/** The process's one facade, built from the environment on first use. */
+export function gapscope(): Gapscope {
+  if (!instance) {
+    const config = env();
+    const kubeletConfig = kubeletConfigFromEnv(config);
+    instance = new Gapscope({
+      prometheus: new PrometheusClient(prometheusConfigFromEnv(config)),
+      kubelet: kubeletConfig ? new KubeletClient(kubeletConfig) : null,
+      jobRoles: config.GAPSCOPE_JOB_ROLES,
+      cacheTtlMs: config.GAPSCOPE_FLEET_CACHE_TTL,
+    });
+  }
+  return instance;
+}
