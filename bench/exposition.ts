@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { getMetricsFromStream } from 'prom2javascript';
-import { ExpositionScanner, parseExposition } from '@/lib/exposition/scanner';
+import { ExpositionScanner } from '@/lib/exposition/scanner';
+import { parseExposition } from '@/lib/test-support/parse-exposition';
 import { REAL_FIXTURES } from '@/lab/test-support/fixtures';
 
 const SIZES_MB = [20, 60] as const;

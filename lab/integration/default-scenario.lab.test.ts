@@ -145,22 +145,7 @@ describe("gapscope's Prometheus adapter against the real Prometheus", () => {
     expect(series.length).toBeGreaterThan(0);
   });
 
-  it('lists series, label names and label values', async () => {
-    const prometheus = labPrometheus(lab);
-    const endMs = Date.now();
-    const range = { startMs: endMs - 600_000, endMs };
-    const series = await prometheus.series(['kube_node_info'], range);
-    expect(new Set(series.map((labels) => labels.node)).size).toBe(7);
-    expect(await prometheus.labelNames(['kube_node_info'], range)).toEqual(expect.arrayContaining(['node', 'internal_ip', 'kubelet_version', 'container_runtime_version']));
-    expect(await prometheus.labelValues('job', [], range)).toEqual(expect.arrayContaining(['kubelet', 'node-exporter', 'kube-state-metrics']));
-  });
 
-  it('reads the loaded configuration', async () => {
-    const yaml = await labPrometheus(lab).configYaml();
-    // The kube-prometheus profile names its jobs as the Prometheus Operator does.
-    expect(yaml).toMatch(/job_name: serviceMonitor\/monitoring\/kubelet\/0/);
-    expect(yaml).toMatch(/scrape_interval: 5s/);
-  });
 });
 
 describe('the lab process tree', () => {

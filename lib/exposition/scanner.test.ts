@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REAL_FIXTURES, realFixture } from '@/lab/test-support/fixtures';
-import { ExpositionScanner, parseExposition, parseSampleValue, type ExpositionSample, type ParseIssue, type ScanOptions } from './scanner';
+import { parseExposition } from '@/lib/test-support/parse-exposition';
+import { ExpositionScanner, parseSampleValue, type ExpositionSample, type ParseIssue, type ScanOptions } from './scanner';
 
 /** Every text exposition payload among the real fixtures (JSON, Markdown and mount tables are not). */
 function textFixtures(dir = REAL_FIXTURES): string[] {

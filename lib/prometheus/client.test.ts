@@ -145,20 +145,10 @@ describe('PrometheusClient', () => {
   });
 });
 
-describe('PrometheusClient range, series, labels and config', () => {
+describe('PrometheusClient range queries', () => {
   it('rejects a vector where a matrix is due as an unexpected shape', async () => {
     const error = await failure(client('ok').rangeQuery('up', { startMs: 0, endMs: 60_000 }, 15_000));
     expect(error.kind).toBe('invalid-response');
     expect(lastBody).toContain('step=15');
-  });
-
-  it('says so when a Prometheus-compatible API has no config endpoint', async () => {
-    const error = await failure(client('no-targets').configYaml());
-    expect(error.kind).toBe('unsupported');
-    expect(error.message).toMatch(/status\/config/);
-  });
-
-  it('refuses a label name that is not one before asking anything', async () => {
-    await expect(client('ok').labelValues('bad name')).rejects.toThrow(TypeError);
   });
 });

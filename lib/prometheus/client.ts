@@ -7,7 +7,7 @@ import type { Env } from '@/lib/env';
 import { UpstreamError } from '@/lib/errors';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
-import { buildInfoDataSchema, configDataSchema, envelopeSchema, matrixDataSchema, seriesDataSchema, stringListSchema, targetsDataSchema, vectorDataSchema } from './schemas';
+import { buildInfoDataSchema, envelopeSchema, matrixDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
 
 /**
  * The one adapter for Prometheus' HTTP API (and Thanos, Mimir, VictoriaMetrics, which speak it):
@@ -71,7 +71,6 @@ export interface TargetHealth {
   labels: Record<string, string>;
   health: 'up' | 'down' | 'unknown';
   lastError: string;
-  lastScrapeMs: number | null;
 }
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
@@ -112,10 +111,6 @@ export class PrometheusClient {
     return this.sent;
   }
 
-  /** Requests currently waiting for a slot plus those in flight (for tests and benchmarks). */
-  get pending(): number {
-    return this.limit.activeCount + this.limit.pendingCount;
-  }
 
   async instantQuery(promql: string, timeMs?: number): Promise<VectorSample[]> {
     const form = new URLSearchParams({ query: promql });
@@ -146,31 +141,6 @@ export class PrometheusClient {
     };
   }
 
-  /** The label sets of the series that match any of the selectors within the range. */
-  async series(selectors: string[], range: TimeRange): Promise<Record<string, string>[]> {
-    const form = new URLSearchParams({ start: String(range.startMs / 1000), end: String(range.endMs / 1000) });
-    for (const selector of selectors) form.append('match[]', selector);
-    return this.request('POST', '/api/v1/series', seriesDataSchema, form, selectors.join(' '));
-  }
-
-  /** Label names, optionally of the series that match the selectors. */
-  async labelNames(selectors: string[] = [], range?: TimeRange): Promise<string[]> {
-    return this.request('POST', '/api/v1/labels', stringListSchema, rangeForm(selectors, range), selectors.join(' ') || undefined);
-  }
-
-  /** Values of one label, optionally among the series that match the selectors. */
-  async labelValues(label: string, selectors: string[] = [], range?: TimeRange): Promise<string[]> {
-    // Label names come from gapscope's code, never from a request; a bad one is a bug.
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw new TypeError(`"${label}" is not a label name`);
-    const query = rangeForm(selectors, range).toString();
-    return this.request('GET', `/api/v1/label/${label}/values${query ? `?${query}` : ''}`, stringListSchema);
-  }
-
-  /** The loaded configuration's YAML. Thanos Query and Mimir have none: an UpstreamError of kind "unsupported". */
-  async configYaml(): Promise<string> {
-    return (await this.request('GET', '/api/v1/status/config', configDataSchema)).yaml;
-  }
-
   /** Active targets. Thanos Query and Mimir have no targets API: that is an UpstreamError of kind "unsupported". */
   async targets(): Promise<TargetHealth[]> {
     const data = await this.request('GET', '/api/v1/targets?state=active', targetsDataSchema);
@@ -180,7 +150,6 @@ export class PrometheusClient {
       labels: target.labels,
       health: target.health,
       lastError: target.lastError,
-      lastScrapeMs: target.lastScrape && !target.lastScrape.startsWith('0001') ? Date.parse(target.lastScrape) : null,
     }));
   }
 
@@ -254,15 +223,6 @@ export class PrometheusClient {
   }
 }
 
-function rangeForm(selectors: string[], range?: TimeRange): URLSearchParams {
-  const form = new URLSearchParams();
-  for (const selector of selectors) form.append('match[]', selector);
-  if (range) {
-    form.set('start', String(range.startMs / 1000));
-    form.set('end', String(range.endMs / 1000));
-  }
-  return form;
-}
 
 /** Reads a body up to `limit` bytes; a RangeError past that, without buffering the rest. */
 async function readCapped(response: Awaited<ReturnType<typeof undiciFetch>>, limit: number): Promise<string> {

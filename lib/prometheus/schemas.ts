@@ -20,15 +20,6 @@ export const matrixDataSchema = z.object({
   result: z.array(z.object({ metric: labelsSchema, values: z.array(sampleSchema) })),
 });
 
-/** /api/v1/series: label sets. */
-export const seriesDataSchema = z.array(labelsSchema);
-
-/** /api/v1/labels and /api/v1/label/<name>/values. */
-export const stringListSchema = z.array(z.string());
-
-/** /api/v1/status/config: the loaded configuration as YAML text. */
-export const configDataSchema = z.object({ yaml: z.string() });
-
 export const targetsDataSchema = z.object({
   activeTargets: z.array(
     z.object({
@@ -36,7 +27,6 @@ export const targetsDataSchema = z.object({
       scrapePool: z.string().default(''),
       scrapeUrl: z.string().default(''),
       lastError: z.string().default(''),
-      lastScrape: z.string().default(''),
       health: z.enum(['up', 'down', 'unknown']),
     }),
   ),

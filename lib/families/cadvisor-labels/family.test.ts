@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { realFixture } from '@/lab/test-support/fixtures';
-import { parseExposition } from '@/lib/exposition/scanner';
+import { parseExposition } from '@/lib/test-support/parse-exposition';
 import { familyFindings, observation, sample } from '@/lib/test-support/observation';
 import { cadvisorLabels } from '.';
 import { CONTAINER_CGROUP_REGEX, isContainerCgroup } from './causes';
