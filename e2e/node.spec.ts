@@ -84,6 +84,12 @@ test('expected-by-design findings stand apart from faults', async ({ page }) => 
   await expect(nodePage.faults).toHaveCount(1);
   await expect(nodePage.expectedByDesign).toHaveCount(2);
   await expect(nodePage.expectedByDesign.filter({ hasText: 'tools/hostpath-cache' })).toHaveAttribute('data-cause', 'plugin-without-metrics');
+  // Their timeline lanes say so too, in their own colour with a legend entry: not red gaps.
+  await expect(nodePage.lane('volume-stats:tools/hostpath-cache')).toHaveAttribute('data-state', 'by-design');
+  await expect(nodePage.lane('volume-stats:backup/nightly-scratch')).toHaveAttribute('data-state', 'by-design');
+  await expect(nodePage.lane('volume-stats:ml/scratch')).toHaveAttribute('data-state', 'gap');
+  await expect(nodePage.timeline.locator('[data-testid="legend-state"][data-state="by-design"]')).toHaveText('absent by design');
+  await expect(nodePage.timeline.locator('.recharts-rectangle[fill="#6e7eb8"]').first()).toBeVisible();
 });
 
 test('the healthy node has no fault, and the fleet links to node pages', async ({ page }) => {

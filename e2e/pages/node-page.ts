@@ -17,6 +17,11 @@ export class NodePage {
     return this.timeline.locator(`[data-testid="explanation"][data-lane^="${lanePrefix}"]`);
   }
 
+  /** The lane list under the chart: one item per lane, with its state at the end of the range. */
+  lane(id: string): Locator {
+    return this.timeline.locator(`[data-testid="lane"][data-lane="${id}"]`);
+  }
+
   events(kind: string): Locator {
     return this.timeline.locator(`[data-testid="event"][data-kind="${kind}"]`);
   }

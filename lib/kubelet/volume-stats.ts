@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SourceStatus } from '@/lib/contract/source';
 import { sourceFailure, UpstreamError } from '@/lib/errors';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
-import type { KubeletVolumeSource } from '@/lib/families/types';
+import { claimKey, type KubeletVolumeSource } from '@/lib/families/types';
 import type { KubeletClient, KubeletNode } from './client';
 
 /**
@@ -26,7 +26,7 @@ export async function readVolumeStatsSource(client: KubeletClient, node: Kubelet
   const [metrics, configz] = await Promise.allSettled([
     client.read(node, '/metrics', 'volume-stats-claims', async (body) => {
       const claims = new Set<string>();
-      const scanner = new ExpositionScanner({ families: ['kubelet_volume_stats_used_bytes'], onSample: (sample) => void claims.add(`${sample.labels.namespace}/${sample.labels.persistentvolumeclaim}`) });
+      const scanner = new ExpositionScanner({ families: ['kubelet_volume_stats_used_bytes'], onSample: (sample) => void claims.add(claimKey(sample.labels)) });
       for await (const chunk of body) scanner.push(chunk);
       scanner.end();
       return claims;
