@@ -67,6 +67,21 @@ describe.each(PROFILES.map((profile, index) => [profile, 26 + index] as const))(
     expect(Number(series!.value[1])).toBeGreaterThan(0);
   });
 
+  it('lab-regression: the claim lost its stats at the kubelet upgrade to 1.34.1, and the timeline says so', async () => {
+    const now = Date.now();
+    const { timeline } = await labGapscope(prometheus).timeline('lab-regression', rangeEnding(undefined, now), now);
+    const upgrade = timeline!.events.find((event) => event.kind === 'version-change' && event.component === 'kubelet')!;
+    expect(upgrade).toMatchObject({ fromVersion: 'v1.33.5', toVersion: 'v1.34.1' });
+    // Planted two hours before the lab started, a minute or two ago.
+    expect((now - upgrade.atMs) / 60_000).toBeGreaterThanOrEqual(119);
+    expect((now - upgrade.atMs) / 60_000).toBeLessThanOrEqual(126);
+    const lane = timeline!.lanes.find((entry) => entry.id === 'volume-stats:data/regressed')!;
+    expect(lane.segments.map((segment) => [segment.state, segment.cause])).toEqual([['ok', undefined], ['gap', 'kubelet-regression']]);
+    const [explained] = timeline!.explanations.filter((entry) => entry.laneId === lane.id);
+    expect(explained!.eventIds).toEqual([upgrade.id]);
+    expect(explained!.text).toMatch(/^Stats for data\/regressed vanished .* the kubelet was upgraded from v1\.33\.5 to v1\.34\.1 at /);
+  });
+
   it.each(Object.keys(EXPECTED))('%s: the findings and the timeline agree at the end of the range', async (name) => {
     await expectAgreement(labGapscope(prometheus), name);
   });

@@ -78,6 +78,8 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
   const runtimeStartedAt = t >= runtimeStart ? runtimeStart : agoFrom(clock, LONG_AGO_MS);
   const previous = spec.previousRuntime;
   const runtime = previous && t < agoFrom(clock, previous.until) ? previous.runtime : spec.runtime;
+  const upgraded = spec.previousKubeletVersion;
+  const kubeletVersion = upgraded && t < agoFrom(clock, upgraded.until) ? upgraded.version : spec.kubeletVersion;
 
   const labels = faultOf(spec, 'cadvisor-labels-empty');
   const labelsEmpty = labels !== undefined && t >= kubeletStart + CADVISOR_HOUSEKEEPING_DELAY_MS;
@@ -89,7 +91,7 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
 
   return {
     runtime,
-    kubeletVersion: spec.kubeletVersion,
+    kubeletVersion,
     kubeletStartedAt,
     runtimeStartedAt,
     pods: podsOn(nodes, node, clock, t),

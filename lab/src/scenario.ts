@@ -109,6 +109,8 @@ const nodeSchema = z.object({
   runtimeUnit: z.string().regex(/^[a-z0-9-]+$/).optional(),
   /** The runtime this node ran before a switch, and when the switch happened. */
   previousRuntime: z.object({ runtime: runtimeSchema, until: durationSchema }).optional(),
+  /** The kubelet version before an upgrade, and when the upgrade happened (set kubeletStartedAgo to match). */
+  previousKubeletVersion: z.object({ version: z.string().regex(/^v\d+\.\d+\.\d+(\+[a-z0-9.]+)?$/), until: durationSchema }).optional(),
   /** Extra real mounts beyond "/" (the root disk). */
   mounts: z.array(mountSchema).default([]),
   pods: z.array(podSchema).default([]),
@@ -249,6 +251,7 @@ export function expandNodes(scenario: Scenario, size = scenario.nodes.length): L
       ...template,
       name,
       previousRuntime: undefined,
+      previousKubeletVersion: undefined,
       pods: template.pods.map((pod) => ({ ...pod, name: `${pod.name}-${index}`, claims: [], movedFrom: undefined })),
       // Faults tied to a node's own PV mounts or its own exporter process make no sense on a shared exporter.
       faults: template.faults.filter((fault) => fault.kind !== 'pv-mounts-root-sized' && fault.kind !== 'pv-mounts-excluded'),

@@ -1,5 +1,5 @@
 import type { EventComponent, TimelineEvent } from '@/lib/contract/timeline';
-import type { StepGrid, StepSeries } from './steps';
+import { currentAt, type StepGrid, type StepSeries } from './steps';
 
 /**
  * What changed on a node over a range, as structured events: process (re)starts, version changes and
@@ -57,7 +57,7 @@ export function runtimeEvents(nodeInfo: readonly StepSeries[], grid: StepGrid): 
   const events: TimelineEvent[] = [];
   let current: Record<string, string> | undefined;
   grid.times.forEach((time, index) => {
-    const labels = nodeInfo.find((series) => series.values[index] !== undefined)?.labels;
+    const labels = currentAt(nodeInfo, index)?.labels;
     if (!labels) return;
     if (current) {
       const [runtimeBefore, runtimeAfter] = [current.container_runtime_version ?? '', labels.container_runtime_version ?? ''];

@@ -1,7 +1,6 @@
 import type { FamilyId } from '@/lib/contract/finding';
 import { FAMILIES } from '@/lib/families/registry';
 import type { KubeletVolumeSource, NodeFacts, Observation, QueryPart, Sample } from '@/lib/families/types';
-import { NODE_ROLES } from '@/lib/topology/targets';
 import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
 import { runtimeUnitOf, START_PARTS } from './facts';
 import { seriesKey } from './scope';
@@ -113,6 +112,3 @@ export function observe(gathered: Gathered, step: number, node: NodeAtStep, inve
     ...(node.kubeletVolumes ? { kubeletVolumes: node.kubeletVolumes } : {}),
   };
 }
-
-/** Every role empty: a node with no target known. */
-export const NO_ROLES = (): Record<NodeRole, RoleHealth> => Object.fromEntries(NODE_ROLES.map((role) => [role, { health: 'missing', targets: [] }])) as unknown as Record<NodeRole, RoleHealth>;

@@ -31,6 +31,23 @@ export function gridOf(range: { startMs: number; endMs: number }, stepMs: number
   return { startMs, endMs: range.endMs, stepMs, times: Array.from({ length: count }, (_, index) => startMs + index * stepMs) };
 }
 
+/**
+ * The series current at a step, among several that carry one fact in their labels (kube_node_info's
+ * versions, kubernetes_build_info): the one that appeared last. Right after a change Prometheus still returns
+ * the old series for its lookback window, so "the first one present" would report the change minutes late.
+ */
+export function currentAt(series: readonly StepSeries[], step: number): StepSeries | undefined {
+  let current: StepSeries | undefined;
+  let currentSince = -1;
+  for (const entry of series) {
+    if (entry.values[step] === undefined) continue;
+    let since = step;
+    while (since > 0 && entry.values[since - 1] !== undefined) since--;
+    if (since > currentSince) [current, currentSince] = [entry, since];
+  }
+  return current;
+}
+
 /** The one-step grid of an instant. */
 export const instantGrid = (atMs: number): StepGrid => ({ startMs: atMs, endMs: atMs, stepMs: 0, times: [atMs] });
 

@@ -341,6 +341,13 @@ describe('buildTimeline', () => {
     ]);
   });
 
+  it('places an upgrade where the new series appears, though the old one lingers for the lookback window', () => {
+    const timeline = buildTimeline(
+      input({ kubeletBuild: [series({ ...KUBELET, git_version: 'v1.33.5' }, 0, 25), series({ ...KUBELET, git_version: 'v1.34.1' }, 20, 61)] }),
+    );
+    expect(timeline.events.map((event) => [event.kind, event.fromVersion, event.toVersion, (event.atMs - START) / MIN])).toEqual([['version-change', 'v1.33.5', 'v1.34.1', 20]]);
+  });
+
   it('reports version upgrades as structured events, and ignores restarts outside the range', () => {
     const timeline = buildTimeline(
       input({

@@ -7,7 +7,7 @@ import { NODE_ROLES } from '@/lib/topology/targets';
 import { duration, kubeletVersionEvents, podMoveEvents, prometheusGapEvents, restartEvents, runtimeEvents, type ProcessStarts } from './events';
 import { runtimeUnitOf } from './facts';
 import { observe, type Gathered, type NodeAtStep } from './observe';
-import type { StepSeries } from './steps';
+import { currentAt, type StepSeries } from './steps';
 
 /**
  * A node's timeline: every family's rule at every step of the range, as lanes; what changed, as events;
@@ -74,13 +74,13 @@ function inventorySteps(input: TimelineInput, steps: number): number[] {
 /** The kubelet's version at each step: its own build info, else kube-state-metrics' word for it. */
 function kubeletVersions(input: TimelineInput, inventoryStep: number[]): (string | undefined)[] {
   return inventoryStep.map((fromInventory, step) => {
-    const own = input.history.kubeletBuild.find((series) => series.values[step] !== undefined)?.labels.git_version;
-    return own ?? input.history.nodeInfo.find((series) => series.values[fromInventory] !== undefined)?.labels.kubelet_version;
+    const own = currentAt(input.history.kubeletBuild, step)?.labels.git_version;
+    return own ?? currentAt(input.history.nodeInfo, fromInventory)?.labels.kubelet_version;
   });
 }
 
 function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubeletVersion: string | undefined): NodeAtStep {
-  const labels = input.history.nodeInfo.find((series) => series.values[inventoryStep] !== undefined)?.labels;
+  const labels = currentAt(input.history.nodeInfo, inventoryStep)?.labels;
   const { node } = input;
   return {
     facts: {

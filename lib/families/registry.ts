@@ -11,7 +11,3 @@ import { volumeStats } from './volume-stats';
  * lib/contract/finding.ts, which a test keeps in step).
  */
 export const FAMILIES: readonly AnyFamily[] = [volumeStats, cadvisorLabels, rootSizedFilesystem, deviceError, scrape];
-
-export function familyById(id: string): AnyFamily | undefined {
-  return FAMILIES.find((family) => family.id === id);
-}

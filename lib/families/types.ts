@@ -169,11 +169,6 @@ export function samplesOf(observation: Observation, family: FamilyId, part: stri
   return observation.parts[family]?.[part] ?? [];
 }
 
-/** Whether a part was asked and answered at this instant. */
-export function hasPart(observation: Observation, family: FamilyId, part: string): boolean {
-  return Array.isArray(observation.parts[family]?.[part]);
-}
-
 /** The PromQL of a part as sent, for the evidence. */
 export function queryOf(observation: Observation, family: FamilyId, part: string): string {
   return observation.queries[family]?.[part] ?? part;

@@ -37,7 +37,7 @@ export interface GapscopeDeps {
 }
 
 /** Within this of now, an instant counts as now: live sources (targets API, kubelet) describe it. */
-export const LIVE_WINDOW_MS = 60_000;
+const LIVE_WINDOW_MS = 60_000;
 
 export class Gapscope {
   private readonly sharedFleet = sharedFor<FleetInvestigation>();

@@ -94,7 +94,7 @@ const PROMETHEUS_JOBS = 'job=~".*prometheus.*"';
  * with the node (its series from before a target changed address), the node's info and pods over the range,
  * and Prometheus' own health.
  */
-export function historyQueries(node: FleetNode, range: { startMs: number; endMs: number }): Record<string, string> {
+function historyQueries(node: FleetNode, range: { startMs: number; endMs: number }): Record<string, string> {
   const name = quoteLabelValue(node.name);
   const targets = Object.values(node.roles).flatMap((role) => role.targets);
   const exporters = node.roles['node-exporter'].targets;
