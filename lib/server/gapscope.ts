@@ -15,6 +15,7 @@ import { KubeletClient, kubeletConfigFromEnv } from '@/lib/kubelet/client';
 import { readVolumeStatsSource } from '@/lib/kubelet/volume-stats';
 import { PrometheusClient, prometheusConfigFromEnv } from '@/lib/prometheus/client';
 import type { ResolvedRange } from '@/lib/time-range';
+import { kubeletAddressOf } from '@/lib/topology/kubelet-address';
 import type { JobRoles } from '@/lib/topology/targets';
 import { gatherFamilies, gatherTimeline } from './gather';
 import { loadFleet, loadNodeInventory } from './inventory';
@@ -72,12 +73,19 @@ export class Gapscope {
     if (kubelet && wantsKubeletSource(observation, verdicts.get('volume-stats') ?? [])) {
       const via = kubelet.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
       if (live) {
-        // `up` series carry no scrape URL; the targets list has the address the kubelet is scraped at.
-        if (!node.roles.kubelet.targets.some((target) => target.scrapeUrl)) node = (await loadFleet(prometheus, this.inventoryOptions)).nodes?.find((candidate) => candidate.name === name) ?? node;
-        const scrapeUrl = node.roles.kubelet.targets.find((target) => target.health === 'up' && target.scrapeUrl)?.scrapeUrl;
-        const kubeletVolumes = await readVolumeStatsSource(kubelet, { name, kubeletAddress: scrapeUrl ? new URL(scrapeUrl).host : undefined }, sources);
-        observation = { ...observation, kubeletVolumes };
-        verdicts = verdictsOf(observation);
+        let kubeletAddress: string | undefined;
+        if (kubelet.mode === 'direct') {
+          // `up` series carry no scrape URL; the targets list has the port the kubelet is scraped at.
+          if (!node.roles.kubelet.targets.some((target) => target.scrapeUrl)) node = (await loadFleet(prometheus, this.inventoryOptions)).nodes?.find((candidate) => candidate.name === name) ?? node;
+          const resolved = kubeletAddressOf(node);
+          if ('reason' in resolved) sources.push({ source: via, endpoint: `GET /metrics, /configz (${name})`, ok: false, detail: `not read: ${resolved.reason}` });
+          else kubeletAddress = resolved.address;
+        }
+        if (kubelet.mode === 'proxy' || kubeletAddress) {
+          const kubeletVolumes = await readVolumeStatsSource(kubelet, { name, kubeletAddress }, sources);
+          observation = { ...observation, kubeletVolumes };
+          verdicts = verdictsOf(observation);
+        }
       } else {
         sources.push({ source: via, endpoint: `GET /metrics, /configz (${name})`, ok: false, detail: `not read: the kubelet tells how it is now, not at ${base.evaluatedAt}` });
       }

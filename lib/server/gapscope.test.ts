@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeLabTls } from '@/lab/src/tls';
+import { KubeletClient } from '@/lib/kubelet/client';
+import type { PrometheusClient, TargetHealth, VectorSample } from '@/lib/prometheus/client';
+import { resolveRange, type ResolvedRange } from '@/lib/time-range';
+import { Gapscope } from './gapscope';
+
+/**
+ * Direct kubelet mode sends gapscope's token to the node itself, never to a target that only looks like a
+ * kubelet. A real TLS server records every Authorization header it receives.
+ */
+
+const TOKEN = 'gapscope-test-token-value';
+let server: Server;
+let port: number;
+let tokenFile: string;
+let caFile: string;
+const received: (string | undefined)[] = [];
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gapscope-token-'));
+  const tls = makeLabTls(dir, ['127.0.0.1']);
+  caFile = tls.caFile;
+  tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, TOKEN);
+  server = createServer({ cert: tls.cert, key: tls.key }, (request, response) => {
+    received.push(request.headers.authorization);
+    response.end(request.url === '/configz' ? '{"kubeletconfig":{"volumeStatsAggPeriod":"1m0s"}}' : '');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const sample = (labels: Record<string, string>, value = 1): VectorSample => ({ labels, value, timestampMs: 0 });
+
+/** A Prometheus that knows one node, whose kubelet role has one target scraped at `scrapeUrl`, and one claim without stats. */
+function prometheus(internalIp: string, target: { labels: Record<string, string>; scrapeUrl: string }): PrometheusClient {
+  const nodeInfo = [sample({ node: 'node-a', internal_ip: internalIp, kubelet_version: 'v1.31.4', container_runtime_version: 'containerd://1.7.27' })];
+  const parts: Record<string, VectorSample[]> = {
+    claims: [sample({ namespace: 'shop', persistentvolumeclaim: 'data', pod: 'db-0', node: 'node-a' })],
+    phases: [sample({ namespace: 'shop', pod: 'db-0', phase: 'Running' })],
+    claimInfo: [sample({ namespace: 'shop', persistentvolumeclaim: 'data', volumename: 'pv-1' })],
+    volumeInfo: [sample({ persistentvolume: 'pv-1', csi_driver: 'ebs.csi.aws.com' })],
+  };
+  const targets: TargetHealth[] = [{ pool: target.labels.job!, scrapeUrl: target.scrapeUrl, labels: target.labels, health: 'up', lastError: '' }];
+  const stub = {
+    instantQuery: async (promql: string) => (promql.startsWith('kube_node_info') ? nodeInfo : promql.startsWith('up') ? [sample(target.labels)] : []),
+    instantBatch: async (queries: Record<string, string>) => Object.fromEntries(Object.keys(queries).map((key) => [key, parts[key] ?? []])),
+    targets: async () => targets,
+  };
+  return stub as unknown as PrometheusClient;
+}
+
+const range = (): ResolvedRange => resolveRange('now-1h', 'now', Date.now()) as ResolvedRange;
+const kubelet = () => new KubeletClient({ access: { mode: 'direct', tokenFile, caFile, insecureSkipVerify: false }, timeoutMs: 2_000, maxBytes: 1 << 20, reuseMs: 0 });
+
+describe('direct kubelet reads', () => {
+  it('never send the token to a look-alike: a "kubelet-exporter" Service with a node label, elsewhere', async () => {
+    received.length = 0;
+    // The node lives at 127.0.0.3; the look-alike listens at 127.0.0.1, on a TLS port, answering anything.
+    const lookAlike = { labels: { job: 'kubelet-exporter', instance: `127.0.0.1:${port}`, node: 'node-a' }, scrapeUrl: `https://127.0.0.1:${port}/metrics` };
+    const gapscope = new Gapscope({ prometheus: prometheus('127.0.0.3', lookAlike), kubelet: kubelet(), cacheTtlMs: 0 });
+    const investigation = await gapscope.node('node-a', range());
+    expect(received).toEqual([]);
+    expect(investigation.sources.find((source) => source.source === 'kubelet')).toMatchObject({ ok: false, detail: expect.stringMatching(/^not read: no kubelet target scrapes node node-a at its own address 127\.0\.0\.3/) });
+    // The claim's finding is still there, from stored data alone.
+    expect(investigation.findings.filter((finding) => finding.family === 'volume-stats').map((finding) => [finding.kind, finding.subject])).toEqual([['pvc-stats-missing', 'shop/data']]);
+  });
+
+  it('send it to the node itself, at the port its kubelet target is scraped on', async () => {
+    received.length = 0;
+    const real = { labels: { job: 'kubelet', instance: `127.0.0.1:${port}`, node: 'node-a', metrics_path: '/metrics' }, scrapeUrl: `https://127.0.0.1:${port}/metrics` };
+    const gapscope = new Gapscope({ prometheus: prometheus('127.0.0.1', real), kubelet: kubelet(), cacheTtlMs: 0 });
+    const investigation = await gapscope.node('node-a', range());
+    expect(received).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
+    expect(investigation.sources.filter((source) => source.source === 'kubelet').map((source) => [source.endpoint, source.ok])).toEqual([
+      ['GET /metrics (node-a)', true],
+      ['GET /configz (node-a)', true],
+    ]);
+  });
+});
