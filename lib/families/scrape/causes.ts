@@ -7,7 +7,8 @@ import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
  * Causes of target-down, from Prometheus' lastError:
  * - `unauthorized`: HTTP 401: the kubelet rejects the token (no --authentication-token-webhook, or a bad token)
  * - `forbidden`: HTTP 403: the scraper lacks RBAC get on nodes/metrics (or nodes/proxy through the API server)
- * - `wrong-port`: a node-exporter target scrapes the kubelet's 10250 (its TLS port answers plain HTTP with 400)
+ * - `wrong-port`: a node-exporter target scrapes the very address of the node's kubelet target (its TLS port
+ *   answers plain HTTP with 400), whatever the port numbers
  * - `connection-refused`: nothing listens (the kubelet read-only port 10255 is off by default since 1.16)
  * - `tls`: certificate or handshake failure
  * - `timeout`: context deadline exceeded
@@ -26,21 +27,38 @@ interface TargetCause {
 
 const KUBELET_AUTHN = 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/';
 
-function portOf(target: RoleHealth['targets'][number]): string | null {
-  const fromUrl = target.scrapeUrl ? /^[a-z]+:\/\/[^/]*:(\d+)\//.exec(target.scrapeUrl)?.[1] : undefined;
-  return fromUrl ?? /:(\d+)$/.exec(target.instance)?.[1] ?? null;
+type Target = RoleHealth['targets'][number];
+
+/** host:port a target scrapes: its scrape URL's, or its instance where that is an address (`up` has no URL). */
+function addressOf(target: Target): string | null {
+  if (target.scrapeUrl) {
+    try {
+      const url = new URL(target.scrapeUrl);
+      return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+    } catch {
+      return null;
+    }
+  }
+  return /:\d+$/.test(target.instance) ? target.instance : null;
 }
 
-export function causeOfDownTarget(role: NodeRole, target: RoleHealth['targets'][number]): TargetCause {
+function portOf(target: Target): string | null {
+  return addressOf(target)?.split(':').at(-1) ?? null;
+}
+
+/** Why `target` (of `role` on a node whose targets are `roles`) is down. */
+export function causeOfDownTarget(role: NodeRole, target: Target, roles?: Partial<Record<NodeRole, RoleHealth>>): TargetCause {
   const error = target.lastError;
   const port = portOf(target);
-  if (role === 'node-exporter' && port === '10250') {
+  const address = addressOf(target);
+  const kubeletAddresses = new Set([...(roles?.kubelet?.targets ?? []), ...(roles?.cadvisor?.targets ?? [])].map(addressOf).filter(Boolean));
+  if (role === 'node-exporter' && address !== null && kubeletAddresses.has(address)) {
     return {
       cause: 'wrong-port',
-      explanation: `The node-exporter target scrapes port 10250, the kubelet's HTTPS port, over plain HTTP; the kubelet answers "400 Bad Request". The relabelling that should rewrite the address to node_exporter's port 9100 did not apply to this node.`,
+      explanation: `The node-exporter target scrapes ${address}, the address of this node's kubelet (its HTTPS port), over plain HTTP; the kubelet answers "400 Bad Request". The relabelling that should point the address at node_exporter's port did not apply to this node.`,
       remediation: {
-        text: 'Fix the relabelling that sets __address__ for the node-exporter job so that it targets port 9100.',
-        snippet: "- source_labels: [__address__]\n  regex: '(.+):10250'\n  replacement: '${1}:9100'\n  target_label: __address__",
+        text: `Fix the relabelling that sets __address__ for the node-exporter job so that it targets node_exporter's port (9100 by default, or the port its DaemonSet or chart sets), not ${port}.`,
+        snippet: "- source_labels: [__address__]\n  regex: '(.+):[0-9]+'\n  replacement: '${1}:9100'\n  target_label: __address__",
       },
       references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config'],
     };

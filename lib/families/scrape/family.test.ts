@@ -5,19 +5,36 @@ import { scrape } from '.';
 import { causeOfDownTarget } from './causes';
 
 const target = (lastError: string, instance = '10.0.0.1:10250', scrapeUrl?: string): RoleHealth['targets'][number] => ({ instance, job: 'x', scrapeUrl, labels: {}, health: 'down', lastError });
+/** The node's kubelet, scraped at `address`. */
+const kubeletAt = (address: string) => ({ kubelet: { health: 'up' as const, targets: [{ ...target('', address, `https://${address}/metrics`), health: 'up' as const }] } });
 
 describe('causeOfDownTarget', () => {
   it.each([
     ['kubelet', target('server returned HTTP status 401 Unauthorized'), 'unauthorized'],
     ['kubelet', target('server returned HTTP status 403 Forbidden'), 'forbidden'],
-    ['node-exporter', target('server returned HTTP status 400 Bad Request', 'node-a', 'http://10.0.0.1:10250/metrics'), 'wrong-port'],
-    ['node-exporter', target('server returned HTTP status 400 Bad Request', '10.0.0.1:10250'), 'wrong-port'],
+
     ['kubelet', target('Get "http://10.0.0.1:10255/metrics": dial tcp 10.0.0.1:10255: connect: connection refused', '10.0.0.1:10255'), 'connection-refused'],
     ['kubelet', target('Get "https://10.0.0.1:10250/metrics": x509: certificate signed by unknown authority'), 'tls'],
     ['cadvisor', target('Get "https://10.0.0.1:10250/metrics/cadvisor": context deadline exceeded'), 'timeout'],
     ['kubelet', target('EOF'), 'unknown'],
   ] as const)('%s: %j -> %s', (role, down, cause) => {
     expect(causeOfDownTarget(role, down).cause).toBe(cause);
+  });
+
+  it.each([
+    ['the kubelet address, by scrape URL (instance rewritten to the node name)', target('server returned HTTP status 400 Bad Request', 'node-a', 'http://10.0.0.1:10250/metrics'), '10.0.0.1:10250', 'wrong-port'],
+    ['the kubelet address, by instance (`up` only)', target('server returned HTTP status 400 Bad Request', '10.0.0.1:10250'), '10.0.0.1:10250', 'wrong-port'],
+    ['a kubelet on a non-default port, whatever the numbers', target('server returned HTTP status 400 Bad Request', '10.0.0.1:11250'), '10.0.0.1:11250', 'wrong-port'],
+    ['port 10250 where the kubelet listens elsewhere: not the kubelet', target('server returned HTTP status 400 Bad Request', '10.0.0.1:10250'), '10.0.0.1:11250', 'unknown'],
+    ['its own address, refused', target('connect: connection refused', '10.0.0.1:9100'), '10.0.0.1:10250', 'connection-refused'],
+  ] as const)('a node-exporter target that scrapes %s', (_, down, kubelet, cause) => {
+    expect(causeOfDownTarget('node-exporter', down, kubeletAt(kubelet)).cause).toBe(cause);
+  });
+
+  it('says which address and port in the wrong-port explanation', () => {
+    const explained = causeOfDownTarget('node-exporter', target('400', '10.0.0.1:11250'), kubeletAt('10.0.0.1:11250'));
+    expect(explained.explanation).toMatch(/scrapes 10\.0\.0\.1:11250, the address of this node's kubelet/);
+    expect(explained.remediation.text).toMatch(/not 11250\.$/);
   });
 
   it('explains the read-only port when 10255 refuses', () => {

@@ -17,12 +17,12 @@ interface ScrapeDetail {
 
 const TITLES: Record<NodeRole, string> = { kubelet: 'kubelet /metrics target', cadvisor: 'cAdvisor /metrics/cadvisor target', 'node-exporter': 'node-exporter target' };
 
-function verdictOf(role: NodeRole, health: RoleHealth): Verdict<ScrapeDetail> {
+function verdictOf(role: NodeRole, health: RoleHealth, roles: Record<NodeRole, RoleHealth>): Verdict<ScrapeDetail> {
   const base = { subject: ROLE_NAMES[role], title: TITLES[role], detail: { role, health } };
   if (health.health === 'missing') return { ...base, state: 'fault', kind: 'target-missing', cause: 'no-target' };
   if (health.health === 'down') {
     const down = health.targets.find((target) => target.health === 'down')!;
-    return { ...base, state: 'fault', kind: 'target-down', cause: causeOfDownTarget(role, down).cause };
+    return { ...base, state: 'fault', kind: 'target-down', cause: causeOfDownTarget(role, down, roles).cause };
   }
   return { ...base, state: health.health === 'up' ? 'ok' : 'no-data' };
 }
@@ -43,7 +43,7 @@ export const scrape = defineFamily<ScrapeDetail>({
 
   rule(observation) {
     if (observation.healthFrom === 'none') return null;
-    return NODE_ROLES.map((role) => verdictOf(role, observation.roles[role]));
+    return NODE_ROLES.map((role) => verdictOf(role, observation.roles[role], observation.roles));
   },
 
   describe({ kind, subject, detail: { role, health } }, observation): Finding[] {
@@ -67,7 +67,7 @@ export const scrape = defineFamily<ScrapeDetail>({
     return health.targets
       .filter((target) => target.health === 'down')
       .map((target) => {
-        const { cause, explanation, remediation, references } = causeOfDownTarget(role, target);
+        const { cause, explanation, remediation, references } = causeOfDownTarget(role, target, observation.roles);
         return {
           ...common,
           kind: 'target-down' as const,
