@@ -63,6 +63,8 @@ export interface ScanSummary {
   /** OpenMetrics requires a final `# EOF`; its absence means a truncated body. */
   sawEof: boolean;
   bytes: number;
+  /** Bytes copied to join lines split across chunks: at most about twice their length, however small the chunks. */
+  carriedBytes: number;
 }
 
 const SUFFIXES: Record<MetricType, readonly string[]> = {
@@ -132,7 +134,9 @@ export function parseSampleValue(text: string): number | null {
   // Number() accepts what Go rejects too ("", "0x1f", "1_0" is NaN already); only those need the slow check.
   const value = Number(text);
   if (!Number.isFinite(value) || text === '' || hasRadixPrefix(text)) {
-    return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : null;
+    // Unambiguous, so linear: `\d+\.?\d*` could split a run of digits n ways and backtrack quadratically on
+    // a long run followed by a bad character (a 24 KB body stalled the process for seconds).
+    return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : null;
   }
   return value;
 }
@@ -149,7 +153,9 @@ interface CurrentFamily {
 }
 
 export class ExpositionScanner {
-  private carry: Buffer | null = null;
+  /** The start of a line split across chunks, as copied chunks: joined once, when its newline arrives. */
+  private carry: Buffer[] = [];
+  private carryLength = 0;
   /** Inside an overlong line, skipping to its end. */
   private dropping = false;
   private current: CurrentFamily | null = null;
@@ -166,7 +172,7 @@ export class ExpositionScanner {
   private readonly wanted: Map<number, string[]> | null;
   private readonly format: ExpositionFormat;
   private readonly maxLineBytes: number;
-  private readonly summary: ScanSummary = { lines: 0, samples: 0, skippedLines: 0, issues: 0, families: new Map(), sawEof: false, bytes: 0 };
+  private readonly summary: ScanSummary = { lines: 0, samples: 0, skippedLines: 0, issues: 0, families: new Map(), sawEof: false, bytes: 0, carriedBytes: 0 };
 
   constructor(private readonly options: ScanOptions) {
     this.format = options.format ?? 'prometheus';
@@ -186,19 +192,20 @@ export class ExpositionScanner {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.summary.bytes += buffer.length;
     let start = 0;
-    if (this.carry || this.dropping) {
+    if (this.carryLength > 0 || this.dropping) {
       const newline = buffer.indexOf(LF);
       if (newline === -1) {
-        if (this.carry && this.carry.length + buffer.length > this.maxLineBytes) this.startDropping(this.carry);
-        else if (this.carry) this.carry = Buffer.concat([this.carry, buffer]);
+        if (this.dropping) return;
+        if (this.carryLength + buffer.length > this.maxLineBytes) this.startDropping(this.carried());
+        else this.keep(buffer);
         return;
       }
       if (this.dropping) {
         this.dropping = false;
         this.summary.lines++;
-      } else if (this.carry) {
-        const line = Buffer.concat([this.carry, buffer.subarray(0, newline)]);
-        this.carry = null;
+      } else {
+        this.keep(buffer.subarray(0, newline));
+        const line = this.carried();
         this.line(line, 0, line.length);
       }
       start = newline + 1;
@@ -215,10 +222,25 @@ export class ExpositionScanner {
       start = newline + 1;
     }
     if (start < buffer.length) {
-      // Copied: the caller may reuse its chunk.
       if (buffer.length - start > this.maxLineBytes) this.startDropping(buffer.subarray(start));
-      else this.carry = Buffer.from(buffer.subarray(start));
+      else this.keep(buffer.subarray(start));
     }
+  }
+
+  /** Keeps part of a line for the next chunk, copied: the caller may reuse its chunk. */
+  private keep(part: Uint8Array): void {
+    this.carry.push(Buffer.from(part));
+    this.carryLength += part.length;
+    this.summary.carriedBytes += part.length;
+  }
+
+  /** The kept parts joined into one line, and forgotten. */
+  private carried(): Buffer {
+    const line = this.carry.length === 1 ? this.carry[0]! : Buffer.concat(this.carry, this.carryLength);
+    if (this.carry.length > 1) this.summary.carriedBytes += line.length;
+    this.carry = [];
+    this.carryLength = 0;
+    return line;
   }
 
   end(): ScanSummary {
@@ -226,9 +248,8 @@ export class ExpositionScanner {
       this.dropping = false;
       this.summary.lines++;
     }
-    if (this.carry && this.carry.length > 0) {
-      const line = this.carry;
-      this.carry = null;
+    if (this.carryLength > 0) {
+      const line = this.carried();
       this.line(line, 0, line.length);
     }
     if (this.format === 'openmetrics' && !this.summary.sawEof) this.issue('missing the final "# EOF": the body may be truncated', '');
@@ -238,7 +259,8 @@ export class ExpositionScanner {
   /** A line longer than the limit: reported once, then dropped up to its newline. */
   private startDropping(head: Uint8Array): void {
     this.issue(`line longer than ${this.maxLineBytes} bytes dropped`, Buffer.from(head.subarray(0, 80)).toString('latin1'), this.summary.lines + 1);
-    this.carry = null;
+    this.carry = [];
+    this.carryLength = 0;
     this.dropping = true;
   }
 
@@ -440,7 +462,6 @@ class LabelReader {
   private readonly names: string[] = [];
   private readonly values: string[] = [];
   private factory: LabelsFactory | null = null;
-  private readonly factories = new Map<string, LabelsFactory>();
 
   /** The labels of the last successful read. */
   labels: Record<string, string> = {};
@@ -508,15 +529,25 @@ class LabelReader {
 
   private factoryFor(names: readonly string[]): LabelsFactory {
     const key = names.join(',');
-    let factory = this.factories.get(key);
+    let factory = FACTORIES.get(key);
     if (!factory) {
-      // Bounded: a payload with endlessly varied label sets gets plain builders, and never grows memory.
-      if (this.factories.size >= 1024) return plainLabelsFactory(names);
+      // Bounded for the whole process: V8 keeps compiled code after the scanner that made it is gone, so a
+      // cache per scanner leaked about 100 MiB per body of varied label sets. Past the bound, plain builders.
+      if (FACTORIES.size >= MAX_FACTORIES) return plainLabelsFactory(names);
       factory = makeLabelsFactory(names);
-      this.factories.set(key, factory);
+      FACTORIES.set(key, factory);
     }
     return factory;
   }
+}
+
+/** Compiled label builders, shared by every scanner of the process (their label name sequences recur). */
+const FACTORIES = new Map<string, LabelsFactory>();
+export const MAX_FACTORIES = 1024;
+
+/** How many label builders the process has compiled (for tests: it never passes MAX_FACTORIES). */
+export function compiledLabelFactories(): number {
+  return FACTORIES.size;
 }
 
 function makeLabelsFactory(names: readonly string[]): LabelsFactory {
