@@ -51,7 +51,11 @@ describe('parseEnv', () => {
     ['credentials in the URL', { GAPSCOPE_PROMETHEUS_URL: 'http://u:p@x' }, /GAPSCOPE_PROMETHEUS_URL: must not carry credentials/],
     ['a token file that does not exist', { ...base, GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: join(dir, 'nope') }, /GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE: file does not exist/],
     ['a bad timeout', { ...base, GAPSCOPE_PROMETHEUS_TIMEOUT: 'soon' }, /GAPSCOPE_PROMETHEUS_TIMEOUT: "soon" is not a duration/],
-    ['a bad header list', { ...base, GAPSCOPE_PROMETHEUS_HEADERS: 'no-equals-sign' }, /GAPSCOPE_PROMETHEUS_HEADERS: "no-equals-sign" is not Name=value/],
+    ['a bad header list', { ...base, GAPSCOPE_PROMETHEUS_HEADERS: 'no-equals-sign' }, /GAPSCOPE_PROMETHEUS_HEADERS: entry 1 is not Name=value \(its text is not shown/],
+    ['a credential header', { ...base, GAPSCOPE_PROMETHEUS_HEADERS: 'X-Scope-OrgID=a,Authorization=Bearer s3cr3t' }, /GAPSCOPE_PROMETHEUS_HEADERS: Authorization carries credentials: give them as a file with GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE/],
+    ['a wildcard over a top-level domain', { ...base, GAPSCOPE_FRAME_ANCESTORS: 'https://*.com' }, /GAPSCOPE_FRAME_ANCESTORS: "https:\/\/\*\.com" is not an origin/],
+    ['a wildcard over a public second-level domain', { ...base, GAPSCOPE_FRAME_ANCESTORS: 'https://*.co.uk' }, /GAPSCOPE_FRAME_ANCESTORS: "https:\/\/\*\.co\.uk" is not an origin/],
+    ['a port out of range', { ...base, GAPSCOPE_FRAME_ANCESTORS: 'https://grafana.example.com:99999' }, /GAPSCOPE_FRAME_ANCESTORS: .* is not an origin/],
     ['a frame ancestor with a path', { ...base, GAPSCOPE_FRAME_ANCESTORS: 'https://grafana.example.com/d/x' }, /GAPSCOPE_FRAME_ANCESTORS: "https:\/\/grafana.example.com\/d\/x" is not an origin/],
     ['a frame ancestor that widens the policy', { ...base, GAPSCOPE_FRAME_ANCESTORS: "'self'; script-src *" }, /GAPSCOPE_FRAME_ANCESTORS: .* is not an origin/],
     ['a job role that is none', { ...base, GAPSCOPE_JOB_ROLES: 'host-metrics=exporter' }, /GAPSCOPE_JOB_ROLES: "host-metrics=exporter" is not job=role/],
@@ -63,6 +67,17 @@ describe('parseEnv', () => {
     ['a tiny size cap', { ...base, GAPSCOPE_KUBELET_MAX_BYTES: '10' }, /GAPSCOPE_KUBELET_MAX_BYTES/],
   ])('rejects %s, naming the variable', (_, source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
+  });
+
+  it('never echoes a header value, whether the pair is malformed or a credential', () => {
+    for (const headers of ['X-Token s3cr3t-value', 'Authorization=Bearer s3cr3t-value']) {
+      expect(() => parseEnv({ ...base, GAPSCOPE_PROMETHEUS_HEADERS: headers })).toThrow(/GAPSCOPE_PROMETHEUS_HEADERS/);
+      try {
+        parseEnv({ ...base, GAPSCOPE_PROMETHEUS_HEADERS: headers });
+      } catch (error) {
+        expect((error as Error).message).not.toContain('s3cr3t');
+      }
+    }
   });
 
   it('lists every bad variable at once and never echoes file contents', () => {

@@ -38,17 +38,27 @@ const durationMs = (fallback: string) =>
       return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
     });
 
-/** "X-Scope-OrgID=team-a,X-Other=b" -> headers; names must be valid HTTP tokens. */
+/** Headers that carry credentials: they are given as files (token, password), never in a variable. */
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|x-auth-token)$/i;
+
+/**
+ * "X-Scope-OrgID=team-a,X-Other=b" -> headers; names must be valid HTTP tokens. A message names a header,
+ * never its value: the value may be a secret that was put here by mistake, and messages reach the log.
+ */
 const headerList = z
   .string()
   .default('')
   .transform((text, ctx) => {
     const headers: Record<string, string> = {};
-    for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
       const at = pair.indexOf('=');
       const name = pair.slice(0, at).trim();
       if (at <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
-        ctx.addIssue({ code: 'custom', message: `"${pair}" is not Name=value` });
+        ctx.addIssue({ code: 'custom', message: `entry ${index + 1} is not Name=value (its text is not shown: it may hold a secret)` });
+        return z.NEVER;
+      }
+      if (CREDENTIAL_HEADERS.test(name)) {
+        ctx.addIssue({ code: 'custom', message: `${name} carries credentials: give them as a file with GAPSCOPE_PROMETHEUS_BEARER_TOKEN_FILE or GAPSCOPE_PROMETHEUS_BASIC_AUTH_USER and _PASSWORD_FILE` });
         return z.NEVER;
       }
       headers[name] = pair.slice(at + 1).trim();
@@ -77,8 +87,22 @@ const jobRoles = z
   });
 
 /**
+ * Second-level labels under which anyone can register a name (co.uk, com.au): a wildcard directly above one
+ * would let any site there frame the embeds. Not the whole Public Suffix List; the common ones.
+ */
+const SHARED_SECOND_LEVEL = /^(co|com|net|org|gov|edu|ac|or|ne|go)$/;
+
+/** Is this host (after a "*.") a registrable domain, not a public suffix such as "com" or "co.uk"? */
+function registrable(host: string): boolean {
+  const labels = host.split('.');
+  if (labels.length < 2 || labels.some((label) => !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i.test(label))) return false;
+  return !(labels.length === 2 && labels[1]!.length === 2 && SHARED_SECOND_LEVEL.test(labels[0]!));
+}
+
+/**
  * Origins allowed to frame /embed pages, for CSP frame-ancestors: "https://grafana.example.com
- * https://*.example.org". Scheme and host only: a path, a quote or a semicolon could widen the policy.
+ * https://*.example.org". Scheme and host only: a path, a quote or a semicolon could widen the policy. A
+ * wildcard only as the leftmost label above a registrable domain (not "https://*.com"), and ports 1-65535.
  */
 const frameAncestors = z
   .string()
@@ -86,8 +110,11 @@ const frameAncestors = z
   .transform((text, ctx) => {
     const origins = text.split(/[\s,]+/).filter(Boolean);
     for (const origin of origins) {
-      if (!/^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
-        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin such as https://grafana.example.com or https://*.example.com` });
+      const match = /^https?:\/\/(\*\.)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(origin);
+      const port = match?.[3] === undefined ? null : Number(match[3]);
+      const valid = match !== null && (port === null || (port >= 1 && port <= 65535)) && (match[1] ? registrable(match[2]!) : /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(match[2]!));
+      if (!valid) {
+        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin such as https://grafana.example.com or https://*.example.com (a wildcard only above a registrable domain, ports 1-65535)` });
         return z.NEVER;
       }
     }

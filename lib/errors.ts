@@ -1,4 +1,5 @@
 import type { FailureKind, SourceStatus, UpstreamSource } from '@/lib/contract/source';
+import { redact } from '@/lib/http/redact';
 
 /**
  * How an upstream (Prometheus, a kubelet, the API server) failed, in words an SRE can act on. Adapters turn
@@ -22,9 +23,13 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * A failed source, for the page and the API. Its detail quotes what the upstream said, redacted: a kubelet or
+ * proxy that echoes request headers must not put gapscope's token in an answer.
+ */
 export function sourceFailure(error: unknown, fallback: { source: UpstreamSource; endpoint: string }): SourceStatus {
   if (error instanceof UpstreamError) {
-    return { source: error.source, endpoint: error.endpoint, ok: false, kind: error.kind, detail: error.message };
+    return { source: error.source, endpoint: error.endpoint, ok: false, kind: error.kind, detail: redact(error.message) };
   }
-  return { ...fallback, ok: false, detail: `unexpected failure: ${(error as Error)?.message ?? String(error)}` };
+  return { ...fallback, ok: false, detail: `unexpected failure: ${redact((error as Error)?.message ?? String(error))}` };
 }

@@ -147,3 +147,16 @@ describe('KubeletClient (direct)', () => {
     expect(requests).toBe(before);
   });
 });
+
+describe('secrets in upstream errors', () => {
+  it('never quotes the token a kubelet or proxy echoes back in its error body, in the error or its source status', async () => {
+    // A misbehaving proxy that answers 401 with the request's headers in the body.
+    behaviour = (_path, headers) => ({ status: 401, body: Buffer.from(`Unauthorized. Request headers: authorization: ${String(headers.authorization)}; host: ${String(headers.host)}`) });
+    const error = await failure(client({ reuseMs: 0 }).read({ name: 'node-a', kubeletAddress: address }, '/metrics', 'echo', async () => 0));
+    expect(error.kind).toBe('unauthorized');
+    expect(error.message).toContain('Request headers: authorization: [redacted]');
+    expect(error.message).not.toContain('good-token');
+    const { sourceFailure } = await import('@/lib/errors');
+    expect(JSON.stringify(sourceFailure(error, { source: 'kubelet', endpoint: 'GET /metrics' }))).not.toContain('good-token');
+  });
+});

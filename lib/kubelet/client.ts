@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Env } from '@/lib/env';
 import { UpstreamError, type FailureKind } from '@/lib/errors';
+import { redact } from '@/lib/http/redact';
 import { NODE_NAME_PATTERN } from '@/lib/topology/node-name';
 
 /**
@@ -197,6 +198,7 @@ async function readExcerpt(response: IncomingMessage): Promise<string> {
     text += chunk.toString('utf8');
     if (text.length > 2048) break;
   }
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // Redacted before it is cut: a kubelet or proxy that echoes the request must not show the token.
+  const flat = redact(text.replace(/\s+/g, ' ').trim());
   return flat.length > 240 ? `${flat.slice(0, 240)}…` : flat;
 }

@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Env } from '@/lib/env';
+import { redact } from '@/lib/http/redact';
 import { UpstreamError } from '@/lib/errors';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
@@ -83,8 +84,9 @@ function describeNetworkError(error: unknown): { kind: 'timeout' | 'unreachable'
   return { kind: 'unreachable', message: `could not connect (${code || cause?.message || (error as Error)?.message || 'network error'})` };
 }
 
+/** What an error body says, shortened, with anything credential-like redacted before it is cut. */
 function excerpt(text: string): string {
-  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = redact(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim());
   return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat;
 }
 
