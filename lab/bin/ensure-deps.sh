@@ -21,9 +21,9 @@ if [ ${#packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
-# `npm install` rather than `npm ci`: it installs the locked versions all the same, while npm 11's lock files
-# omit other platforms' optional packages (@next/swc-darwin-*), which `npm ci` then demands (npm/cli#4828).
+# `npm ci`: exactly the locked versions, and a failure when package.json and package-lock.json disagree. The
+# lock lists every platform's optional packages (@next/swc-*), which `npm ci` requires (npm/cli#4828).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "Installing node modules with npm install (locked versions)"
-  npm install --no-audit --no-fund --loglevel=error
+  echo "Installing node modules with npm ci (locked versions)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
