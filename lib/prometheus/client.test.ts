@@ -17,7 +17,16 @@ let lastBody = '';
 
 const vector = (value: string) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { node: 'a' }, value: [1700000000.5, value] }] } });
 
-const behaviours: Record<string, (response: ServerResponse) => void> = {
+/** Released by a test: gated queries wait for it. */
+let openGate: () => void = () => {};
+let gate = Promise.resolve();
+
+const behaviours: Record<string, (response: ServerResponse, url: string) => void> = {
+  // Queries wait for the gate; the build info (a health check) answers at once.
+  gated: (response, url) => {
+    if (url.includes('/status/buildinfo')) response.end(JSON.stringify({ status: 'success', data: { version: '2.42.0' } }));
+    else void gate.then(() => response.end(vector('1')));
+  },
   ok: (response) => response.end(vector('1')),
   nan: (response) => response.end(vector('NaN')),
   html: (response) => {
@@ -58,7 +67,7 @@ beforeAll(async () => {
       maxInFlight = Math.max(maxInFlight, inFlight);
       response.on('close', () => inFlight--);
       const behaviour = (request.url ?? '').split('/')[1] ?? '';
-      (behaviours[behaviour] ?? behaviours['no-targets']!)(response);
+      (behaviours[behaviour] ?? behaviours['no-targets']!)(response, request.url ?? '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -135,6 +144,20 @@ describe('PrometheusClient', () => {
     writeFileSync(join(dir, 'password'), 'pw');
     await client('ok', { basicAuth: { user: 'me', passwordFile: join(dir, 'password') } }).instantQuery('up');
     expect(lastHeaders.authorization).toBe(`Basic ${Buffer.from('me:pw').toString('base64')}`);
+  });
+
+  it('answers a health check beside the in-flight limit, while page queries hold every slot', async () => {
+    gate = new Promise<void>((resolve) => (openGate = resolve));
+    const prometheus = client('gated', { maxInFlight: 2, timeoutMs: 10_000 });
+    let answered = 0;
+    const queries = Array.from({ length: 10 }, () => prometheus.instantQuery('up').then(() => answered++));
+    // The queries cannot finish before the gate opens, and the gate opens only after the build info answered:
+    // queued behind them, the build info would wait for their timeouts.
+    expect(await prometheus.buildInfo()).toEqual({ version: '2.42.0' });
+    expect(answered).toBe(0);
+    openGate();
+    await Promise.all(queries);
+    expect(answered).toBe(10);
   });
 
   it('keeps at most maxInFlight requests in flight', async () => {

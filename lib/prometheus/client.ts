@@ -155,8 +155,9 @@ export class PrometheusClient {
     }));
   }
 
+  /** Asked beside the in-flight limit, not behind it: a health check must not wait for pages' queries. */
   async buildInfo(): Promise<{ version: string }> {
-    const data = await this.request('GET', '/api/v1/status/buildinfo', buildInfoDataSchema);
+    const data = await this.request('GET', '/api/v1/status/buildinfo', buildInfoDataSchema, undefined, undefined, false);
     return { version: data.version };
   }
 
@@ -171,11 +172,11 @@ export class PrometheusClient {
     return headers;
   }
 
-  private request<S extends z.ZodTypeAny>(method: 'GET' | 'POST', path: string, schema: S, form?: URLSearchParams, what?: string): Promise<z.infer<S>> {
+  private request<S extends z.ZodTypeAny>(method: 'GET' | 'POST', path: string, schema: S, form?: URLSearchParams, what?: string, limited = true): Promise<z.infer<S>> {
     const endpoint = `${method} ${path.split('?')[0]}${what ? ` ${what}` : ''}`;
     const fail = (kind: ConstructorParameters<typeof UpstreamError>[1], message: string, status?: number) =>
       new UpstreamError('prometheus', kind, endpoint, `Prometheus ${message}`, status);
-    return this.limit(async () => {
+    const run = async () => {
       this.sent++;
       let response: Awaited<ReturnType<typeof undiciFetch>>;
       try {
@@ -221,7 +222,8 @@ export class PrometheusClient {
         throw fail('invalid-response', `answered with an unexpected shape at ${issue?.path.join('.') || 'data'}: ${issue?.message ?? ''}`, response.status);
       }
       return data.data;
-    });
+    };
+    return limited ? this.limit(run) : run();
   }
 }
 

@@ -86,3 +86,26 @@ describe('direct kubelet reads', () => {
     ]);
   });
 });
+
+describe('identical concurrent requests', () => {
+  it('share one investigation: 50 viewers of a node cost what one does', async () => {
+    const counted = (inner: PrometheusClient) => {
+      let calls = 0;
+      const wrap = <F extends (...args: never[]) => Promise<unknown>>(method: F) => ((...args: Parameters<F>) => (calls++, method(...args))) as F;
+      const stub = { instantQuery: wrap(inner.instantQuery), instantBatch: wrap(inner.instantBatch), targets: wrap(inner.targets) };
+      return { prometheus: stub as unknown as PrometheusClient, calls: () => calls };
+    };
+    const target = { labels: { job: 'kubelet', instance: '127.0.0.9:10250', node: 'node-a', metrics_path: '/metrics' }, scrapeUrl: 'https://127.0.0.9:10250/metrics' };
+    const alone = counted(prometheus('127.0.0.9', target));
+    await new Gapscope({ prometheus: alone.prometheus, kubelet: null, cacheTtlMs: 15_000 }).node('node-a', range());
+    const crowd = counted(prometheus('127.0.0.9', target));
+    const gapscope = new Gapscope({ prometheus: crowd.prometheus, kubelet: null, cacheTtlMs: 15_000 });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => gapscope.node('node-a', range())));
+    expect(alone.calls()).toBeGreaterThan(0);
+    expect(crowd.calls()).toBe(alone.calls());
+    expect(new Set(answers.map((answer) => answer.generatedAt)).size).toBe(1);
+    // Another range is another view, computed again (the fleet inventory it reads is shared for the TTL).
+    await gapscope.node('node-a', resolveRange('now-6h', 'now', Date.now()) as ResolvedRange);
+    expect(crowd.calls()).toBeGreaterThan(alone.calls());
+  });
+});

@@ -19,7 +19,7 @@ import { kubeletAddressOf } from '@/lib/topology/kubelet-address';
 import type { JobRoles } from '@/lib/topology/targets';
 import { gatherFamilies, gatherTimeline } from './gather';
 import { loadFleet, loadNodeInventory } from './inventory';
-import { sharedFor } from './shared-for';
+import { sharedBy, sharedFor } from './shared-for';
 
 /**
  * The server facade and composition root: one Prometheus client (its in-flight limit spans requests), one
@@ -39,9 +39,13 @@ export interface GapscopeDeps {
 
 /** Within this of now, an instant counts as now: live sources (targets API, kubelet) describe it. */
 const LIVE_WINDOW_MS = 60_000;
+/** Identical node views asked within this long share one computation (and always while one is running). */
+const SHARED_VIEW_MS = 1_000;
 
 export class Gapscope {
   private readonly sharedFleet = sharedFor<FleetInvestigation>();
+  private readonly sharedNodes = sharedBy<NodeInvestigation>();
+  private readonly sharedTimelines = sharedBy<NodeTimeline>();
 
   constructor(private readonly deps: GapscopeDeps) {}
 
@@ -53,8 +57,24 @@ export class Gapscope {
     return { jobRoles: this.deps.jobRoles, maxAgeMs: this.deps.cacheTtlMs ?? 0 };
   }
 
-  /** A node's findings at the end of the range: live (targets API, kubelet) when that end is now. */
-  async node(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeInvestigation> {
+  /**
+   * A node's findings at the end of the range: live (targets API, kubelet) when that end is now. Identical
+   * requests (node and range as asked) share one computation: 50 viewers of one node cost one.
+   */
+  node(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeInvestigation> {
+    return this.sharedNodes(viewKey(name, range), this.shareMs, now, () => this.computeNode(name, range, now));
+  }
+
+  /** A node's timeline over the range: every family's rule at every step. Shared as node() is. */
+  timeline(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeTimeline> {
+    return this.sharedTimelines(viewKey(name, range), this.shareMs, now, () => this.computeTimeline(name, range, now));
+  }
+
+  private get shareMs(): number {
+    return Math.min(SHARED_VIEW_MS, this.deps.cacheTtlMs ?? 0);
+  }
+
+  private async computeNode(name: string, range: ResolvedRange, now: number): Promise<NodeInvestigation> {
     const { prometheus, kubelet } = this.deps;
     const generatedAt = new Date(now).toISOString();
     const live = now - range.endMs <= LIVE_WINDOW_MS;
@@ -93,8 +113,7 @@ export class Gapscope {
     return { ...base, found: true, findings: findingsOf(observation, verdicts), sources };
   }
 
-  /** A node's timeline over the range: every family's rule at every step. */
-  async timeline(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeTimeline> {
+  private async computeTimeline(name: string, range: ResolvedRange, now: number): Promise<NodeTimeline> {
     const { prometheus } = this.deps;
     const base = { node: name, generatedAt: new Date(now).toISOString(), range, timeline: null };
     const inventory = await loadNodeInventory(prometheus, name, this.inventoryOptions);
@@ -137,6 +156,9 @@ export class Gapscope {
     }
   }
 }
+
+/** The node and the range as asked: a relative range ("now-6h") is the same view for every viewer. */
+const viewKey = (name: string, range: ResolvedRange) => `${name}\u0000${range.from}\u0000${range.to}`;
 
 let instance: Gapscope | undefined;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedFor } from './shared-for';
+import { sharedBy, sharedFor } from './shared-for';
 
 describe('sharedFor', () => {
   it('shares one computation for the lifetime, then computes again', async () => {
@@ -16,5 +16,38 @@ describe('sharedFor', () => {
     const shared = sharedFor<number>();
     await expect(shared(15_000, 0, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await shared(15_000, 1, () => Promise.resolve(7))).toBe(7);
+  });
+});
+
+describe('sharedBy', () => {
+  it('shares one computation per key while it runs, and for the lifetime after it started', async () => {
+    const shared = sharedBy<string>();
+    let calls = 0;
+    const compute = (key: string) => () => Promise.resolve(`${key}${++calls}`);
+    expect(await Promise.all([shared('a', 1_000, 0, compute('a')), shared('a', 1_000, 5, compute('a')), shared('b', 1_000, 5, compute('b'))])).toEqual(['a1', 'a1', 'b2']);
+    expect(await shared('a', 1_000, 999, compute('a'))).toBe('a1');
+    expect(await shared('a', 1_000, 1_000, compute('a'))).toBe('a3');
+  });
+
+  it('with no lifetime, shares only while in flight', async () => {
+    const shared = sharedBy<number>();
+    let calls = 0;
+    let finish: () => void = () => {};
+    const slow = () => new Promise<number>((resolve) => (finish = () => resolve(++calls)));
+    const first = shared('k', 0, 0, slow);
+    const second = shared('k', 0, 0, slow);
+    finish();
+    expect(await Promise.all([first, second])).toEqual([1, 1]);
+    expect(await shared('k', 0, 0, () => Promise.resolve(++calls))).toBe(2);
+  });
+
+  it('does not keep a failure, and keeps at most maxKeys keys', async () => {
+    const shared = sharedBy<number>(2);
+    await expect(shared('x', 10_000, 0, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await shared('x', 10_000, 1, () => Promise.resolve(7))).toBe(7);
+    await shared('y', 10_000, 1, () => Promise.resolve(8));
+    await shared('z', 10_000, 1, () => Promise.resolve(9));
+    // x was the oldest of three: computed again.
+    expect(await shared('x', 10_000, 2, () => Promise.resolve(70))).toBe(70);
   });
 });
