@@ -109,3 +109,18 @@ describe('identical concurrent requests', () => {
     expect(crowd.calls()).toBeGreaterThan(alone.calls());
   });
 });
+
+describe('an unknown node at a past instant', () => {
+  it('costs one small request, and no fleet-wide query', async () => {
+    const asked: string[] = [];
+    const stub = {
+      instantQuery: async (promql: string) => (asked.push(promql), []),
+      instantBatch: async () => ({}),
+      targets: async () => [],
+    } as unknown as PrometheusClient;
+    const past = resolveRange('now-6h', 'now-3h', Date.now()) as ResolvedRange;
+    const investigation = await new Gapscope({ prometheus: stub, kubelet: null, cacheTtlMs: 0 }).node('no-such-node', past);
+    expect(investigation.found).toBe(false);
+    expect(asked).toEqual(['kube_node_info{node="no-such-node"}']);
+  });
+});

@@ -18,7 +18,7 @@ import type { ResolvedRange } from '@/lib/time-range';
 import { kubeletAddressOf } from '@/lib/topology/kubelet-address';
 import type { JobRoles } from '@/lib/topology/targets';
 import { gatherFamilies, gatherTimeline } from './gather';
-import { loadFleet, loadNodeInventory } from './inventory';
+import { loadFleet, loadNodeInventory, nodeKnownAt } from './inventory';
 import { sharedBy, sharedFor } from './shared-for';
 
 /**
@@ -81,6 +81,11 @@ export class Gapscope {
     const atMs = live ? undefined : range.endMs;
     const evaluatedAtMs = atMs ?? now;
     const base = { node: name, generatedAt, evaluatedAt: new Date(evaluatedAtMs).toISOString(), range, findings: [] };
+    if (atMs !== undefined) {
+      // A past instant reads the fleet's `up` and inventory then; first make sure the node existed at all.
+      const { known, source } = await nodeKnownAt(prometheus, name, atMs);
+      if (known !== true) return { ...base, found: known, sources: [source] };
+    }
     const inventory = atMs === undefined ? await loadNodeInventory(prometheus, name, this.inventoryOptions) : await loadFleet(prometheus, { ...this.inventoryOptions, atMs });
     const sources: SourceStatus[] = [...inventory.sources];
     if (inventory.nodes === null) return { ...base, found: null, sources };

@@ -137,6 +137,21 @@ export function nodeHostRegex(node: { name: string; internalIp: string }): strin
 }
 
 /**
+ * Whether kube-state-metrics knew the node at a past instant, from its own kube_node_info series: one small
+ * request, so that an unknown node costs no fleet-wide work. null: the question itself failed.
+ */
+export async function nodeKnownAt(prometheus: PrometheusClient, name: string, atMs: number): Promise<{ known: boolean | null; source: SourceStatus }> {
+  const query = `kube_node_info{node=${quoteLabelValue(name)}}`;
+  const endpoint = `POST /api/v1/query ${query} at ${new Date(atMs).toISOString()}`;
+  try {
+    const known = (await prometheus.instantQuery(query, atMs)).length > 0;
+    return { known, source: { source: 'prometheus', endpoint, ok: true } };
+  } catch (error) {
+    return { known: null, source: sourceFailure(error, { source: 'prometheus', endpoint }) };
+  }
+}
+
+/**
  * One node's inventory without the fleet-wide targets list, which is megabytes at 1,000 nodes: its own
  * kube_node_info series, then the `up` series of the targets that scrape it. Only when a role of the node is
  * not up (down, missing, or not scraped yet) is the full list read (loadFleet), for the last errors that
