@@ -110,14 +110,21 @@ test('a fix snippet is copyable', async ({ page, context }) => {
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('webhook:');
 });
 
-test('an unknown node gets the not-found page, not a crash', async ({ page }) => {
-  // The loading boundary streams the shell (status 200) before the inventory answers; Next.js then renders
-  // not-found.tsx and marks the page noindex. The API says 404 (e2e/findings-api.spec.ts).
-  await page.goto('/nodes/no-such-node');
-  await expect(page.getByTestId('node-not-found')).toBeVisible();
-  await expect(page.locator('meta[name="robots"]').first()).toHaveAttribute('content', /noindex/);
-  await page.goto('/nodes/Not_A_Node');
-  await expect(page.getByTestId('node-not-found')).toBeVisible();
+test('an unknown node gets a real 404 page and a bad name a 400, while known nodes still stream', async ({ page }) => {
+  // The node is checked before the page streams, so the status is the truth, as the API's is.
+  for (const path of ['/nodes/no-such-node', '/embed/nodes/no-such-node/findings', '/embed/nodes/no-such-node/timeline']) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByTestId('node-not-found'), path).toBeVisible();
+  }
+  for (const path of ['/nodes/Not_A_Node', '/nodes/LAB-HEALTHY', '/embed/nodes/lab_healthy/findings']) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(400);
+    await expect(page.getByRole('heading', { name: 'Bad request' }), path).toBeVisible();
+  }
+  const known = await page.goto('/nodes/lab-healthy');
+  expect(known?.status()).toBe(200);
+  await expect(page.getByTestId('node-name')).toHaveText('lab-healthy');
 });
 
 test('screenshot of a node page for the README', async ({ page }) => {

@@ -46,6 +46,7 @@ export class Gapscope {
   private readonly sharedFleet = sharedFor<FleetInvestigation>();
   private readonly sharedNodes = sharedBy<NodeInvestigation>();
   private readonly sharedTimelines = sharedBy<NodeTimeline>();
+  private readonly sharedKnown = sharedBy<boolean | null>();
 
   constructor(private readonly deps: GapscopeDeps) {}
 
@@ -68,6 +69,14 @@ export class Gapscope {
   /** A node's timeline over the range: every family's rule at every step. Shared as node() is. */
   timeline(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeTimeline> {
     return this.sharedTimelines(viewKey(name, range), this.shareMs, now, () => this.computeTimeline(name, range, now));
+  }
+
+  /**
+   * Whether the inventory names the node now: what node pages and embeds check before they stream, so an
+   * unknown node gets a real 404. null: the inventory could not be read (the page then says why).
+   */
+  nodeKnown(name: string, now = Date.now()): Promise<boolean | null> {
+    return this.sharedKnown(name, this.shareMs, now, async () => (await nodeKnownAt(this.deps.prometheus, name, now)).known);
   }
 
   private get shareMs(): number {
