@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { apiErrorSchema } from '@/lib/contract/error';
-import { ApiError, jsonRoute, toResponse } from './api-error';
+import { ApiError, jsonRoute, RETRY_AFTER_S, shedIfOverloaded, toResponse } from './api-error';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -33,6 +33,18 @@ describe('the error contract', () => {
     expect(log).toHaveBeenCalledOnce();
     expect(String(log.mock.calls[0]![0])).toContain('TypeError: upstream echoed Authorization: [redacted]');
     expect(String(log.mock.calls[0]![0])).not.toContain('s3cr3t');
+  });
+
+  it('sheds a view that has no data because its Prometheus requests were shed: 503 with Retry-After', async () => {
+    const shed = { sources: [{ source: 'prometheus' as const, endpoint: 'POST /api/v1/query kube_node_info', ok: false, kind: 'overloaded' as const, detail: 'too many' }] };
+    const response = await jsonRoute(async () => shedIfOverloaded(shed, false))(new Request('http://gapscope.test/'), { params: Promise.resolve({}) });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe(String(RETRY_AFTER_S));
+    expect(apiErrorSchema.parse(await response.json()).error.code).toBe('overloaded');
+    // With some data, the answer stays 200 and the failed source says why.
+    expect(shedIfOverloaded(shed, true)).toBe(shed);
+    // Another failure (Prometheus down) is no reason to shed: the answer says it, with 200.
+    expect(shedIfOverloaded({ sources: [{ ...shed.sources[0]!, kind: 'unreachable' as const }] }, false).sources).toHaveLength(1);
   });
 
   it('answers JSON with 200 for what the handler returns', async () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ApiErrorBody, ApiErrorCode } from '@/lib/contract/error';
+import type { SourceStatus } from '@/lib/contract/source';
 import { redact } from './redact';
 
 /** The one error type routes raise; `toResponse` maps it, and any other failure, to the contract's JSON shape. */
@@ -7,7 +8,7 @@ export class ApiError extends Error {
   override name = 'ApiError';
 
   constructor(
-    readonly status: 400 | 404 | 500,
+    readonly status: 400 | 404 | 500 | 503,
     readonly code: ApiErrorCode,
     message: string,
   ) {
@@ -29,10 +30,26 @@ export function errorBody(code: ApiErrorCode, message: string): ApiErrorBody {
  * an upstream surprise: it is logged (redacted: no token or password reaches the log) and answered as a 500
  * in the same shape, never as a text page.
  */
+/** How long a shed client should wait before asking again, in seconds. */
+export const RETRY_AFTER_S = 5;
+
 export function toResponse(error: unknown): Response {
-  if (error instanceof ApiError) return Response.json(errorBody(error.code, error.message), { status: error.status });
+  if (error instanceof ApiError) {
+    return Response.json(errorBody(error.code, error.message), { status: error.status, headers: error.status === 503 ? { 'Retry-After': String(RETRY_AFTER_S) } : {} });
+  }
   console.error(`gapscope: unexpected failure: ${redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error))}`);
   return Response.json(errorBody('internal', 'gapscope failed unexpectedly while answering; the server log has the details.'), { status: 500 });
+}
+
+/**
+ * A view with no data because gapscope shed its Prometheus requests (too many waiting) is a 503 with
+ * Retry-After, so that clients back off; a view with some data keeps its 200 and says which part failed.
+ */
+export function shedIfOverloaded<T extends { sources: SourceStatus[] }>(answer: T, hasData: boolean): T {
+  if (!hasData && answer.sources.some((source) => !source.ok && source.kind === 'overloaded')) {
+    throw new ApiError(503, 'overloaded', `gapscope is answering too many requests to Prometheus at once; ask again in ${RETRY_AFTER_S} s`);
+  }
+  return answer;
 }
 
 /** A route handler that answers JSON, with every failure mapped by toResponse. */

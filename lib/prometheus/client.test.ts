@@ -160,6 +160,33 @@ describe('PrometheusClient', () => {
     expect(answered).toBe(10);
   });
 
+  it('times out a request that waits in the queue, without ever sending it', async () => {
+    gate = new Promise<void>((resolve) => (openGate = resolve));
+    const prometheus = client('gated', { maxInFlight: 1, timeoutMs: 300 });
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => prometheus.instantQuery('up')));
+    openGate();
+    // All ten had the same 300 ms from the moment they were asked. The first was sent and timed out in flight;
+    // the ones behind it timed out in the queue and were not sent. (One may win the slot the first frees, at
+    // the very moment its own time runs out, and be sent with a millisecond left.)
+    const reasons = outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as Error & { kind: string });
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    expect(reasons.every((reason) => reason.kind === 'timeout')).toBe(true);
+    expect(reasons.filter((reason) => /was not sent/.test(reason.message)).length).toBeGreaterThanOrEqual(8);
+    expect(prometheus.requestCount).toBeLessThanOrEqual(2);
+  });
+
+  it('sheds requests beyond its queue at once, as overloaded, and still answers the queued ones', async () => {
+    gate = new Promise<void>((resolve) => (openGate = resolve));
+    const prometheus = client('gated', { maxInFlight: 1, maxQueued: 2, timeoutMs: 5_000 });
+    const pending = Array.from({ length: 6 }, () => prometheus.instantQuery('up'));
+    const shed = await Promise.allSettled(pending.slice(3));
+    // One in flight, two waiting; the other three refused without waiting for the gate.
+    expect(shed.map((outcome) => ((outcome as PromiseRejectedResult).reason as { kind: string }).kind)).toEqual(['overloaded', 'overloaded', 'overloaded']);
+    openGate();
+    expect((await Promise.all(pending.slice(0, 3))).map((samples) => samples.length)).toEqual([1, 1, 1]);
+    expect(prometheus.requestCount).toBe(3);
+  });
+
   it('keeps at most maxInFlight requests in flight', async () => {
     maxInFlight = 0;
     const prometheus = client('held', { maxInFlight: 3 });

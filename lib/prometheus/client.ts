@@ -26,8 +26,13 @@ export interface PrometheusConfig {
   caFile?: string;
   insecureSkipVerify: boolean;
   maxInFlight: number;
+  /** Requests that may wait for a slot; past that, new ones fail at once as `overloaded` (load is shed). */
+  maxQueued?: number;
   maxResponseBytes: number;
 }
+
+/** Enough for a few dozen concurrent page loads; more is a crowd or a stuck Prometheus. */
+export const DEFAULT_MAX_QUEUED = 64;
 
 export function prometheusConfigFromEnv(env: Env): PrometheusConfig {
   return {
@@ -176,7 +181,7 @@ export class PrometheusClient {
     const endpoint = `${method} ${path.split('?')[0]}${what ? ` ${what}` : ''}`;
     const fail = (kind: ConstructorParameters<typeof UpstreamError>[1], message: string, status?: number) =>
       new UpstreamError('prometheus', kind, endpoint, `Prometheus ${message}`, status);
-    const run = async () => {
+    const run = async (timeoutMs = this.config.timeoutMs) => {
       this.sent++;
       let response: Awaited<ReturnType<typeof undiciFetch>>;
       try {
@@ -184,7 +189,7 @@ export class PrometheusClient {
           method,
           headers: { ...this.headers(), ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
           body: form?.toString(),
-          signal: AbortSignal.timeout(this.config.timeoutMs),
+          signal: AbortSignal.timeout(timeoutMs),
           dispatcher: this.dispatcher,
         });
       } catch (error) {
@@ -223,7 +228,32 @@ export class PrometheusClient {
       }
       return data.data;
     };
-    return limited ? this.limit(run) : run();
+    if (!limited) return run();
+    // In flight and waiting together: p-limit counts a burst as waiting until its first member starts.
+    if (this.limit.activeCount + this.limit.pendingCount >= this.config.maxInFlight + (this.config.maxQueued ?? DEFAULT_MAX_QUEUED)) {
+      return Promise.reject(fail('overloaded', `is asked more than gapscope queues (${this.config.maxInFlight} in flight, ${this.config.maxQueued ?? DEFAULT_MAX_QUEUED} waiting): this request was not sent`));
+    }
+    // The deadline starts now, not when a slot frees up: a request still waiting for a slot when its time is
+    // up fails then, and is never sent; one that got a slot has what is left of its time.
+    const queuedAt = Date.now();
+    return new Promise<z.infer<S>>((resolve, reject) => {
+      let state: 'queued' | 'running' | 'abandoned' = 'queued';
+      const deadline = setTimeout(() => {
+        if (state !== 'queued') return;
+        state = 'abandoned';
+        reject(fail('timeout', `did not answer within ${this.config.timeoutMs} ms: the request waited for a slot behind slower ones and was not sent`));
+      }, this.config.timeoutMs);
+      void this.limit(async () => {
+        if (state === 'abandoned') return;
+        state = 'running';
+        clearTimeout(deadline);
+        try {
+          resolve(await run(Math.max(1, this.config.timeoutMs - (Date.now() - queuedAt))));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
   }
 }
 

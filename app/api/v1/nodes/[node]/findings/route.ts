@@ -1,4 +1,4 @@
-import { jsonRoute } from '@/lib/http/api-error';
+import { jsonRoute, shedIfOverloaded } from '@/lib/http/api-error';
 import { gapscope } from '@/lib/server/gapscope';
 import { parseNodeRequest, unknownNode } from '../schema';
 
@@ -9,5 +9,5 @@ export const GET = jsonRoute<{ node: string }>(async (request, params) => {
   const { node, range, now } = parseNodeRequest(request, params);
   const investigation = await gapscope().node(node, range, now);
   if (investigation.found === false) throw unknownNode(node);
-  return investigation;
+  return shedIfOverloaded(investigation, investigation.found !== null);
 });
