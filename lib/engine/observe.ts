@@ -32,6 +32,8 @@ export interface NodeAtStep {
   roles: Record<NodeRole, RoleHealth>;
   healthFrom: Observation['healthFrom'];
   kubeletVolumes?: KubeletVolumeSource;
+  /** Prometheus started moments ago: a role without a target is not missing yet. */
+  notScrapedYet?: boolean;
 }
 
 /** Series grouped by target (job and instance) or by `node` label, once per answer: the fleet splits one answer 1,000 ways. */
@@ -101,6 +103,7 @@ export function observe(gathered: Gathered, step: number, node: NodeAtStep, inve
     at: new Date(atMs).toISOString(),
     roles: node.roles,
     healthFrom: node.healthFrom,
+    ...(node.notScrapedYet ? { notScrapedYet: true } : {}),
     starts: {
       kubelet: kubelet ? kubelet.value * 1000 : undefined,
       runtime: runtime ? runtime.value * 1000 : undefined,

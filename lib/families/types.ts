@@ -75,6 +75,8 @@ export interface Observation {
   roles: Record<NodeRole, RoleHealth>;
   /** Where target health came from; 'none': unknown (the targets API and `up` both failed). */
   healthFrom: 'targets-api' | 'up-series' | 'none';
+  /** Prometheus started less than two scrape intervals ago: a role without a target is not missing yet. */
+  notScrapedYet?: boolean;
   starts: ProcessStarts;
   /**
    * Each family's parts at this instant, by part key. A part is null when it was not asked (its role has

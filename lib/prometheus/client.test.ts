@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamFailure as failure } from '@/lab/test-support/clients';
-import { PrometheusClient, type PrometheusConfig } from './client';
+import { goDurationMs, PrometheusClient, type PrometheusConfig } from './client';
 
 /** A loopback server standing in for a misbehaving Prometheus; each test picks a behaviour by path. */
 let server: Server;
@@ -200,5 +200,20 @@ describe('PrometheusClient range queries', () => {
     const error = await failure(client('ok').rangeQuery('up', { startMs: 0, endMs: 60_000 }, 15_000));
     expect(error.kind).toBe('invalid-response');
     expect(lastBody).toContain('step=15');
+  });
+});
+
+describe('goDurationMs', () => {
+  it.each([
+    ['15s', 15_000],
+    ['1m', 60_000],
+    ['1m30s', 90_000],
+    ['500ms', 500],
+    ['1h0m0s', 3_600_000],
+    ['', null],
+    ['15', null],
+    ['1x', null],
+  ] as const)('%j -> %s', (text, ms) => {
+    expect(goDurationMs(text)).toBe(ms);
   });
 });

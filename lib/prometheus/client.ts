@@ -8,7 +8,7 @@ import { redact } from '@/lib/http/redact';
 import { UpstreamError } from '@/lib/errors';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
-import { buildInfoDataSchema, envelopeSchema, matrixDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
+import { buildInfoDataSchema, envelopeSchema, matrixDataSchema, runtimeInfoDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
 
 /**
  * The one adapter for Prometheus' HTTP API (and Thanos, Mimir, VictoriaMetrics, which speak it):
@@ -71,12 +71,27 @@ export interface TimeRange {
 /** Prometheus refuses a range query of more than 11,000 points per series. */
 export const MAX_RANGE_POINTS = 11_000;
 
+/** A Go duration as Prometheus prints it ("15s", "1m30s", "500ms") in milliseconds; null if it is not one. */
+export function goDurationMs(text: string): number | null {
+  const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let rest = text;
+  while (rest.length > 0) {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+    if (!match) return null;
+    total += Number(match[1]) * units[match[2]!]!;
+    rest = rest.slice(match[0].length);
+  }
+  return text.length > 0 ? total : null;
+}
+
 export interface TargetHealth {
   pool: string;
   scrapeUrl: string;
   labels: Record<string, string>;
   health: 'up' | 'down' | 'unknown';
   lastError: string;
+  scrapeIntervalMs?: number;
 }
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
@@ -157,7 +172,16 @@ export class PrometheusClient {
       labels: target.labels,
       health: target.health,
       lastError: target.lastError,
+      ...(target.scrapeInterval ? { scrapeIntervalMs: goDurationMs(target.scrapeInterval) ?? undefined } : {}),
     }));
+  }
+
+  /** When this Prometheus started (runtimeinfo), to tell "not discovered yet" from "missing". */
+  async startedAt(): Promise<number> {
+    const data = await this.request('GET', '/api/v1/status/runtimeinfo', runtimeInfoDataSchema);
+    const ms = Date.parse(data.startTime);
+    if (Number.isNaN(ms)) throw new UpstreamError('prometheus', 'invalid-response', 'GET /api/v1/status/runtimeinfo', `Prometheus gave a start time that is not a date: ${data.startTime.slice(0, 40)}`);
+    return ms;
   }
 
   /** Asked beside the in-flight limit, not behind it: a health check must not wait for pages' queries. */

@@ -28,8 +28,13 @@ export const targetsDataSchema = z.object({
       scrapeUrl: z.string().default(''),
       lastError: z.string().default(''),
       health: z.enum(['up', 'down', 'unknown']),
+      /** Since Prometheus 2.30: the job's scrape interval, as a Go duration ("15s", "1m"). */
+      scrapeInterval: z.string().optional(),
     }),
   ),
 });
+
+/** /api/v1/status/runtimeinfo: when this Prometheus started. */
+export const runtimeInfoDataSchema = z.object({ startTime: z.string() }).passthrough();
 
 export const buildInfoDataSchema = z.object({ version: z.string() }).passthrough();

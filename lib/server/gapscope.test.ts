@@ -124,3 +124,24 @@ describe('an unknown node at a past instant', () => {
     expect(asked).toEqual(['kube_node_info{node="no-such-node"}']);
   });
 });
+
+describe('right after Prometheus starts', () => {
+  const withStart = (startedAgoMs: number) => {
+    const inner = prometheus('127.0.0.9', { labels: { job: 'kubelet', instance: '127.0.0.9:10250', node: 'node-a', metrics_path: '/metrics' }, scrapeUrl: 'https://127.0.0.9:10250/metrics' });
+    return Object.assign(Object.create(inner) as PrometheusClient, {
+      targets: async () => (await inner.targets()).map((target) => ({ ...target, scrapeIntervalMs: 15_000 })),
+      startedAt: async () => Date.now() - startedAgoMs,
+    });
+  };
+
+  it('reports no target as missing within two scrape intervals, and says why', async () => {
+    const investigation = await new Gapscope({ prometheus: withStart(3_000), kubelet: null, cacheTtlMs: 0 }).node('node-a', range());
+    expect(investigation.findings.filter((finding) => finding.kind === 'target-missing')).toEqual([]);
+    expect(investigation.sources.find((source) => source.endpoint === 'GET /api/v1/status/runtimeinfo')?.detail).toMatch(/^Prometheus started 3 s ago, less than two scrape intervals \(15 s\)/);
+  });
+
+  it('reports the missing targets once two scrape intervals have passed', async () => {
+    const investigation = await new Gapscope({ prometheus: withStart(60_000), kubelet: null, cacheTtlMs: 0 }).node('node-a', range());
+    expect(investigation.findings.filter((finding) => finding.kind === 'target-missing').map((finding) => finding.subject)).toEqual(['cAdvisor /metrics/cadvisor', 'node-exporter']);
+  });
+});

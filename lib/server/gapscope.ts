@@ -102,7 +102,7 @@ export class Gapscope {
     if (!node) return { ...base, found: false, sources };
 
     const { gathered } = await gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up') }, instantGrid(evaluatedAtMs), atMs, sources, { node });
-    let observation = observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom });
+    let observation = observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined });
     let verdicts = verdictsOf(observation);
     if (kubelet && wantsKubeletSource(observation, verdicts.get('volume-stats') ?? [])) {
       const via = kubelet.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
@@ -154,7 +154,7 @@ export class Gapscope {
     const sources = [...inventory.sources];
     if (inventory.nodes === null) return { generatedAt, nodes: null, sources };
     const { gathered } = await gatherFamilies(prometheus, { kind: 'fleet' }, instantGrid(now), undefined, sources);
-    const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom }))));
+    const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined }))));
     return { generatedAt, nodes, sources };
   }
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { sourceFailure, UpstreamError, type SourceStatus } from '@/lib/errors';
-import type { PrometheusClient } from '@/lib/prometheus/client';
+import type { PrometheusClient, TargetHealth } from '@/lib/prometheus/client';
 import { assembleFleet, nodeRowsFromInfo, targetKey, type FleetNode, type FleetTarget } from '@/lib/topology/fleet';
 import { quoteLabelValue, regexLiteral } from '@/lib/prometheus/promql';
 import type { JobRoles } from '@/lib/topology/targets';
@@ -13,6 +13,11 @@ export interface FleetView {
   /** How target health was learned: the targets API (with last errors) or `up` series (Thanos, Mimir). */
   healthFrom: 'targets-api' | 'up-series' | 'none';
   sources: SourceStatus[];
+  /**
+   * Set while Prometheus started less than two scrape intervals ago: a role without a target may simply not
+   * be discovered or scraped yet, so it is not reported missing.
+   */
+  notScrapedYet?: { startedAtMs: number; scrapeIntervalMs: number };
 }
 
 export const NODE_INFO_QUERY = 'kube_node_info';
@@ -81,7 +86,31 @@ async function loadLiveFleet(prometheus: PrometheusClient, jobRoles: JobRoles): 
     sources.push(sourceFailure(targets.reason, { source: 'prometheus', endpoint: 'GET /api/v1/targets' }));
   }
 
-  return withInventory(prometheus, info, fleetTargets, healthFrom, sources, jobRoles);
+  const view = await withInventory(prometheus, info, fleetTargets, healthFrom, sources, jobRoles);
+  return withWarmUp(prometheus, view, targets.status === 'fulfilled' ? targets.value : []);
+}
+
+/**
+ * Only when some node lacks a target for a role: did Prometheus start less than two scrape intervals ago?
+ * Right after a start, service discovery has not produced every target yet; that is no missing target.
+ */
+async function withWarmUp(prometheus: PrometheusClient, view: FleetView, targets: readonly TargetHealth[]): Promise<FleetView> {
+  const intervals = targets.map((target) => target.scrapeIntervalMs).filter((ms): ms is number => ms !== undefined);
+  if (intervals.length === 0 || !view.nodes?.some((node) => Object.values(node.roles).some((role) => role.health === 'missing'))) return view;
+  const scrapeIntervalMs = Math.max(...intervals);
+  const endpoint = 'GET /api/v1/status/runtimeinfo';
+  try {
+    const startedAtMs = await prometheus.startedAt();
+    const sinceMs = Date.now() - startedAtMs;
+    if (sinceMs >= 2 * scrapeIntervalMs) return { ...view, sources: [...view.sources, { source: 'prometheus', endpoint, ok: true }] };
+    return {
+      ...view,
+      notScrapedYet: { startedAtMs, scrapeIntervalMs },
+      sources: [...view.sources, { source: 'prometheus', endpoint, ok: true, detail: `Prometheus started ${Math.round(sinceMs / 1000)} s ago, less than two scrape intervals (${scrapeIntervalMs / 1000} s): targets not discovered or scraped yet are not reported missing` }],
+    };
+  } catch (error) {
+    return { ...view, sources: [...view.sources, sourceFailure(error, { source: 'prometheus', endpoint })] };
+  }
 }
 
 async function loadPastFleet(prometheus: PrometheusClient, atMs: number, jobRoles: JobRoles): Promise<FleetView> {

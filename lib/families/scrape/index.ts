@@ -17,9 +17,10 @@ interface ScrapeDetail {
 
 const TITLES: Record<NodeRole, string> = { kubelet: 'kubelet /metrics target', cadvisor: 'cAdvisor /metrics/cadvisor target', 'node-exporter': 'node-exporter target' };
 
-function verdictOf(role: NodeRole, health: RoleHealth, roles: Record<NodeRole, RoleHealth>): Verdict<ScrapeDetail> {
+function verdictOf(role: NodeRole, health: RoleHealth, roles: Record<NodeRole, RoleHealth>, notScrapedYet: boolean): Verdict<ScrapeDetail> {
   const base = { subject: ROLE_NAMES[role], title: TITLES[role], detail: { role, health } };
-  if (health.health === 'missing') return { ...base, state: 'fault', kind: 'target-missing', cause: 'no-target' };
+  // Right after Prometheus starts, discovery has not produced every target: not scraped yet, not missing.
+  if (health.health === 'missing') return notScrapedYet ? { ...base, state: 'no-data' } : { ...base, state: 'fault', kind: 'target-missing', cause: 'no-target' };
   if (health.health === 'down') {
     const down = health.targets.find((target) => target.health === 'down')!;
     return { ...base, state: 'fault', kind: 'target-down', cause: causeOfDownTarget(role, down, roles).cause };
@@ -43,7 +44,7 @@ export const scrape = defineFamily<ScrapeDetail>({
 
   rule(observation) {
     if (observation.healthFrom === 'none') return null;
-    return NODE_ROLES.map((role) => verdictOf(role, observation.roles[role], observation.roles));
+    return NODE_ROLES.map((role) => verdictOf(role, observation.roles[role], observation.roles, observation.notScrapedYet === true));
   },
 
   describe({ kind, subject, detail: { role, health } }, observation): Finding[] {
