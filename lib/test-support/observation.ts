@@ -24,6 +24,7 @@ export interface ObservationSpec {
   node?: Partial<NodeFacts>;
   roles?: Partial<Record<NodeRole, RoleHealth>>;
   healthFrom?: Observation['healthFrom'];
+  notScrapedYet?: boolean;
   parts?: Observation['parts'];
   starts?: Observation['starts'];
   kubeletVolumes?: Observation['kubeletVolumes'];
@@ -38,6 +39,7 @@ export function observation(spec: ObservationSpec = {}): Observation {
     at: new Date(atMs).toISOString(),
     roles: { kubelet: role('kubelet', 'up'), cadvisor: role('cadvisor', 'up'), 'node-exporter': role('node-exporter', 'up'), ...spec.roles },
     healthFrom: spec.healthFrom ?? 'targets-api',
+    ...(spec.notScrapedYet ? { notScrapedYet: true } : {}),
     starts: spec.starts ?? {},
     parts: spec.parts ?? {},
     queries: {},

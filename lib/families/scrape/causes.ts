@@ -13,7 +13,9 @@ import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
  * - `tls`: certificate or handshake failure
  * - `timeout`: context deadline exceeded
  * - `unknown`: anything else (the last error is in the evidence)
- * Cause of target-missing: `no-target` (no scrape target for this node and role at all).
+ * Causes of target-missing: `no-target` (no scrape target for this node and role at all), and
+ * `node-address-unknown` (no kubelet target for a node that reports no InternalIP: its address is what the
+ * kubelet's endpoints are made of).
  */
 
 export const ROLE_NAMES: Record<NodeRole, string> = { kubelet: 'kubelet /metrics', cadvisor: 'cAdvisor /metrics/cadvisor', 'node-exporter': 'node-exporter' };

@@ -63,6 +63,25 @@ describe('the scrape rule', () => {
     expect(scrape.rule(observation({ roles: { kubelet: role('kubelet', 'unknown') } }))![0]!.state).toBe('no-data');
   });
 
+  it('blames the missing address for a kubelet without a target on a node with no InternalIP, not the exporter', () => {
+    const observed = observation({ node: { internalIp: '' }, roles: { kubelet: role('kubelet', 'missing'), cadvisor: role('cadvisor', 'missing'), 'node-exporter': role('node-exporter', 'missing') } });
+    const findings = familyFindings(scrape, observed);
+    expect(findings.map((finding) => [finding.subject, finding.cause])).toEqual([
+      ['kubelet /metrics', 'node-address-unknown'],
+      ['cAdvisor /metrics/cadvisor', 'node-address-unknown'],
+      ['node-exporter', 'no-target'],
+    ]);
+    expect(findings[0]!.evidence.at(-1)!.excerpt).toBe('kube_node_info{node="n"} has no internal_ip label');
+    // With an address, a missing kubelet target is a discovery or relabelling matter.
+    expect(familyFindings(scrape, observation({ roles: { kubelet: role('kubelet', 'missing') } }))[0]!.cause).toBe('no-target');
+  });
+
+  it('says not scraped yet, not missing, right after Prometheus started', () => {
+    const observed = observation({ notScrapedYet: true, roles: { 'node-exporter': role('node-exporter', 'missing') } });
+    expect(scrape.rule(observed)!.find((verdict) => verdict.subject === 'node-exporter')!.state).toBe('no-data');
+    expect(familyFindings(scrape, observed)).toEqual([]);
+  });
+
   it('cannot judge when target health itself is unknown', () => {
     expect(scrape.rule(observation({ healthFrom: 'none' }))).toBeNull();
   });

@@ -17,10 +17,21 @@ interface ScrapeDetail {
 
 const TITLES: Record<NodeRole, string> = { kubelet: 'kubelet /metrics target', cadvisor: 'cAdvisor /metrics/cadvisor target', 'node-exporter': 'node-exporter target' };
 
-function verdictOf(role: NodeRole, health: RoleHealth, roles: Record<NodeRole, RoleHealth>, notScrapedYet: boolean): Verdict<ScrapeDetail> {
+/**
+ * Why a role has no target: the kubelet's endpoints (the operator's kubelet Service, node discovery) list a
+ * node by its address, so a node without an InternalIP gets no kubelet or cAdvisor target at all.
+ */
+function missingCause(role: NodeRole, internalIp: string): 'node-address-unknown' | 'no-target' {
+  return role !== 'node-exporter' && internalIp === '' ? 'node-address-unknown' : 'no-target';
+}
+
+function verdictOf(role: NodeRole, health: RoleHealth, roles: Record<NodeRole, RoleHealth>, observation: Observation): Verdict<ScrapeDetail> {
   const base = { subject: ROLE_NAMES[role], title: TITLES[role], detail: { role, health } };
-  // Right after Prometheus starts, discovery has not produced every target: not scraped yet, not missing.
-  if (health.health === 'missing') return notScrapedYet ? { ...base, state: 'no-data' } : { ...base, state: 'fault', kind: 'target-missing', cause: 'no-target' };
+  if (health.health === 'missing') {
+    // Right after Prometheus starts, discovery has not produced every target: not scraped yet, not missing.
+    if (observation.notScrapedYet) return { ...base, state: 'no-data' };
+    return { ...base, state: 'fault', kind: 'target-missing', cause: missingCause(role, observation.node.internalIp) };
+  }
   if (health.health === 'down') {
     const down = health.targets.find((target) => target.health === 'down')!;
     return { ...base, state: 'fault', kind: 'target-down', cause: causeOfDownTarget(role, down, roles).cause };
@@ -37,31 +48,42 @@ export const scrape = defineFamily<ScrapeDetail>({
   title: 'Scrape targets',
   causes: {
     'target-down': ['unauthorized', 'forbidden', 'wrong-port', 'connection-refused', 'tls', 'timeout', 'unknown'],
-    'target-missing': ['no-target'],
+    'target-missing': ['no-target', 'node-address-unknown'],
   },
   parts: {},
   absent: 'ok',
 
   rule(observation) {
     if (observation.healthFrom === 'none') return null;
-    return NODE_ROLES.map((role) => verdictOf(role, observation.roles[role], observation.roles, observation.notScrapedYet === true));
+    return NODE_ROLES.map((role) => verdictOf(role, observation.roles[role], observation.roles, observation));
   },
 
   describe({ kind, subject, detail: { role, health } }, observation): Finding[] {
     const node = observation.node.name;
     const common = { family: 'scrape' as const, node, subject, layer: 'scrape' as const, expectedByDesign: false };
     if (kind === 'target-missing') {
+      const cause = missingCause(role, observation.node.internalIp);
+      const noAddress = cause === 'node-address-unknown';
       return [
         {
           ...common,
           kind,
-          cause: 'no-target',
+          cause,
           severity: role === 'node-exporter' ? 'warning' : 'critical',
-          summary: `No ${subject} target scrapes ${node}`,
-          explanation: `Prometheus has no active target for the ${subject} of this node, so none of its series can be stored. Service discovery did not find the node, or relabelling dropped it.`,
-          evidence: [{ source: 'prometheus', ...evidenceSource(observation), excerpt: `no ${role} target matches node ${node}`, at: observation.at }],
-          remediation: { text: "Check the scrape job's service discovery and relabel rules (keep/drop) for this node." },
-          references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#kubernetes_sd_config'],
+          summary: `No ${subject} target scrapes ${node}${noAddress ? ': the node has no InternalIP' : ''}`,
+          explanation: noAddress
+            ? `Prometheus has no active target for the ${subject} of this node, and kube_node_info gives the node no internal_ip. Kubelet targets come from the node's address: the Prometheus Operator's kubelet Service lists a node's InternalIP as its endpoint, and node discovery its InternalIP (or another address) as the target, so a node that reports none is never scraped.`
+            : `Prometheus has no active target for the ${subject} of this node, so none of its series can be stored. Service discovery did not find the node, or relabelling dropped it.`,
+          evidence: [
+            { source: 'prometheus', ...evidenceSource(observation), excerpt: `no ${role} target matches node ${node}`, at: observation.at },
+            ...(noAddress ? [{ source: 'prometheus' as const, query: `kube_node_info{node="${node}"}`, excerpt: `kube_node_info{node="${node}"} has no internal_ip label`, at: observation.at }] : []),
+          ],
+          remediation: noAddress
+            ? { text: "Find why the node reports no InternalIP (kubectl get node -o jsonpath='{.status.addresses}'): the kubelet's --node-ip, or the cloud provider's node controller, sets it." }
+            : { text: "Check the scrape job's service discovery and relabel rules (keep/drop) for this node." },
+          references: noAddress
+            ? ['https://kubernetes.io/docs/reference/node/node-status/#addresses', 'https://prometheus.io/docs/prometheus/latest/configuration/configuration/#kubernetes_sd_config']
+            : ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#kubernetes_sd_config'],
         },
       ];
     }
