@@ -22,6 +22,12 @@ let openGate: () => void = () => {};
 let gate = Promise.resolve();
 
 const behaviours: Record<string, (response: ServerResponse, url: string) => void> = {
+  // A 300 KB answer: its first 200 KB at once, the rest once the gate opens, so concurrent answers overlap.
+  halves: (response) => {
+    const body = Buffer.from(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { pad: 'x'.repeat(300_000) }, value: [1, '1'] }] } }));
+    response.write(body.subarray(0, 200_000));
+    void gate.then(() => response.end(body.subarray(200_000)));
+  },
   // Queries wait for the gate; the build info (a health check) answers at once.
   gated: (response, url) => {
     if (url.includes('/status/buildinfo')) response.end(JSON.stringify({ status: 'success', data: { version: '2.42.0' } }));
@@ -185,6 +191,25 @@ describe('PrometheusClient', () => {
     openGate();
     expect((await Promise.all(pending.slice(0, 3))).map((samples) => samples.length)).toEqual([1, 1, 1]);
     expect(prometheus.requestCount).toBe(3);
+  });
+
+  it('holds at most its byte budget of answers at once, all requests together, and drops what would pass it', async () => {
+    gate = new Promise<void>((resolve) => (openGate = resolve));
+    const prometheus = client('halves', { maxInFlight: 4, maxResponseBytes: 1 << 20, maxBytesInFlight: 512 * 1024, timeoutMs: 5_000 });
+    let settled = 0;
+    const pending = Array.from({ length: 4 }, () => prometheus.instantQuery('up').finally(() => settled++));
+    // Until the first halves have arrived (800 KB wanted, 512 KB allowed: the budget is full and some answer
+    // was dropped), bounded; then the rest.
+    for (let wait = 0; wait < 200 && (prometheus.peakBytesInFlight < 400_000 || settled === 0); wait++) await new Promise((resolve) => setTimeout(resolve, 25));
+    openGate();
+    const outcomes = await Promise.allSettled(pending);
+    const dropped = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => ((outcome as PromiseRejectedResult).reason as { kind: string }).kind);
+    expect(dropped.length).toBeGreaterThanOrEqual(1);
+    expect(dropped.every((kind) => kind === 'overloaded')).toBe(true);
+    // A dropped answer gives its bytes back, so at least one (300 KB) fits and is answered.
+    expect(outcomes.some((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect(prometheus.peakBytesInFlight).toBeGreaterThan(0);
+    expect(prometheus.peakBytesInFlight).toBeLessThanOrEqual(512 * 1024);
   });
 
   it('keeps at most maxInFlight requests in flight', async () => {

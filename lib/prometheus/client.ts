@@ -29,6 +29,11 @@ export interface PrometheusConfig {
   /** Requests that may wait for a slot; past that, new ones fail at once as `overloaded` (load is shed). */
   maxQueued?: number;
   maxResponseBytes: number;
+  /**
+   * Bytes of answers held at once, all requests together (default 4 x maxResponseBytes): 8 in flight at the
+   * per-body cap, each copied into a string and parsed, would otherwise allow gigabytes.
+   */
+  maxBytesInFlight?: number;
 }
 
 /** Enough for a few dozen concurrent page loads; more is a crowd or a stuck Prometheus. */
@@ -113,6 +118,8 @@ function excerpt(text: string): string {
 export class PrometheusClient {
   private readonly limit: ReturnType<typeof pLimit>;
   private sent = 0;
+  private bytesHeld = 0;
+  private bytesPeak = 0;
   private readonly dispatcher?: Dispatcher;
 
   constructor(private readonly config: PrometheusConfig) {
@@ -126,6 +133,40 @@ export class PrometheusClient {
 
   get baseUrl(): string {
     return this.config.baseUrl;
+  }
+
+  /** The most answer bytes held at once since this client was made (for tests of the byte budget). */
+  get peakBytesInFlight(): number {
+    return this.bytesPeak;
+  }
+
+  /** Reserves `bytes` of the budget, or says no. */
+  private reserve(bytes: number): boolean {
+    if (this.bytesHeld + bytes > (this.config.maxBytesInFlight ?? 4 * this.config.maxResponseBytes)) return false;
+    this.bytesHeld += bytes;
+    this.bytesPeak = Math.max(this.bytesPeak, this.bytesHeld);
+    return true;
+  }
+
+  /**
+   * The body as text, capped per answer (RangeError) and, all answers together, by the byte budget
+   * (BudgetSpent): each chunk is reserved as it arrives, in `held`, which the caller gives back.
+   */
+  private async readCapped(response: Awaited<ReturnType<typeof undiciFetch>>, held: { bytes: number }): Promise<string> {
+    const limit = this.config.maxResponseBytes;
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw new RangeError('too large');
+    }
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of response.body ?? []) {
+      if (held.bytes + chunk.byteLength > limit) throw new RangeError('too large');
+      if (!this.reserve(chunk.byteLength)) throw new BudgetSpent(this.bytesHeld, this.config.maxBytesInFlight ?? 4 * limit);
+      held.bytes += chunk.byteLength;
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   /** Requests sent since this client was made (for query budgets in tests and benchmarks). */
@@ -220,37 +261,44 @@ export class PrometheusClient {
         const { kind, message } = describeNetworkError(error);
         throw fail(kind, kind === 'timeout' ? `did not answer within ${this.config.timeoutMs} ms` : message);
       }
-      let text: string;
+      const held = { bytes: 0 };
       try {
-        text = await readCapped(response, this.config.maxResponseBytes);
-      } catch (error) {
-        if (error instanceof RangeError) throw fail('too-large', `answered with more than ${this.config.maxResponseBytes} bytes`, response.status);
-        const { kind, message } = describeNetworkError(error);
-        throw fail(kind, `failed while sending its answer: ${message}`, response.status);
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        const type = response.headers.get('content-type') ?? 'no content type';
-        if (response.status === 404) throw fail('unsupported', `has no ${path.split('?')[0]} endpoint (HTTP 404); Thanos Query and Mimir do not serve it`, 404);
-        if (response.status === 401 || response.status === 403) {
-          throw fail(response.status === 401 ? 'unauthorized' : 'forbidden', `refused the request with HTTP ${response.status}: ${excerpt(text)}`, response.status);
+        let text: string;
+        try {
+          text = await this.readCapped(response, held);
+        } catch (error) {
+          if (error instanceof RangeError) throw fail('too-large', `answered with more than ${this.config.maxResponseBytes} bytes`, response.status);
+          if (error instanceof BudgetSpent) throw fail('overloaded', `answered while gapscope already held ${error.heldBytes} bytes of answers (its limit is ${error.limit}): this answer was dropped`, response.status);
+          const { kind, message } = describeNetworkError(error);
+          throw fail(kind, `failed while sending its answer: ${message}`, response.status);
         }
-        const status = response.ok ? 'not-json' : 'http-status';
-        throw fail(status, `answered HTTP ${response.status} with ${type} instead of JSON (a proxy or login page in between?): ${excerpt(text)}`, response.status);
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          const type = response.headers.get('content-type') ?? 'no content type';
+          if (response.status === 404) throw fail('unsupported', `has no ${path.split('?')[0]} endpoint (HTTP 404); Thanos Query and Mimir do not serve it`, 404);
+          if (response.status === 401 || response.status === 403) {
+            throw fail(response.status === 401 ? 'unauthorized' : 'forbidden', `refused the request with HTTP ${response.status}: ${excerpt(text)}`, response.status);
+          }
+          const status = response.ok ? 'not-json' : 'http-status';
+          throw fail(status, `answered HTTP ${response.status} with ${type} instead of JSON (a proxy or login page in between?): ${excerpt(text)}`, response.status);
+        }
+        const envelope = envelopeSchema.safeParse(json);
+        if (!envelope.success) throw fail('invalid-response', `answered HTTP ${response.status} with JSON that is not an API response`, response.status);
+        if (envelope.data.status === 'error') {
+          throw fail('api-error', `rejected the request (HTTP ${response.status}, ${envelope.data.errorType}): ${envelope.data.error}`, response.status);
+        }
+        const data = schema.safeParse(envelope.data.data);
+        if (!data.success) {
+          const issue = data.error.issues[0];
+          throw fail('invalid-response', `answered with an unexpected shape at ${issue?.path.join('.') || 'data'}: ${issue?.message ?? ''}`, response.status);
+        }
+        return data.data;
+      } finally {
+        // The answer's bytes are held until it has been parsed and validated, then given back.
+        this.bytesHeld -= held.bytes;
       }
-      const envelope = envelopeSchema.safeParse(json);
-      if (!envelope.success) throw fail('invalid-response', `answered HTTP ${response.status} with JSON that is not an API response`, response.status);
-      if (envelope.data.status === 'error') {
-        throw fail('api-error', `rejected the request (HTTP ${response.status}, ${envelope.data.errorType}): ${envelope.data.error}`, response.status);
-      }
-      const data = schema.safeParse(envelope.data.data);
-      if (!data.success) {
-        const issue = data.error.issues[0];
-        throw fail('invalid-response', `answered with an unexpected shape at ${issue?.path.join('.') || 'data'}: ${issue?.message ?? ''}`, response.status);
-      }
-      return data.data;
     };
     if (!limited) return run();
     // In flight and waiting together: p-limit counts a burst as waiting until its first member starts.
@@ -283,18 +331,12 @@ export class PrometheusClient {
 
 
 /** Reads a body up to `limit` bytes; a RangeError past that, without buffering the rest. */
-async function readCapped(response: Awaited<ReturnType<typeof undiciFetch>>, limit: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new RangeError('too large');
+/** The client's byte budget for answers held at once is spent. */
+class BudgetSpent extends Error {
+  constructor(
+    readonly heldBytes: number,
+    readonly limit: number,
+  ) {
+    super('byte budget spent');
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
-    if (size > limit) throw new RangeError('too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
