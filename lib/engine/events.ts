@@ -7,14 +7,14 @@ import { currentAt, type StepGrid, type StepSeries } from './steps';
  * begins. PURE. Code reads the fields; `summary` is for people.
  */
 
-export interface ProcessStarts {
+export interface StartSeries {
   component: Extract<EventComponent, 'kubelet' | 'runtime' | 'node-exporter' | 'prometheus'>;
   process: string;
   /** Values: the process's start time in epoch seconds, per step. */
   series: StepSeries;
 }
 
-export function restartEvents(starts: readonly ProcessStarts[], grid: StepGrid): TimelineEvent[] {
+export function restartEvents(starts: readonly StartSeries[], grid: StepGrid): TimelineEvent[] {
   const events = new Map<string, TimelineEvent>();
   for (const { component, process, series } of starts) {
     let previous: number | undefined;

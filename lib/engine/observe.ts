@@ -2,7 +2,7 @@ import type { FamilyId } from '@/lib/contract/finding';
 import { FAMILIES } from '@/lib/families/registry';
 import type { KubeletVolumeSource, NodeFacts, Observation, QueryPart, Sample } from '@/lib/families/types';
 import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
-import { runtimeUnitOf, START_PARTS } from './facts';
+import { START_PARTS } from './facts';
 import { seriesKey } from './scope';
 import type { StepGrid, StepSeries } from './steps';
 
@@ -107,7 +107,6 @@ export function observe(gathered: Gathered, step: number, node: NodeAtStep, inve
     starts: {
       kubelet: kubelet ? kubelet.value * 1000 : undefined,
       runtime: runtime ? runtime.value * 1000 : undefined,
-      runtimeName: runtime ? runtimeUnitOf(runtime.labels.id) : undefined,
       query: gathered.startsQuery,
     },
     parts,

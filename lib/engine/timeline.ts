@@ -4,7 +4,7 @@ import { FAMILIES } from '@/lib/families/registry';
 import type { AnyFamily, ExplainContext, Observation, Verdict } from '@/lib/families/types';
 import { combineHealth, type FleetNode, type NodeRole, type RoleHealth } from '@/lib/topology/fleet';
 import { NODE_ROLES } from '@/lib/topology/targets';
-import { duration, kubeletVersionEvents, podMoveEvents, prometheusGapEvents, restartEvents, runtimeEvents, type ProcessStarts } from './events';
+import { duration, kubeletVersionEvents, podMoveEvents, prometheusGapEvents, restartEvents, runtimeEvents, type StartSeries } from './events';
 import { runtimeUnitOf } from './facts';
 import { observe, type Gathered, type NodeAtStep } from './observe';
 import { currentAt, type StepSeries } from './steps';
@@ -155,7 +155,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const prometheusGap = times.map((_, step) => !input.history.up.some((entry) => entry.series.values[step] !== undefined) && !input.history.prometheusUp.some((series) => series.values[step] !== undefined));
 
   // Events
-  const starts: ProcessStarts[] = [
+  const starts: StartSeries[] = [
     ...(input.gathered.starts?.kubeletStart ?? []).map((series) => ({ component: 'kubelet' as const, process: 'kubelet', series })),
     ...input.history.exporterStart.map((series) => ({ component: 'node-exporter' as const, process: 'node-exporter', series })),
     ...(input.gathered.starts?.runtimeStart ?? []).map((series) => ({ component: 'runtime' as const, process: runtimeUnitOf(series.labels.id), series })),

@@ -50,8 +50,6 @@ export interface NodeFacts {
 export interface ProcessStarts {
   kubelet?: number;
   runtime?: number;
-  /** The runtime's unit name: containerd, docker, crio, cri-docker. */
-  runtimeName?: string;
   /** The PromQL they came from, for the evidence. */
   query?: string;
 }

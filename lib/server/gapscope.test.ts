@@ -145,3 +145,15 @@ describe('right after Prometheus starts', () => {
     expect(investigation.findings.filter((finding) => finding.kind === 'target-missing').map((finding) => finding.subject)).toEqual(['cAdvisor /metrics/cadvisor', 'node-exporter']);
   });
 });
+
+describe("a node page's own kube_node_info", () => {
+  it('is asked once for the check before streaming and the findings', async () => {
+    const inner = prometheus('127.0.0.9', { labels: { job: 'kubelet', instance: '127.0.0.9:10250', node: 'node-a', metrics_path: '/metrics' }, scrapeUrl: 'https://127.0.0.9:10250/metrics' });
+    const asked: string[] = [];
+    const counting = Object.assign(Object.create(inner) as PrometheusClient, { instantQuery: (promql: string, atMs?: number) => (asked.push(promql), inner.instantQuery(promql, atMs)) });
+    const gapscope = new Gapscope({ prometheus: counting, kubelet: null, cacheTtlMs: 15_000 });
+    expect(await gapscope.nodeKnown('node-a')).toBe(true);
+    expect((await gapscope.node('node-a', range())).found).toBe(true);
+    expect(asked.filter((promql) => promql === 'kube_node_info{node="node-a"}')).toHaveLength(1);
+  });
+});

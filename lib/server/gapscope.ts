@@ -13,12 +13,12 @@ import { sourceFailure, type SourceStatus } from '@/lib/errors';
 import { wantsKubeletSource } from '@/lib/families/volume-stats';
 import { KubeletClient, kubeletConfigFromEnv } from '@/lib/kubelet/client';
 import { readVolumeStatsSource } from '@/lib/kubelet/volume-stats';
-import { PrometheusClient, prometheusConfigFromEnv } from '@/lib/prometheus/client';
+import { PrometheusClient, prometheusConfigFromEnv, type VectorSample } from '@/lib/prometheus/client';
 import type { ResolvedRange } from '@/lib/time-range';
 import { kubeletAddressOf } from '@/lib/topology/kubelet-address';
 import type { JobRoles } from '@/lib/topology/targets';
 import { gatherFamilies, gatherTimeline } from './gather';
-import { loadFleet, loadNodeInventory, nodeKnownAt } from './inventory';
+import { loadFleet, loadNodeInventory, nodeInfoQuery, nodeKnownAt } from './inventory';
 import { sharedBy, sharedFor } from './shared-for';
 
 /**
@@ -46,7 +46,7 @@ export class Gapscope {
   private readonly sharedFleet = sharedFor<FleetInvestigation>();
   private readonly sharedNodes = sharedBy<NodeInvestigation>();
   private readonly sharedTimelines = sharedBy<NodeTimeline>();
-  private readonly sharedKnown = sharedBy<boolean | null>();
+  private readonly sharedInfo = sharedBy<VectorSample[]>();
 
   constructor(private readonly deps: GapscopeDeps) {}
 
@@ -75,8 +75,24 @@ export class Gapscope {
    * Whether the inventory names the node now: what node pages and embeds check before they stream, so an
    * unknown node gets a real 404. null: the inventory could not be read (the page then says why).
    */
-  nodeKnown(name: string, now = Date.now()): Promise<boolean | null> {
-    return this.sharedKnown(name, this.shareMs, now, async () => (await nodeKnownAt(this.deps.prometheus, name, now)).known);
+  async nodeKnown(name: string, now = Date.now()): Promise<boolean | null> {
+    try {
+      return (await this.nodeInfo(name, now)).length > 0;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The node's kube_node_info now, asked once for a page's check, findings and timeline together (shared as
+   * identical views are): each of them starts with it.
+   */
+  private nodeInfo(name: string, now: number): Promise<VectorSample[]> {
+    return this.sharedInfo(name, this.shareMs, now, () => this.deps.prometheus.instantQuery(nodeInfoQuery(name)));
+  }
+
+  private nodeInventory(name: string, now: number) {
+    return loadNodeInventory(this.deps.prometheus, name, { ...this.inventoryOptions, readInfo: () => this.nodeInfo(name, now) });
   }
 
   private get shareMs(): number {
@@ -95,7 +111,7 @@ export class Gapscope {
       const { known, source } = await nodeKnownAt(prometheus, name, atMs);
       if (known !== true) return { ...base, found: known, sources: [source] };
     }
-    const inventory = atMs === undefined ? await loadNodeInventory(prometheus, name, this.inventoryOptions) : await loadFleet(prometheus, { ...this.inventoryOptions, atMs });
+    const inventory = atMs === undefined ? await this.nodeInventory(name, now) : await loadFleet(prometheus, { ...this.inventoryOptions, atMs });
     const sources: SourceStatus[] = [...inventory.sources];
     if (inventory.nodes === null) return { ...base, found: null, sources };
     let node = inventory.nodes.find((candidate) => candidate.name === name);
@@ -130,7 +146,7 @@ export class Gapscope {
   private async computeTimeline(name: string, range: ResolvedRange, now: number): Promise<NodeTimeline> {
     const { prometheus } = this.deps;
     const base = { node: name, generatedAt: new Date(now).toISOString(), range, timeline: null };
-    const inventory = await loadNodeInventory(prometheus, name, this.inventoryOptions);
+    const inventory = await this.nodeInventory(name, now);
     const sources = [...inventory.sources];
     if (inventory.nodes === null) return { ...base, found: null, sources };
     const node = inventory.nodes.find((candidate) => candidate.name === name);

@@ -4,7 +4,7 @@ import type { StepSeries, StepGrid } from '@/lib/engine/steps';
 import { onGrid } from '@/lib/engine/steps';
 import { START_PARTS } from '@/lib/engine/facts';
 import type { Gathered } from '@/lib/engine/observe';
-import { identityOf, queriesOf, type PartScope } from '@/lib/engine/scope';
+import { identityOf, queriesOf, targetsOf, type PartScope } from '@/lib/engine/scope';
 import type { TimelineInput } from '@/lib/engine/timeline';
 import { sourceFailure } from '@/lib/errors';
 import { FAMILIES } from '@/lib/families/registry';
@@ -115,7 +115,7 @@ function historyQueries(node: FleetNode, range: { startMs: number; endMs: number
 
 /** Everything the timeline of a node needs over the grid; null when its history request failed. */
 export async function gatherTimeline(prometheus: PrometheusClient, node: FleetNode, grid: StepGrid, jobRoles: JobRoles, sources: SourceStatus[]): Promise<TimelineInput | null> {
-  const scope: PartScope = { kind: 'node', node: node.name, targets: { kubelet: node.roles.kubelet.targets, cadvisor: node.roles.cadvisor.targets, 'node-exporter': node.roles['node-exporter'].targets } };
+  const scope: PartScope = { kind: 'node', node: node.name, targets: targetsOf(node, 'all') };
   const { gathered, extra: history } = await gatherFamilies(prometheus, scope, grid, undefined, sources, { extra: historyQueries(node, grid) });
   if (!history) return null;
   const index = indexNodes([{ name: node.name, internalIp: node.internalIp }]);

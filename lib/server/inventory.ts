@@ -1,6 +1,6 @@
 import 'server-only';
 import { sourceFailure, UpstreamError, type SourceStatus } from '@/lib/errors';
-import type { PrometheusClient, TargetHealth } from '@/lib/prometheus/client';
+import type { PrometheusClient, TargetHealth, VectorSample } from '@/lib/prometheus/client';
 import { assembleFleet, nodeRowsFromInfo, targetKey, type FleetNode, type FleetTarget } from '@/lib/topology/fleet';
 import { quoteLabelValue, regexLiteral } from '@/lib/prometheus/promql';
 import type { JobRoles } from '@/lib/topology/targets';
@@ -165,12 +165,15 @@ export function nodeHostRegex(node: { name: string; internalIp: string }): strin
   return quoteLabelValue(`(${hosts.join('|')})(:[0-9]+)?`);
 }
 
+/** The node's own kube_node_info series: one small query that tells whether the inventory knows it. */
+export const nodeInfoQuery = (name: string) => `kube_node_info{node=${quoteLabelValue(name)}}`;
+
 /**
  * Whether kube-state-metrics knew the node at a past instant, from its own kube_node_info series: one small
  * request, so that an unknown node costs no fleet-wide work. null: the question itself failed.
  */
 export async function nodeKnownAt(prometheus: PrometheusClient, name: string, atMs: number): Promise<{ known: boolean | null; source: SourceStatus }> {
-  const query = `kube_node_info{node=${quoteLabelValue(name)}}`;
+  const query = nodeInfoQuery(name);
   const endpoint = `POST /api/v1/query ${query} at ${new Date(atMs).toISOString()}`;
   try {
     const known = (await prometheus.instantQuery(query, atMs)).length > 0;
@@ -186,11 +189,15 @@ export async function nodeKnownAt(prometheus: PrometheusClient, name: string, at
  * not up (down, missing, or not scraped yet) is the full list read (loadFleet), for the last errors that
  * tell why and for the targets that `up` cannot show. Two small requests for a healthy node, at any size.
  */
-export async function loadNodeInventory(prometheus: PrometheusClient, name: string, options: Omit<FleetOptions, 'atMs'> = {}): Promise<FleetView> {
-  const infoQuery = `kube_node_info{node=${quoteLabelValue(name)}}`;
+export async function loadNodeInventory(
+  prometheus: PrometheusClient,
+  name: string,
+  options: Omit<FleetOptions, 'atMs'> & { readInfo?: () => Promise<VectorSample[]> } = {},
+): Promise<FleetView> {
+  const infoQuery = nodeInfoQuery(name);
   let rows;
   try {
-    rows = nodeRowsFromInfo(await prometheus.instantQuery(infoQuery));
+    rows = nodeRowsFromInfo(await (options.readInfo ?? (() => prometheus.instantQuery(infoQuery)))());
   } catch (error) {
     // Asking again for the whole fleet would only wait for the same failure twice.
     return { nodes: null, unmatchedTargets: 0, healthFrom: 'none', sources: [sourceFailure(error, { source: 'prometheus', endpoint: `POST /api/v1/query ${infoQuery}` })] };

@@ -1,16 +1,5 @@
-import { notFound } from 'next/navigation';
-import type { ReactNode } from 'react';
-import { gapscope } from '@/lib/server/gapscope';
-import { nodeNameSchema } from '@/lib/topology/node-name';
+import { KnownNodeLayout } from '@/components/node/known-node-layout';
 
 export const dynamic = 'force-dynamic';
 
-/**
- * Checks the node before the page streams (this segment's loading boundary is inside this layout): an
- * unknown node gets a real 404, not a 200 that says so. A bad name never gets here: proxy.ts answers 400.
- */
-export default async function NodeLayout({ children, params }: { children: ReactNode; params: Promise<{ node: string }> }) {
-  const name = nodeNameSchema.safeParse((await params).node);
-  if (!name.success || (await gapscope().nodeKnown(name.data)) === false) notFound();
-  return children;
-}
+export default KnownNodeLayout;
