@@ -59,6 +59,11 @@ const behaviours: Record<string, (response: ServerResponse, url: string) => void
     response.writeHead(404, { 'Content-Type': 'text/plain' });
     response.end('404 page not found');
   },
+  // The shape of Prometheus 2.42's own rendering: defaults filled in, the regex quoted.
+  config: (response) =>
+    response.end(JSON.stringify({ status: 'success', data: { yaml: 'global:\n  scrape_interval: 5s\nscrape_configs:\n- job_name: serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1\n  honor_labels: true\n  metric_relabel_configs:\n  - source_labels: [id, pod]\n    separator: ;\n    regex: .+;\n    replacement: $1\n    action: drop\n- job_name: node-exporter\n' } })),
+  'config-not-prometheus': (response) => response.end(JSON.stringify({ status: 'success', data: { yaml: 'scrape_configs: 5\n' } })),
+  'config-not-yaml': (response) => response.end(JSON.stringify({ status: 'success', data: { yaml: 'a: [\n' } })),
   held: (response) => setTimeout(() => response.end(vector('1')), 100).unref(),
 };
 
@@ -119,6 +124,23 @@ describe('PrometheusClient', () => {
     const error = await failure(client('no-targets').targets());
     expect(error.kind).toBe('unsupported');
     expect(error.message).toMatch(/has no \/api\/v1\/targets endpoint.*Thanos Query and Mimir/);
+  });
+
+  it("reads each scrape job's metric_relabel_configs from the loaded configuration", async () => {
+    const jobs = await client('config').scrapeConfig();
+    const cadvisor = jobs.get('serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1')!;
+    expect(cadvisor.honorLabels).toBe(true);
+    expect(cadvisor.metricRelabel).toMatchObject([{ position: 1, action: 'drop', sourceLabels: ['id', 'pod'], regexText: '.+;' }]);
+    expect(jobs.get('node-exporter')!.metricRelabel).toEqual([]);
+  });
+
+  it.each([
+    ['a configuration that is not a Prometheus one', 'config-not-prometheus', /no readable scrape_configs/],
+    ['a configuration that is not YAML', 'config-not-yaml', /is not YAML/],
+  ])('turns %s into an invalid-response error', async (_, behaviour, message) => {
+    const error = await failure(client(behaviour).scrapeConfig());
+    expect(error.kind).toBe('invalid-response');
+    expect(error.message).toMatch(message);
   });
 
   it('reports a refused connection as unreachable', async () => {

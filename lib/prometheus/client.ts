@@ -8,7 +8,8 @@ import { redact } from '@/lib/http/redact';
 import { UpstreamError } from '@/lib/errors';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
-import { buildInfoDataSchema, envelopeSchema, matrixDataSchema, runtimeInfoDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
+import { buildInfoDataSchema, configDataSchema, envelopeSchema, matrixDataSchema, runtimeInfoDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
+import { parseScrapeConfig, ScrapeConfigError, type ScrapeJobRules } from './scrape-config';
 
 /**
  * The one adapter for Prometheus' HTTP API (and Thanos, Mimir, VictoriaMetrics, which speak it):
@@ -223,6 +224,22 @@ export class PrometheusClient {
     const ms = Date.parse(data.startTime);
     if (Number.isNaN(ms)) throw new UpstreamError('prometheus', 'invalid-response', 'GET /api/v1/status/runtimeinfo', `Prometheus gave a start time that is not a date: ${data.startTime.slice(0, 40)}`);
     return ms;
+  }
+
+  /**
+   * The scrape jobs' metric_relabel_configs, from the loaded configuration: what decides whether a series
+   * the source exposes can be stored. Thanos Query, Mimir and VictoriaMetrics have no such endpoint
+   * ("unsupported"); the caller then says the rule could not be named.
+   */
+  async scrapeConfig(): Promise<Map<string, ScrapeJobRules>> {
+    const endpoint = 'GET /api/v1/status/config';
+    const data = await this.request('GET', '/api/v1/status/config', configDataSchema);
+    try {
+      return parseScrapeConfig(data.yaml);
+    } catch (error) {
+      if (error instanceof ScrapeConfigError) throw new UpstreamError('prometheus', 'invalid-response', endpoint, `Prometheus' ${error.message}`);
+      throw error;
+    }
   }
 
   /** Asked beside the in-flight limit, not behind it: a health check must not wait for pages' queries. */

@@ -37,4 +37,7 @@ export const targetsDataSchema = z.object({
 /** /api/v1/status/runtimeinfo: when this Prometheus started. */
 export const runtimeInfoDataSchema = z.object({ startTime: z.string() }).passthrough();
 
+/** GET /api/v1/status/config: the loaded configuration as YAML. */
+export const configDataSchema = z.object({ yaml: z.string() }).passthrough();
+
 export const buildInfoDataSchema = z.object({ version: z.string() }).passthrough();

@@ -1,0 +1,45 @@
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { compileRules, relabelConfigSchema, type RelabelRule } from './relabel';
+
+/**
+ * The parts of Prometheus' loaded configuration (GET /api/v1/status/config, YAML with defaults filled in)
+ * that decide what a scrape job stores: its metric_relabel_configs, by job_name (the target's scrape pool).
+ * https://prometheus.io/docs/prometheus/latest/querying/api/#config
+ * Anything else in the file is ignored; a file that is not YAML, or not a Prometheus config, is an error.
+ */
+
+const scrapeConfigSchema = z
+  .object({
+    job_name: z.string(),
+    honor_labels: z.boolean().optional(),
+    metric_relabel_configs: z.array(relabelConfigSchema).nullish(),
+  })
+  .passthrough();
+
+const configSchema = z.object({ scrape_configs: z.array(scrapeConfigSchema).nullish() }).passthrough();
+
+export interface ScrapeJobRules {
+  jobName: string;
+  honorLabels: boolean;
+  metricRelabel: RelabelRule[];
+}
+
+export class ScrapeConfigError extends Error {}
+
+export function parseScrapeConfig(yaml: string): Map<string, ScrapeJobRules> {
+  let document: unknown;
+  try {
+    // The config is Prometheus' own rendering, so it is plain YAML; aliases are refused to keep it bounded.
+    document = parse(yaml, { maxAliasCount: 0 });
+  } catch (error) {
+    throw new ScrapeConfigError(`the configuration is not YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  const parsed = configSchema.safeParse(document ?? {});
+  if (!parsed.success) throw new ScrapeConfigError(`the configuration has no readable scrape_configs (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+  const jobs = new Map<string, ScrapeJobRules>();
+  for (const job of parsed.data.scrape_configs ?? []) {
+    jobs.set(job.job_name, { jobName: job.job_name, honorLabels: job.honor_labels ?? false, metricRelabel: compileRules(job.metric_relabel_configs ?? []) });
+  }
+  return jobs;
+}
