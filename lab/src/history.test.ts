@@ -9,6 +9,7 @@ import type { LabNode } from './scenario';
 
 const lab = defaultLab();
 const root = { device: '/dev/vda1', sizeBytes: 100 * 2 ** 30, availBytes: 40 * 2 ** 30, freeBytes: 45 * 2 ** 30 };
+const exporterInstance = (node: string) => `${labAddresses(10).node(lab.node(node).index)}:9100`;
 const history = (profile: 'kube-prometheus' | 'kubernetes-sd') =>
   buildHistory({ scenario: lab.scenario, nodes: lab.nodes, clock: lab.clock, profile, addresses: labAddresses(10), root, exporterView: (node: LabNode) => node, stepMs: 60_000, spanMs: 7 * 3_600_000 });
 
@@ -20,15 +21,24 @@ describe('the backfilled history', () => {
     expect(stepTimes[0]).toBe(lab.clock.startedAt - 7 * 3_600_000);
   });
 
-  it('keeps one series per stored label set, even where a target changed address (wrong-port)', () => {
+  it('keeps one series per stored label set; a target that changed address (wrong-port) has one per instance', () => {
     const { book } = history('kube-prometheus');
     const series = book.sorted();
     expect(new Set(series.map((entry) => entry.name + entry.labels)).size).toBe(series.length);
-    const up = series.filter((entry) => entry.name === 'up' && entry.labels.includes('instance="lab-wrongport"'));
-    expect(up).toHaveLength(1);
-    const values = [...up[0]!.values];
-    expect(values[0]).toBe(1);
-    expect(values.at(-1)).toBe(0);
+    // node-exporter is a pod endpoint: its instance is the address it is scraped at, on whatever port.
+    const wrongPort = `pod="kube-prometheus-stack-prometheus-node-exporter-${'lab-wrongport'.replace(/[^a-z0-9]/g, '').slice(-5)}"`;
+    const up = series.filter((entry) => entry.name === 'up' && entry.labels.includes(wrongPort));
+    expect(up.map((entry) => /instance="[^"]+:(\d+)"/.exec(entry.labels)?.[1]).sort()).toEqual(['10250', '9100']);
+    const onPort = (port: string) => [...up.find((entry) => entry.labels.includes(`:${port}"`))!.values].filter((value) => !Number.isNaN(value));
+    expect(onPort('9100').every((value) => value === 1)).toBe(true);
+    expect(onPort('10250').every((value) => value === 0)).toBe(true);
+  });
+
+  it("drops what the chart's cAdvisor rules drop: no cgroup series without a pod, in kube-prometheus only", () => {
+    const withoutPod = (profile: 'kube-prometheus' | 'kubernetes-sd') =>
+      history(profile).book.sorted().filter((entry) => entry.name === 'container_cpu_usage_seconds_total' && entry.labels.includes('id="') && !entry.labels.includes('pod="'));
+    expect(withoutPod('kube-prometheus')).toEqual([]);
+    expect(withoutPod('kubernetes-sd').some((entry) => entry.labels.includes('id="/system.slice/containerd.service"'))).toBe(true);
   });
 
   it('writes OpenMetrics that promtool accepts: each name together, timestamps in seconds, # EOF last', async () => {
@@ -46,7 +56,7 @@ describe('the backfilled history', () => {
 
   it("reports a root-sized PV mount's free bytes as the root disk's, as statfs on a directory of it does", () => {
     const series = history('kube-prometheus').book.sorted();
-    const at = (name: string, mountpoint: RegExp) => series.filter((entry) => entry.name === name && entry.labels.includes('instance="lab-rootsized"') && mountpoint.test(entry.labels));
+    const at = (name: string, mountpoint: RegExp) => series.filter((entry) => entry.name === name && entry.labels.includes(`instance="${exporterInstance('lab-rootsized')}"`) && mountpoint.test(entry.labels));
     const [rootFree] = at('node_filesystem_free_bytes', /mountpoint="\/"/);
     const pvFree = at('node_filesystem_free_bytes', /mountpoint="\/var\/lib\/kubelet\/pods\//);
     expect(pvFree.length).toBeGreaterThan(0);

@@ -10,6 +10,7 @@ import { kubeletFamilies } from './kubelet-payloads';
 import { exporterMounts, isMountListed, type RootDisk } from './node-exporters';
 import { nodeStateAt, type NodeState } from './node-state';
 import { faultOf, type LabNode, type Scenario } from './scenario';
+import { compileRules, relabel, type RelabelRule } from '@/lib/prometheus/relabel';
 import { scrapeJobs, scrapeTargets, storedLabels, type Profile, type ScrapeTarget } from './targets';
 
 /**
@@ -35,7 +36,9 @@ const KEPT_SAMPLES = new Set([
   'node_filesystem_device_error',
   'kube_node_info',
   'kube_pod_info',
+  'kube_pod_created',
   'kube_pod_status_phase',
+  'kube_pod_container_info',
   'kube_pod_spec_volumes_persistentvolumeclaims_info',
   'kube_persistentvolumeclaim_info',
   'kube_persistentvolume_info',
@@ -47,17 +50,24 @@ interface Series {
   values: Float64Array;
 }
 
+/** A series the job's metric_relabel_configs drop: remembered so that it is judged once, and never stored. */
+const DROPPED: Series = { name: '', labels: '', values: new Float64Array(0) };
+
 /**
  * The series of the history, found by target and raw labels: a series keeps its labels from step to step,
- * so the stored label text (target labels merged, escaped, sorted) is computed once per series, not once
- * per sample. At 1000 nodes that is most of the work.
+ * so the stored label text (target labels merged, metric relabelling applied, escaped, sorted) is computed
+ * once per series, not once per sample. At 1000 nodes that is most of the work.
  */
 class SeriesBook {
   private readonly byTarget = new Map<string, Map<string, Series>>();
   /** By stored name and labels: a target whose address changes (wrong-port) still feeds one series. */
   private readonly byStoredLabels = new Map<string, Series>();
 
-  constructor(private readonly steps: number) {}
+  /** `metricRelabel`: each job's metric_relabel_configs, as the live Prometheus applies them. */
+  constructor(
+    private readonly steps: number,
+    private readonly metricRelabel: ReadonlyMap<string, RelabelRule[]> = new Map(),
+  ) {}
 
   add(target: ScrapeTarget, honorLabels: boolean, name: string, labels: Labels, step: number, value: number): void {
     const targetKey = `${target.jobName}\u0000${target.address}`;
@@ -70,7 +80,13 @@ class SeriesBook {
     for (const [label, text] of labels) raw += `\u0000${label}\u0000${text}`;
     let entry = series.get(raw);
     if (!entry) {
-      const text = formatLabels(storedLabels(labels, target.labels, honorLabels));
+      const stored = storedLabels(labels, target.labels, honorLabels);
+      const rules = this.metricRelabel.get(target.jobName) ?? [];
+      if (rules.length > 0 && relabel({ __name__: name, ...Object.fromEntries(stored) }, rules).outcome !== 'kept') {
+        series.set(raw, DROPPED);
+        return;
+      }
+      const text = formatLabels(stored);
       entry = this.byStoredLabels.get(name + text);
       if (!entry) {
         entry = { name, labels: text, values: new Float64Array(this.steps).fill(Number.NaN) };
@@ -78,7 +94,7 @@ class SeriesBook {
       }
       series.set(raw, entry);
     }
-    entry.values[step] = value;
+    if (entry !== DROPPED) entry.values[step] = value;
   }
 
   sorted(): Series[] {
@@ -139,8 +155,9 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
   const { clock, nodes, profile, addresses } = input;
   const stepTimes: number[] = [];
   for (let t = clock.startedAt - input.spanMs; t < clock.startedAt; t += input.stepMs) stepTimes.push(t);
-  const book = new SeriesBook(stepTimes.length);
-  const honor = new Map(scrapeJobs(profile).map((job) => [job.jobName, job.honorLabels]));
+  const jobs = scrapeJobs(profile);
+  const book = new SeriesBook(stepTimes.length, new Map(jobs.map((job) => [job.jobName, compileRules(job.metricRelabelConfigs)])));
+  const honor = new Map(jobs.map((job) => [job.jobName, job.honorLabels]));
   const machineId = (node: LabNode) => node.name.padEnd(32, '0').slice(0, 32);
 
   stepTimes.forEach((t, step) => {
@@ -155,7 +172,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
       const node = nodes.find((candidate) => candidate.name === target.node);
       const state = node ? states.get(node.name) : undefined;
       const up =
-        target.role === 'kubelet' || target.role === 'cadvisor'
+        target.role === 'kubelet' || target.role === 'cadvisor' || target.role === 'probes'
           ? state?.kubeletAuth === 'ok'
           : target.role === 'node-exporter'
             ? !state?.nodeExporterOnKubeletPort

@@ -78,6 +78,8 @@ export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly Scenario
       ['node', node.name], ['created_by_kind', owner[0]!], ['created_by_name', owner[1]!], ['priority_class', ''], ['host_network', 'false'],
     ], 1);
   }
+  out.family('kube_pod_created', 'gauge', '[STABLE] Unix creation timestamp');
+  for (const { placed } of pods) out.sample('kube_pod_created', [['namespace', placed.pod.spec.namespace], ['pod', placed.pod.spec.name], ['uid', placed.uid]], Math.floor(createdAt / 1000));
   out.family('kube_pod_status_phase', 'gauge', '[STABLE] The pods current phase.');
   for (const { placed } of pods) {
     for (const phase of ['Pending', 'Succeeded', 'Failed', 'Unknown', 'Running']) {

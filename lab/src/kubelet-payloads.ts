@@ -102,6 +102,22 @@ export function kubeletFamilies(node: LabNode, state: NodeState, now: number, ro
   return out.families();
 }
 
+/**
+ * /metrics/probes: the kubelet's prober counters, one readiness probe per running container, shaped after
+ * the kubelet's prober_probe_total (k8s.io/kubernetes/pkg/kubelet/prober/prober_manager.go).
+ */
+export function probeFamilies(state: NodeState, now: number): Family[] {
+  const out = new ExpositionWriter();
+  out.family('prober_probe_total', 'counter', '[ALPHA] Cumulative number of a liveness, readiness or startup probe for a container by result.');
+  const probes = Math.max(0, Math.floor((now - state.runtimeStartedAt) / 10_000));
+  for (const placed of state.pods.filter((candidate) => candidate.running)) {
+    for (const container of placed.pod.containers) {
+      out.sample('prober_probe_total', [['container', container.name], ['namespace', placed.pod.spec.namespace], ['pod', placed.pod.spec.name], ['pod_uid', placed.uid], ['probe_type', 'Readiness'], ['result', 'successful']], probes);
+    }
+  }
+  return out.families();
+}
+
 /** /stats/summary: node and pod stats, with a pvcRef on each volume that belongs to a claim (as the kubelet adds). */
 export function statsSummary(node: LabNode, state: NodeState, now: number, root: RootDisk) {
   const time = new Date(now).toISOString();

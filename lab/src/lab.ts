@@ -10,7 +10,7 @@ import type { LabClock } from './clock';
 import { writeText } from './exposition';
 import { backfill, buildHistory, writeOpenMetrics } from './history';
 import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
-import { configz, kubeletFamilies, statsSummary } from './kubelet-payloads';
+import { configz, kubeletFamilies, probeFamilies, statsSummary } from './kubelet-payloads';
 import { exporterMounts, measureRootDisk, mountExcludeFor, prepareExporterFilesystem, startNodeExporter } from './node-exporters';
 import { nodeStateAt } from './node-state';
 import { ProcessGroup, type LabProcess, type SpawnOptions } from './processes';
@@ -177,6 +177,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         auth: () => stateNow(node).kubeletAuth,
         metrics: () => kubeletFamilies(node, stateNow(node), clock.now(), root),
         cadvisor: () => cadvisorFamilies({ node, state: stateNow(node), now: clock.now(), kernelVersion: KERNEL_VERSION, osImage: OS_IMAGE, machineId }),
+        probes: () => probeFamilies(stateNow(node), clock.now()),
         statsSummary: () => statsSummary(node, stateNow(node), clock.now(), root),
         configz: () => configz(stateNow(node)),
         pods: () => ({

@@ -14,7 +14,7 @@ describe('the default story, moment by moment', () => {
   it('restarted lab-cadvisor\'s kubelet 90 minutes ago, two minutes before containerd, and labels went missing after housekeeping', () => {
     const now = lab.stateAt('lab-cadvisor');
     expect(now.runtimeStartedAt - now.kubeletStartedAt).toBe(2 * 60_000);
-    expect(now.emptyContainerLabels).toEqual(['image', 'name']);
+    expect(now.emptyContainerLabels).toEqual(['image', 'name', 'pod', 'namespace', 'container']);
     const justAfterRestart = lab.stateAt('lab-cadvisor', 90 * 60_000 - CADVISOR_HOUSEKEEPING_DELAY_MS + 1000);
     expect(justAfterRestart.emptyContainerLabels).toEqual([]);
   });

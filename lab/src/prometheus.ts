@@ -23,15 +23,17 @@ export function writePrometheusConfig(profile: Profile, targets: readonly Scrape
     writeFileSync(sdFile, JSON.stringify(groups, null, 1));
     return {
       job_name: job.jobName,
+      ...(job.intervalSeconds ? { scrape_interval: `${job.intervalSeconds}s`, scrape_timeout: `${Math.max(1, job.intervalSeconds - 1)}s` } : {}),
       scheme: job.scheme,
       metrics_path: job.metricsPath,
       honor_labels: job.honorLabels,
       honor_timestamps: job.honorTimestamps,
       ...(job.kubeletAuth
-        ? { authorization: { type: 'Bearer', credentials_file: files.tokenFile }, tls_config: { ca_file: files.caFile } }
+        ? { authorization: { type: 'Bearer', credentials_file: files.tokenFile }, tls_config: job.insecureSkipVerify ? { insecure_skip_verify: true } : { ca_file: files.caFile } }
         : {}),
       file_sd_configs: [{ files: [sdFile] }],
-      ...(job.labelmapNodeLabels ? { relabel_configs: [{ action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' }] } : {}),
+      ...(job.relabelConfigs.length > 0 ? { relabel_configs: job.relabelConfigs } : {}),
+      ...(job.metricRelabelConfigs.length > 0 ? { metric_relabel_configs: job.metricRelabelConfigs } : {}),
     };
   });
   const config = {

@@ -18,6 +18,7 @@ export interface KubeletBackend {
   auth(): KubeletAuth;
   metrics(): Family[];
   cadvisor(): Family[];
+  probes(): Family[];
   statsSummary(): unknown;
   configz(): unknown;
   pods(): unknown;
@@ -54,6 +55,7 @@ function bearer(request: IncomingMessage): string | null {
 const KUBELET_PATHS: Record<string, (backend: KubeletBackend) => { type: string; body: string }> = {
   '/metrics': (backend) => ({ type: TEXT_FORMAT, body: writeText(backend.metrics()) }),
   '/metrics/cadvisor': (backend) => ({ type: TEXT_FORMAT, body: writeText(backend.cadvisor()) }),
+  '/metrics/probes': (backend) => ({ type: TEXT_FORMAT, body: writeText(backend.probes()) }),
   '/stats/summary': (backend) => ({ type: 'application/json', body: JSON.stringify(backend.statsSummary()) }),
   '/configz': (backend) => ({ type: 'application/json', body: JSON.stringify(backend.configz()) }),
   '/pods': (backend) => ({ type: 'application/json', body: JSON.stringify(backend.pods()) }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labAddresses } from './addresses';
 import { defaultLab } from '../test-support/default-lab';
-import { scrapeTargets, storedLabels } from './targets';
+import { scrapeJobs, scrapeTargets, storedLabels } from './targets';
 
 describe('storedLabels (Prometheus target label merging)', () => {
   it.each([
@@ -20,13 +20,24 @@ describe('scrape targets of the two profiles', () => {
   const addresses = labAddresses(10);
   const input = nodes.map((node) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: node.name === 'lab-wrongport' }));
 
-  it('kube-prometheus: job=kubelet with metrics_path, a node label, node-exporter instance = node name', () => {
+  it('kube-prometheus(-stack 88.5.3): job=kubelet with metrics_path from relabelling, a node label; node-exporter a pod endpoint', () => {
     const targets = scrapeTargets('kube-prometheus', addresses, input);
     const cadvisor = targets.find((target) => target.role === 'cadvisor' && target.node === 'lab-healthy')!;
-    expect(cadvisor.labels).toMatchObject({ job: 'kubelet', metrics_path: '/metrics/cadvisor', node: 'lab-healthy', instance: '127.10.1.10:10250' });
+    expect(cadvisor.jobName).toBe('serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1');
+    expect(cadvisor.labels).toMatchObject({ job: 'kubelet', metrics_path: '/metrics/cadvisor', node: 'lab-healthy', instance: '127.10.1.10:10250', service: 'kube-prometheus-stack-kubelet' });
+    // metrics_path is the job's relabelling's doing, not a label of the discovered target.
+    expect(cadvisor.sdLabels.metrics_path).toBeUndefined();
     const exporter = targets.find((target) => target.role === 'node-exporter' && target.node === 'lab-wrongport')!;
-    expect(exporter.labels.instance).toBe('lab-wrongport');
+    expect(exporter.labels).toMatchObject({ job: 'node-exporter', instance: '127.10.1.16:10250', namespace: 'monitoring', container: 'node-exporter' });
+    expect(exporter.labels.node).toBeUndefined();
     expect(exporter.address).toBe('127.10.1.16:10250');
+  });
+
+  it("kube-prometheus: the cadvisor job carries the chart's cAdvisorMetricRelabelings, the [id, pod] drop last", () => {
+    const cadvisor = scrapeJobs('kube-prometheus').find((job) => job.role === 'cadvisor')!;
+    expect(cadvisor.intervalSeconds).toBe(10);
+    expect(cadvisor.metricRelabelConfigs.at(-1)).toEqual({ source_labels: ['id', 'pod'], action: 'drop', regex: '.+;' });
+    expect(scrapeJobs('kubernetes-sd').every((job) => job.metricRelabelConfigs.length === 0)).toBe(true);
   });
 
   it('kubernetes-sd: instance is the address, node labels come through labelmap, no node label', () => {

@@ -1,14 +1,20 @@
 import { KSM_PORT, KUBELET_PORT, NODE_EXPORTER_PORT, PROMETHEUS_PORT, type LabAddresses } from './addresses';
+import type { RelabelConfig } from '@/lib/prometheus/relabel';
 import type { LabNode } from './scenario';
 
 /**
  * The scrape targets of a lab, in one of two conventions, so that gapscope cannot assume either:
  *
- * - `kube-prometheus`: what the prometheus-operator generates from kube-prometheus' ServiceMonitors: one
- *   `job="kubelet"` for both /metrics and /metrics/cadvisor (told apart by a `metrics_path` label), a `node`
- *   label, `honor_labels: true`, node-exporter's `instance` rewritten to the node name.
+ * - `kube-prometheus`: what the prometheus-operator (v0.93.1) generates from the ServiceMonitors of the
+ *   kube-prometheus-stack Helm chart 88.5.3 with its default values (lab/README.md lists each default and
+ *   where it comes from): the kubelet Service's three endpoints (/metrics, /metrics/cadvisor every 10 s,
+ *   /metrics/probes) as jobs `serviceMonitor/monitoring/kube-prometheus-stack-kubelet/<n>`, all with
+ *   `job="kubelet"`, a `node` label, `metrics_path` copied from `__metrics_path__`, honor_labels, and the
+ *   chart's metricRelabelings and cAdvisorMetricRelabelings (the last of which drops every cgroup series
+ *   whose `pod` is empty); node-exporter and kube-state-metrics as pod endpoints (`instance` = pod address).
  * - `kubernetes-sd`: the hand-written style of Prometheus' example kubernetes_sd_configs `role: node` jobs:
- *   `instance` is the scraped address, node labels are copied with `labelmap`, no `node` label at all.
+ *   `instance` is the scraped address, node labels are copied with `labelmap`, no `node` label at all, no
+ *   metric relabelling.
  *
  * Targets are handed to Prometheus through file_sd files carrying the `__meta_kubernetes_*` labels that
  * kubernetes_sd would produce, so the relabelling below runs in the real Prometheus.
@@ -16,7 +22,7 @@ import type { LabNode } from './scenario';
 
 export const PROFILES = ['kube-prometheus', 'kubernetes-sd'] as const;
 export type Profile = (typeof PROFILES)[number];
-export type TargetRole = 'kubelet' | 'cadvisor' | 'node-exporter' | 'kube-state-metrics' | 'prometheus';
+export type TargetRole = 'kubelet' | 'cadvisor' | 'probes' | 'node-exporter' | 'kube-state-metrics' | 'prometheus';
 
 export interface ScrapeTarget {
   role: TargetRole;
@@ -34,12 +40,39 @@ export interface ScrapeJob {
   role: TargetRole;
   scheme: 'http' | 'https';
   metricsPath: string;
+  /** The job's own scrape_interval in seconds; undefined: the global one. */
+  intervalSeconds?: number;
   /** Kubelet jobs authenticate with the lab's Prometheus token. */
   kubeletAuth: boolean;
+  /** Kubelet jobs: skip verifying the kubelet's serving certificate (the chart's default) or verify it with the lab CA. */
+  insecureSkipVerify?: boolean;
   honorLabels: boolean;
   honorTimestamps: boolean;
-  labelmapNodeLabels: boolean;
+  relabelConfigs: RelabelConfig[];
+  metricRelabelConfigs: RelabelConfig[];
 }
+
+/** The chart's `relabelings` for every kubelet endpoint: "metrics_path is required to match upstream rules and charts". */
+const METRICS_PATH_LABEL: RelabelConfig = { action: 'replace', source_labels: ['__metrics_path__'], target_label: 'metrics_path' };
+
+/** kube-prometheus-stack 88.5.3 `kubelet.serviceMonitor.metricRelabelings`. */
+export const CHART_KUBELET_METRIC_RELABELINGS: RelabelConfig[] = [
+  { action: 'drop', source_labels: ['__name__', 'le'], regex: '(csi_operations|storage_operation_duration)_seconds_bucket;(0.25|2.5|15|25|120|600)(\\.0)?' },
+];
+
+/** kube-prometheus-stack 88.5.3 `kubelet.serviceMonitor.cAdvisorMetricRelabelings`, in order. */
+export const CHART_CADVISOR_METRIC_RELABELINGS: RelabelConfig[] = [
+  { source_labels: ['__name__'], action: 'drop', regex: 'container_cpu_(cfs_throttled_seconds_total|load_average_10s|system_seconds_total|user_seconds_total)' },
+  { source_labels: ['__name__'], action: 'drop', regex: 'container_fs_(io_current|io_time_seconds_total|io_time_weighted_seconds_total|reads_merged_total|sector_reads_total|sector_writes_total|writes_merged_total)' },
+  { source_labels: ['__name__'], action: 'drop', regex: 'container_memory_(mapped_file|swap)' },
+  { source_labels: ['__name__'], action: 'drop', regex: 'container_(file_descriptors|tasks_state|threads_max)' },
+  { source_labels: ['__name__', 'scope'], action: 'drop', regex: 'container_memory_failures_total;hierarchy' },
+  { source_labels: ['__name__', 'interface'], action: 'drop', regex: 'container_network_.*;(cali|cilium|cni|lxc|nodelocaldns|tunl).*' },
+  { source_labels: ['__name__'], action: 'drop', regex: 'container_spec.*' },
+  { source_labels: ['id', 'pod'], action: 'drop', regex: '.+;' },
+];
+
+const RELEASE = 'kube-prometheus-stack';
 
 const META_NODE_LABELS = (node: string) => ({
   __meta_kubernetes_node_name: node,
@@ -58,22 +91,27 @@ function applyLabelmap(sd: Record<string, string>): Record<string, string> {
   return mapped;
 }
 
+const LABELMAP_NODE_LABELS: RelabelConfig = { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' };
+
 export function scrapeJobs(profile: Profile): ScrapeJob[] {
-  const common = { kubeletAuth: false, honorLabels: false, honorTimestamps: true, labelmapNodeLabels: false };
+  const common = { kubeletAuth: false, honorLabels: false, honorTimestamps: true, relabelConfigs: [], metricRelabelConfigs: [] };
   if (profile === 'kube-prometheus') {
+    const kubelet = { ...common, scheme: 'https' as const, kubeletAuth: true, insecureSkipVerify: true, honorLabels: true, relabelConfigs: [METRICS_PATH_LABEL] };
+    const job = (name: string, endpoint: number) => `serviceMonitor/monitoring/${RELEASE}-${name}/${endpoint}`;
     return [
-      { ...common, jobName: 'serviceMonitor/monitoring/kubelet/0', role: 'kubelet', scheme: 'https', metricsPath: '/metrics', kubeletAuth: true, honorLabels: true },
-      // kube-prometheus scrapes cAdvisor with honorTimestamps: false.
-      { ...common, jobName: 'serviceMonitor/monitoring/kubelet/1', role: 'cadvisor', scheme: 'https', metricsPath: '/metrics/cadvisor', kubeletAuth: true, honorLabels: true, honorTimestamps: false },
-      { ...common, jobName: 'serviceMonitor/monitoring/node-exporter/0', role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' },
-      { ...common, jobName: 'serviceMonitor/monitoring/kube-state-metrics/0', role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', honorLabels: true },
-      { ...common, jobName: 'serviceMonitor/monitoring/prometheus-k8s/0', role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
+      { ...kubelet, jobName: job('kubelet', 0), role: 'kubelet', metricsPath: '/metrics', metricRelabelConfigs: CHART_KUBELET_METRIC_RELABELINGS },
+      { ...kubelet, jobName: job('kubelet', 1), role: 'cadvisor', metricsPath: '/metrics/cadvisor', intervalSeconds: 10, metricRelabelConfigs: CHART_CADVISOR_METRIC_RELABELINGS },
+      { ...kubelet, jobName: job('kubelet', 2), role: 'probes', metricsPath: '/metrics/probes' },
+      { ...common, jobName: job('prometheus-node-exporter', 0), role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' },
+      { ...common, jobName: job('kube-state-metrics', 0), role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', honorLabels: true },
+      { ...common, jobName: job('prometheus', 0), role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
     ];
   }
+  const nodeJob = { ...common, scheme: 'https' as const, kubeletAuth: true, insecureSkipVerify: false, relabelConfigs: [LABELMAP_NODE_LABELS] };
   return [
-    { ...common, jobName: 'kubernetes-nodes', role: 'kubelet', scheme: 'https', metricsPath: '/metrics', kubeletAuth: true, labelmapNodeLabels: true },
-    { ...common, jobName: 'kubernetes-cadvisor', role: 'cadvisor', scheme: 'https', metricsPath: '/metrics/cadvisor', kubeletAuth: true, labelmapNodeLabels: true },
-    { ...common, jobName: 'node-exporter', role: 'node-exporter', scheme: 'http', metricsPath: '/metrics', labelmapNodeLabels: true },
+    { ...nodeJob, jobName: 'kubernetes-nodes', role: 'kubelet', metricsPath: '/metrics' },
+    { ...nodeJob, jobName: 'kubernetes-cadvisor', role: 'cadvisor', metricsPath: '/metrics/cadvisor' },
+    { ...common, jobName: 'node-exporter', role: 'node-exporter', scheme: 'http', metricsPath: '/metrics', relabelConfigs: [LABELMAP_NODE_LABELS] },
     { ...common, jobName: 'kube-state-metrics', role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', honorLabels: true },
     { ...common, jobName: 'prometheus', role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
   ];
@@ -90,26 +128,39 @@ interface TargetInput {
   nodeExporterOnKubeletPort: boolean;
 }
 
+/** A pod's name as its ReplicaSet or DaemonSet would give it, stable per lab. */
+const podName = (owner: string, seed: string) => `${owner}-${seed.replace(/[^a-z0-9]/g, '').slice(-5).padStart(5, 'x')}`;
+
+/** The operator's labels for a pod endpoint of a Service in `monitoring`. */
+function podEndpointLabels(job: string, service: string, endpoint: string, pod: string, container: string, address: string): Record<string, string> {
+  return { job, instance: address, namespace: 'monitoring', service, endpoint, pod, container };
+}
+
 export function scrapeTargets(profile: Profile, addresses: LabAddresses, nodes: readonly TargetInput[]): ScrapeTarget[] {
   const targets: ScrapeTarget[] = [];
   for (const job of scrapeJobs(profile)) {
     if (job.role === 'kube-state-metrics' || job.role === 'prometheus') {
       const address = job.role === 'prometheus' ? `${addresses.prometheus}:${PROMETHEUS_PORT}` : `${addresses.kubeStateMetrics}:${KSM_PORT}`;
-      const labels: Record<string, string> =
-        profile === 'kube-prometheus'
-          ? { job: job.role === 'prometheus' ? 'prometheus-k8s' : 'kube-state-metrics', instance: address, namespace: 'monitoring', service: job.role === 'prometheus' ? 'prometheus-k8s' : 'kube-state-metrics', endpoint: 'http-metrics' }
-          : { job: job.jobName, instance: address };
+      let labels: Record<string, string> = { job: job.jobName, instance: address };
+      if (profile === 'kube-prometheus') {
+        labels =
+          job.role === 'prometheus'
+            ? podEndpointLabels(`${RELEASE}-prometheus`, `${RELEASE}-prometheus`, 'http-web', `prometheus-${RELEASE}-prometheus-0`, 'prometheus', address)
+            : podEndpointLabels('kube-state-metrics', `${RELEASE}-kube-state-metrics`, 'http', podName(`${RELEASE}-kube-state-metrics-7d9f8c5b6`, address), 'kube-state-metrics', address);
+      }
       targets.push({ role: job.role, node: null, jobName: job.jobName, address, sdLabels: labels, labels });
       continue;
     }
     for (const { node, ip, nodeExporterOnKubeletPort } of nodes) {
       const address = job.role === 'node-exporter' ? nodeExporterAddress(ip, nodeExporterOnKubeletPort) : `${ip}:${KUBELET_PORT}`;
       if (profile === 'kube-prometheus') {
-        const labels: Record<string, string> =
-          job.role === 'node-exporter'
-            ? { job: 'node-exporter', instance: node.name, namespace: 'monitoring', service: 'node-exporter', endpoint: 'http-metrics', pod: `node-exporter-${node.name}`, container: 'node-exporter' }
-            : { job: 'kubelet', instance: address, node: node.name, namespace: 'kube-system', service: 'kubelet', endpoint: 'https-metrics', metrics_path: job.metricsPath };
-        targets.push({ role: job.role, node: node.name, jobName: job.jobName, address, sdLabels: labels, labels });
+        if (job.role === 'node-exporter') {
+          const labels = podEndpointLabels('node-exporter', `${RELEASE}-prometheus-node-exporter`, 'http-metrics', podName(`${RELEASE}-prometheus-node-exporter`, node.name), 'node-exporter', address);
+          targets.push({ role: job.role, node: node.name, jobName: job.jobName, address, sdLabels: labels, labels });
+        } else {
+          const sdLabels = { job: 'kubelet', instance: address, node: node.name, namespace: 'kube-system', service: `${RELEASE}-kubelet`, endpoint: 'https-metrics' };
+          targets.push({ role: job.role, node: node.name, jobName: job.jobName, address, sdLabels, labels: { ...sdLabels, metrics_path: job.metricsPath } });
+        }
       } else {
         const sdLabels = META_NODE_LABELS(node.name);
         targets.push({ role: job.role, node: node.name, jobName: job.jobName, address, sdLabels, labels: { job: job.jobName, instance: address, ...applyLabelmap(sdLabels) } });

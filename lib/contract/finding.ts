@@ -12,6 +12,7 @@ export const FINDING_KINDS = [
   'pvc-stats-missing',
   'pvc-stats-wrong',
   'cadvisor-labels-empty',
+  'cadvisor-container-series-missing',
   'cadvisor-legacy-labels',
   'fs-root-sized',
   'fs-device-error',

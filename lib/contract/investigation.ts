@@ -1,7 +1,37 @@
 import { z } from 'zod';
-import { findingSchema } from './finding';
+import { FAMILY_IDS, findingSchema, LAYERS } from './finding';
 import { resolvedRangeSchema } from './range';
 import { sourceStatusSchema } from './source';
+
+/**
+ * A family's accounting of its subjects across the three layers, for the node card: how many containers
+ * kube-state-metrics expects, how many the kubelet's cAdvisor exposes and with which labels, how many are
+ * stored, and why the rest are not.
+ */
+export const containerLayersSchema = z.object({
+  family: z.enum(FAMILY_IDS),
+  subject: z.string(),
+  expected: z.number().int().nonnegative(),
+  source: z.union([
+    z.object({ read: z.literal(true), containers: z.number().int().nonnegative(), labelled: z.number().int().nonnegative(), emptyLabels: z.number().int().nonnegative(), legacyLabels: z.number().int().nonnegative() }),
+    z.object({ read: z.literal(false), detail: z.string() }),
+  ]),
+  stored: z.number().int().nonnegative(),
+  /** Container cgroups stored with empty pod labels (they count for no container). */
+  unlabelledStored: z.number().int().nonnegative(),
+  missing: z.array(
+    z.object({
+      layer: z.enum(LAYERS),
+      reason: z.enum(['not-at-source', 'empty-labels', 'dropped-before-storage', 'not-stored']),
+      text: z.string(),
+      count: z.number().int().positive(),
+      /** The scrape job and its metric_relabel_configs rule that drops them. */
+      job: z.string().optional(),
+      rule: z.string().optional(),
+    }),
+  ),
+});
+export type ContainerLayers = z.infer<typeof containerLayersSchema>;
 
 /** GET /api/v1/nodes/{node}/findings, the node page and the findings embed: one node's findings. */
 export const nodeInvestigationSchema = z.object({
@@ -13,6 +43,8 @@ export const nodeInvestigationSchema = z.object({
   evaluatedAt: z.string(),
   range: resolvedRangeSchema,
   findings: z.array(findingSchema),
+  /** The layer accounting of families that count subjects at every layer (cadvisor-labels). */
+  layers: z.array(containerLayersSchema).optional(),
   sources: z.array(sourceStatusSchema),
 });
 

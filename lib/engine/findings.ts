@@ -1,5 +1,6 @@
 import type { FamilyId, Finding } from '@/lib/contract/finding';
 import type { FamilyCount, FleetNodeSummary } from '@/lib/contract/fleet';
+import type { ContainerLayers } from '@/lib/contract/investigation';
 import { FAMILIES } from '@/lib/families/registry';
 import type { Observation, Verdict } from '@/lib/families/types';
 import type { FleetNode, NodeRole, RoleHealth } from '@/lib/topology/fleet';
@@ -25,6 +26,15 @@ export function findingsOf(observation: Observation, verdicts: Verdicts = verdic
     }
   }
   return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject));
+}
+
+/** The families' layer accounting (the node card's counts), from the same verdicts as the findings. */
+export function layersOf(observation: Observation, verdicts: Verdicts): ContainerLayers[] {
+  return FAMILIES.flatMap((family) => {
+    const familyVerdicts = verdicts.get(family.id);
+    const layers = familyVerdicts && family.layers ? family.layers(familyVerdicts, observation) : null;
+    return layers ? [layers] : [];
+  });
 }
 
 /** One fleet row: the node's findings counted by kind, severity and family, and its targets' health. */

@@ -32,6 +32,7 @@ export interface NodeAtStep {
   roles: Record<NodeRole, RoleHealth>;
   healthFrom: Observation['healthFrom'];
   kubeletVolumes?: KubeletVolumeSource;
+  scrapeRules?: Observation['scrapeRules'];
   /** Prometheus started moments ago: a role without a target is not missing yet. */
   notScrapedYet?: boolean;
 }
@@ -76,7 +77,10 @@ function sharedSamplesAt(series: StepSeries[], step: number): Sample[] {
  */
 export function sliceOf(part: QueryPart, series: StepSeries[], step: number, node: NodeAtStep, inventoryStep = step): Sample[] | null {
   if (part.of === 'cluster') return sharedSamplesAt(series, inventoryStep);
-  if (part.of === 'node') return samplesAt(groupOnce(series, 'node').get(node.facts.name) ?? [], inventoryStep);
+  if (part.of === 'node') {
+    if (part.needs && !node.roles[part.needs].targets.some((target) => target.health === 'up')) return null;
+    return samplesAt(groupOnce(series, 'node').get(node.facts.name) ?? [], inventoryStep);
+  }
   const keys = new Set(node.roles[part.of].targets.filter((target) => target.health === 'up').map((target) => seriesKey({ job: target.job, instance: target.instance })));
   if (keys.size === 0) return null;
   const groups = groupOnce(series, 'target');
@@ -112,5 +116,6 @@ export function observe(gathered: Gathered, step: number, node: NodeAtStep, inve
     parts,
     queries: gathered.queries,
     ...(node.kubeletVolumes ? { kubeletVolumes: node.kubeletVolumes } : {}),
+    ...(node.scrapeRules ? { scrapeRules: node.scrapeRules } : {}),
   };
 }

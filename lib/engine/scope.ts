@@ -33,7 +33,7 @@ export function promqlOf(part: QueryPart, scope: PartScope): string | null {
   if (scope.kind === 'fleet') {
     return part.promql({ select: (metric, ...matchers) => selector(metric, matchers), ksm: (metric, ...matchers) => selector(metric, matchers) });
   }
-  const role = part.of === 'node' || part.of === 'cluster' ? null : part.of;
+  const role = part.needs ?? (part.of === 'node' || part.of === 'cluster' ? null : part.of);
   const targets = role ? scope.targets[role] : [];
   if (role && targets.length === 0) return null;
   const node = `node=${quoteLabelValue(scope.node)}`;
@@ -56,7 +56,7 @@ export function queriesOf(parts: Readonly<Record<string, QueryPart>>, scope: Par
   const skippedRoles = new Set<NodeRole>();
   for (const [key, part] of Object.entries(parts)) {
     const promql = promqlOf(part, scope);
-    if (promql === null) skippedRoles.add(part.of as NodeRole);
+    if (promql === null) skippedRoles.add((part.needs ?? part.of) as NodeRole);
     else queries[key] = promql;
   }
   return { queries, skippedRoles: [...skippedRoles] };

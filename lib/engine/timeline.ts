@@ -21,6 +21,8 @@ export interface TimelineInput {
   /** The node as the inventory knows it now: its targets select the series, its facts fill what history lacks. */
   node: FleetNode;
   gathered: Gathered;
+  /** The scrape jobs' metric_relabel_configs now (the configuration's history is not kept). */
+  scrapeRules?: Observation['scrapeRules'];
   history: {
     /** `up` of the node's targets over the range, each with its role. */
     up: { role: NodeRole; series: StepSeries }[];
@@ -47,10 +49,15 @@ function clock(ms: number, withDate: boolean): string {
 /** Target health at each step, from `up`. */
 function rolesAt(input: TimelineInput, step: number): Record<NodeRole, RoleHealth> {
   const roles = {} as Record<NodeRole, RoleHealth>;
+  // `up` series carry no scrape pool; the targets the node has now tell it where they are the same.
+  const pools = new Map(Object.values(input.node.roles).flatMap((health) => health.targets.flatMap((target) => (target.pool ? [[`${target.job}\u0000${target.instance}`, target.pool] as const] : []))));
   for (const role of NODE_ROLES) {
     const targets = input.history.up
       .filter((entry) => entry.role === role && entry.series.values[step] !== undefined)
-      .map(({ series }) => ({ instance: series.labels.instance ?? '', job: series.labels.job ?? '', labels: series.labels, health: series.values[step] === 1 ? ('up' as const) : ('down' as const), lastError: '' }));
+      .map(({ series }) => {
+        const pool = pools.get(`${series.labels.job ?? ''}\u0000${series.labels.instance ?? ''}`);
+        return { instance: series.labels.instance ?? '', job: series.labels.job ?? '', ...(pool ? { pool } : {}), labels: series.labels, health: series.values[step] === 1 ? ('up' as const) : ('down' as const), lastError: '' };
+      });
     roles[role] = { health: combineHealth(targets), targets };
   }
   return roles;
@@ -91,6 +98,7 @@ function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubel
     },
     roles: rolesAt(input, step),
     healthFrom: 'up-series',
+    ...(input.scrapeRules ? { scrapeRules: input.scrapeRules } : {}),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { FamilyId, Finding, FindingKind } from '@/lib/contract/finding';
+import type { ContainerLayers } from '@/lib/contract/investigation';
 import type { SegmentState, TimelineEvent } from '@/lib/contract/timeline';
+import type { RelabelRule } from '@/lib/prometheus/relabel';
 import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
 
 /**
@@ -36,6 +38,11 @@ export interface QueryPart {
    * series with the node's `node` label, or cluster-wide lookups (a PV's plugin, a claim's volume).
    */
   of: NodeRole | 'node' | 'cluster';
+  /**
+   * A `node` part that compares kube-state-metrics with a role's series (`select` picks from that role's
+   * targets): skipped while the node has none of them, and null at a step where none is up.
+   */
+  needs?: NodeRole;
   promql(scope: QueryScope): string;
 }
 
@@ -64,6 +71,35 @@ export interface KubeletVolumeSource {
   configzEndpoint: string;
 }
 
+/** A container cgroup as the kubelet's cAdvisor serves it: its labels and the line, for the evidence. */
+export interface SourceCgroup {
+  id: string;
+  labels: Record<string, string>;
+  line: string;
+}
+
+/**
+ * What the node's kubelet itself exposes about its containers (GAPSCOPE_KUBELET_MODE), read live on the node
+ * page only: /metrics/cadvisor (container cgroups and systemd units) and /stats/summary (the kubelet's and
+ * the runtime's start times).
+ */
+export interface CadvisorSource {
+  /** Container cgroups (not `/`, QoS, pod-level or system.slice ones). null: /metrics/cadvisor was not read. */
+  cgroups: SourceCgroup[] | null;
+  /** systemd units' start times (epoch ms) by unit ("kubelet", "containerd", "k3s-agent"), with their lines. */
+  units: Record<string, { startedAt: number; line: string }>;
+  /** cadvisor_version_info's dockerVersion ("" when no Docker). */
+  dockerVersion?: string;
+  /** Series with the pre-1.16 pod_name label. */
+  legacySeries: number;
+  /** /stats/summary's systemContainers: when the kubelet and the runtime started (epoch ms). */
+  summary: { kubeletStartedAt?: number; runtimeStartedAt?: number } | null;
+  cadvisorEndpoint: string;
+  summaryEndpoint: string;
+  /** Why a part could not be read, for the finding to say what reading it would add. */
+  failures: string[];
+}
+
 /** Everything known about one node at one instant, scoped to the node. */
 export interface Observation {
   node: NodeFacts;
@@ -84,6 +120,12 @@ export interface Observation {
   /** The PromQL of each part, as sent, for the evidence. */
   queries: Partial<Record<FamilyId, Record<string, string>>>;
   kubeletVolumes?: KubeletVolumeSource;
+  /** The node's cAdvisor as the kubelet serves it (live node views with a kubelet mode only). */
+  cadvisorSource?: CadvisorSource;
+  /** Why the source was not read on a node view that wanted it (mode off, past instant, no address). */
+  sourceNotRead?: string;
+  /** Each scrape job's metric_relabel_configs, by job_name (a target's scrape pool); undefined: unknown. */
+  scrapeRules?: ReadonlyMap<string, readonly RelabelRule[]>;
 }
 
 /** What the rule says about one subject. */
@@ -153,6 +195,8 @@ export interface Family<D = unknown> {
   rule(observation: Observation): Verdict<D>[] | null;
   /** The findings of one fault or by-design verdict, with evidence and a fix. */
   describe(verdict: Verdict<D>, observation: Observation): Finding[];
+  /** Its subjects counted at every layer, for the node card (families that count, like cadvisor-labels). */
+  layers?(verdicts: Verdict<D>[], observation: Observation): ContainerLayers | null;
   /** Why a lane changed: the events this family's rule names as causes. null: nothing to add. */
   explain(change: LaneChange<D>, context: ExplainContext): Explained | null;
 }

@@ -7,7 +7,10 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLabTls, type LabTls } from '@/lab/src/tls';
 import { upstreamFailure as failure } from '@/lab/test-support/clients';
+import { realFixture } from '@/lab/test-support/fixtures';
+import type { SourceStatus } from '@/lib/contract/source';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
+import { readCadvisorSource } from './cadvisor-source';
 import { KubeletClient, type KubeletConfig } from './client';
 
 /** A loopback HTTPS "kubelet" whose answer each test sets, and a server that accepts and never answers. */
@@ -158,5 +161,44 @@ describe('secrets in upstream errors', () => {
     expect(error.message).not.toContain('good-token');
     const { sourceFailure } = await import('@/lib/errors');
     expect(JSON.stringify(sourceFailure(error, { source: 'kubelet', endpoint: 'GET /metrics' }))).not.toContain('good-token');
+  });
+});
+
+describe('readCadvisorSource on the real captures (k8s 1.31, containerd 1.7.27)', () => {
+  const cadvisor = Buffer.from(realFixture('nri-kubernetes/k8s-1.31_kubelet_metrics_cadvisor.txt'));
+  const summary = Buffer.from(realFixture('nri-kubernetes/k8s-1.31_kubelet_stats_summary.json'));
+  const node = () => ({ name: 'datagen', kubeletAddress: address });
+
+  it("keeps each container cgroup with its labels and served line, the units' starts, and the kubelet's start from the summary", async () => {
+    behaviour = (path) => ({ status: 200, body: gzipSync(path === '/stats/summary' ? summary : cadvisor), gzip: true });
+    const sources: SourceStatus[] = [];
+    const source = await readCadvisorSource(client({ maxBytes: 64 << 20, reuseMs: 0 }), node(), sources);
+    expect(sources.map((entry) => [entry.endpoint, entry.ok])).toEqual([['GET /metrics/cadvisor (datagen)', true], ['GET /stats/summary (datagen)', true]]);
+    // Every cgroup id that ends in a 64-hex container id, pause sandboxes included: all labelled on a healthy node.
+    expect(source.cgroups!.length).toBeGreaterThan(10);
+    expect(source.cgroups!.every((cgroup) => /[0-9a-f]{64}$/.test(cgroup.id) && cgroup.labels.pod && cgroup.line.startsWith('container_start_time_seconds{'))).toBe(true);
+    expect(source.units.kubelet).toEqual({ startedAt: 1_762_283_628_000, line: 'container_start_time_seconds{container="",id="/system.slice/kubelet.service",image="",name="",namespace="",pod=""} 1762283628' });
+    expect(source.summary).toEqual({ kubeletStartedAt: Date.parse('2025-11-04T19:13:48Z'), runtimeStartedAt: undefined });
+    expect(source.dockerVersion).toBe('');
+    expect(source.failures).toEqual([]);
+  });
+
+  it('reads the cgroups even when /stats/summary is not the kubelet\'s JSON, and says why the summary is missing', async () => {
+    behaviour = (path) => (path === '/stats/summary' ? { status: 200, body: Buffer.from('{"pods":[]}') } : { status: 200, body: cadvisor });
+    const sources: SourceStatus[] = [];
+    const source = await readCadvisorSource(client({ maxBytes: 64 << 20, reuseMs: 0 }), node(), sources);
+    expect(source.cgroups!.length).toBeGreaterThan(10);
+    expect(source.summary).toBeNull();
+    expect(source.failures).toEqual([expect.stringMatching(/^\/stats\/summary: .*has no node object/)]);
+    expect(sources[1]).toMatchObject({ ok: false, kind: 'invalid-response' });
+  });
+
+  it('says what it could not read when the kubelet answers 403, and has no cgroups to show', async () => {
+    behaviour = () => ({ status: 403, body: Buffer.from('Forbidden (user=system:serviceaccount:monitoring:gapscope, verb=get, resource=nodes, subresource(s)=[metrics])') });
+    const sources: SourceStatus[] = [];
+    const source = await readCadvisorSource(client({ reuseMs: 0 }), node(), sources);
+    expect(source.cgroups).toBeNull();
+    expect(source.failures).toHaveLength(2);
+    expect(sources.every((entry) => entry.ok === false && entry.kind === 'forbidden')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import type { FleetInvestigation } from '@/lib/contract/fleet';
 import type { Health } from '@/lib/contract/health';
 import type { NodeInvestigation } from '@/lib/contract/investigation';
 import type { NodeTimeline } from '@/lib/contract/timeline';
-import { findingsOf, summarize, verdictsOf } from '@/lib/engine/findings';
+import { findingsOf, layersOf, summarize, verdictsOf } from '@/lib/engine/findings';
 import { observe } from '@/lib/engine/observe';
 import { targetsOf } from '@/lib/engine/scope';
 import { gridOf, instantGrid, stepFor } from '@/lib/engine/steps';
@@ -12,7 +12,10 @@ import { env } from '@/lib/env';
 import { sourceFailure, type SourceStatus } from '@/lib/errors';
 import { wantsKubeletSource } from '@/lib/families/volume-stats';
 import { KubeletClient, kubeletConfigFromEnv } from '@/lib/kubelet/client';
+import { readCadvisorSource } from '@/lib/kubelet/cadvisor-source';
 import { readVolumeStatsSource } from '@/lib/kubelet/volume-stats';
+import type { Observation } from '@/lib/families/types';
+import type { FleetNode } from '@/lib/topology/fleet';
 import { PrometheusClient, prometheusConfigFromEnv, type VectorSample } from '@/lib/prometheus/client';
 import type { ResolvedRange } from '@/lib/time-range';
 import { kubeletAddressOf } from '@/lib/topology/kubelet-address';
@@ -39,6 +42,8 @@ export interface GapscopeDeps {
 
 /** Within this of now, an instant counts as now: live sources (targets API, kubelet) describe it. */
 const LIVE_WINDOW_MS = 60_000;
+/** The loaded configuration's scrape rules are reused this long: reloads are rare, and a minute late is harmless. */
+const SCRAPE_CONFIG_TTL_MS = 60_000;
 /** Identical node views asked within this long share one computation (and always while one is running). */
 const SHARED_VIEW_MS = 1_000;
 
@@ -47,6 +52,7 @@ export class Gapscope {
   private readonly sharedNodes = sharedBy<NodeInvestigation>();
   private readonly sharedTimelines = sharedBy<NodeTimeline>();
   private readonly sharedInfo = sharedBy<VectorSample[]>();
+  private readonly sharedConfig = sharedFor<NonNullable<Observation['scrapeRules']>>();
 
   constructor(private readonly deps: GapscopeDeps) {}
 
@@ -100,7 +106,7 @@ export class Gapscope {
   }
 
   private async computeNode(name: string, range: ResolvedRange, now: number): Promise<NodeInvestigation> {
-    const { prometheus, kubelet } = this.deps;
+    const { prometheus } = this.deps;
     const generatedAt = new Date(now).toISOString();
     const live = now - range.endMs <= LIVE_WINDOW_MS;
     const atMs = live ? undefined : range.endMs;
@@ -117,30 +123,72 @@ export class Gapscope {
     let node = inventory.nodes.find((candidate) => candidate.name === name);
     if (!node) return { ...base, found: false, sources };
 
-    const { gathered } = await gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up') }, instantGrid(evaluatedAtMs), atMs, sources, { node });
-    let observation = observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined });
+    const [{ gathered }, scrapeRules] = await Promise.all([
+      gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up') }, instantGrid(evaluatedAtMs), atMs, sources, { node }),
+      this.scrapeRules(sources, now),
+    ]);
+    let observation = observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules });
     let verdicts = verdictsOf(observation);
-    if (kubelet && wantsKubeletSource(observation, verdicts.get('volume-stats') ?? [])) {
-      const via = kubelet.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
-      if (live) {
-        let kubeletAddress: string | undefined;
-        if (kubelet.mode === 'direct') {
-          // `up` series carry no scrape URL; the targets list has the port the kubelet is scraped at.
-          if (!node.roles.kubelet.targets.some((target) => target.scrapeUrl)) node = (await loadFleet(prometheus, this.inventoryOptions)).nodes?.find((candidate) => candidate.name === name) ?? node;
-          const resolved = kubeletAddressOf(node);
-          if ('reason' in resolved) sources.push({ source: via, endpoint: `GET /metrics, /configz (${name})`, ok: false, detail: `not read: ${resolved.reason}` });
-          else kubeletAddress = resolved.address;
-        }
-        if (kubelet.mode === 'proxy' || kubeletAddress) {
-          const kubeletVolumes = await readVolumeStatsSource(kubelet, { name, kubeletAddress }, sources);
-          observation = { ...observation, kubeletVolumes };
-          verdicts = verdictsOf(observation);
-        }
-      } else {
-        sources.push({ source: via, endpoint: `GET /metrics, /configz (${name})`, ok: false, detail: `not read: the kubelet tells how it is now, not at ${base.evaluatedAt}` });
-      }
+    const wantsVolumes = wantsKubeletSource(observation, verdicts.get('volume-stats') ?? []);
+    const wantsCadvisor = observation.roles.cadvisor.targets.length > 0 && verdicts.get('cadvisor-labels') !== null;
+    if (wantsVolumes || wantsCadvisor) {
+      const reading = await this.readSource(node, { live, evaluatedAt: base.evaluatedAt, volumes: wantsVolumes, cadvisor: wantsCadvisor }, sources);
+      node = reading.node;
+      observation = { ...observation, ...reading.observed };
+      verdicts = verdictsOf(observation);
     }
-    return { ...base, found: true, findings: findingsOf(observation, verdicts), sources };
+    return { ...base, found: true, findings: findingsOf(observation, verdicts), layers: layersOf(observation, verdicts), sources };
+  }
+
+  /**
+   * What the node's kubelet itself says, where a family needs it and the view is live: volume stats
+   * (/metrics, /configz) and its containers (/metrics/cadvisor, /stats/summary). Otherwise, why not.
+   */
+  private async readSource(
+    known: FleetNode,
+    want: { live: boolean; evaluatedAt: string; volumes: boolean; cadvisor: boolean },
+    sources: SourceStatus[],
+  ): Promise<{ node: FleetNode; observed: Partial<Observation> }> {
+    const { prometheus, kubelet } = this.deps;
+    let node = known;
+    if (!kubelet) return { node, observed: { sourceNotRead: 'GAPSCOPE_KUBELET_MODE is off, so gapscope reads no kubelet' } };
+    const via = kubelet.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
+    const paths = [...(want.volumes ? ['/metrics', '/configz'] : []), ...(want.cadvisor ? ['/metrics/cadvisor', '/stats/summary'] : [])].join(', ');
+    const notRead = (why: string) => {
+      sources.push({ source: via, endpoint: `GET ${paths} (${node.name})`, ok: false, detail: `not read: ${why}` });
+      return { node, observed: { sourceNotRead: why } };
+    };
+    if (!want.live) return notRead(`the kubelet tells how it is now, not at ${want.evaluatedAt}`);
+    let kubeletAddress: string | undefined;
+    if (kubelet.mode === 'direct') {
+      // `up` series carry no scrape URL; the targets list has the port the kubelet is scraped at.
+      if (!node.roles.kubelet.targets.some((target) => target.scrapeUrl)) node = (await loadFleet(prometheus, { ...this.inventoryOptions, atMs: undefined })).nodes?.find((candidate) => candidate.name === node.name) ?? node;
+      const resolved = kubeletAddressOf(node);
+      if ('reason' in resolved) return notRead(resolved.reason);
+      kubeletAddress = resolved.address;
+    }
+    const target = { name: node.name, kubeletAddress };
+    const [kubeletVolumes, cadvisorSource] = await Promise.all([
+      want.volumes ? readVolumeStatsSource(kubelet, target, sources) : undefined,
+      want.cadvisor ? readCadvisorSource(kubelet, target, sources) : undefined,
+    ]);
+    return { node, observed: { ...(kubeletVolumes ? { kubeletVolumes } : {}), ...(cadvisorSource ? { cadvisorSource } : {}) } };
+  }
+
+  /**
+   * The scrape jobs' metric_relabel_configs, read at most once a minute (a configuration reload is rare).
+   * undefined where Prometheus (or a compatible API without the endpoint) cannot tell; the source says why.
+   */
+  private async scrapeRules(sources: SourceStatus[], now: number): Promise<Observation['scrapeRules']> {
+    const endpoint = 'GET /api/v1/status/config';
+    try {
+      const rules = await this.sharedConfig(SCRAPE_CONFIG_TTL_MS, now, async () => new Map([...(await this.deps.prometheus.scrapeConfig())].map(([job, config]) => [job, config.metricRelabel])));
+      sources.push({ source: 'prometheus', endpoint, ok: true });
+      return rules;
+    } catch (error) {
+      sources.push(sourceFailure(error, { source: 'prometheus', endpoint }));
+      return undefined;
+    }
   }
 
   private async computeTimeline(name: string, range: ResolvedRange, now: number): Promise<NodeTimeline> {
@@ -151,7 +199,8 @@ export class Gapscope {
     if (inventory.nodes === null) return { ...base, found: null, sources };
     const node = inventory.nodes.find((candidate) => candidate.name === name);
     if (!node) return { ...base, found: false, sources };
-    const input = await gatherTimeline(prometheus, node, gridOf(range, stepFor(range)), this.deps.jobRoles ?? {}, sources);
+    const [input, scrapeRules] = await Promise.all([gatherTimeline(prometheus, node, gridOf(range, stepFor(range)), this.deps.jobRoles ?? {}, sources), this.scrapeRules(sources, now)]);
+    if (input) input.scrapeRules = scrapeRules;
     return { ...base, found: true, timeline: input ? buildTimeline(input) : null, sources };
   }
 
@@ -169,8 +218,8 @@ export class Gapscope {
     const inventory = await loadFleet(prometheus, this.inventoryOptions);
     const sources = [...inventory.sources];
     if (inventory.nodes === null) return { generatedAt, nodes: null, sources };
-    const { gathered } = await gatherFamilies(prometheus, { kind: 'fleet' }, instantGrid(now), undefined, sources);
-    const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined }))));
+    const [{ gathered }, scrapeRules] = await Promise.all([gatherFamilies(prometheus, { kind: 'fleet' }, instantGrid(now), undefined, sources), this.scrapeRules(sources, now)]);
+    const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules }))));
     return { generatedAt, nodes, sources };
   }
 

@@ -28,6 +28,9 @@ export interface ObservationSpec {
   parts?: Observation['parts'];
   starts?: Observation['starts'];
   kubeletVolumes?: Observation['kubeletVolumes'];
+  cadvisorSource?: Observation['cadvisorSource'];
+  sourceNotRead?: string;
+  scrapeRules?: Observation['scrapeRules'];
   atMs?: number;
 }
 
@@ -44,6 +47,9 @@ export function observation(spec: ObservationSpec = {}): Observation {
     parts: spec.parts ?? {},
     queries: {},
     ...(spec.kubeletVolumes ? { kubeletVolumes: spec.kubeletVolumes } : {}),
+    ...(spec.cadvisorSource ? { cadvisorSource: spec.cadvisorSource } : {}),
+    ...(spec.sourceNotRead ? { sourceNotRead: spec.sourceNotRead } : {}),
+    ...(spec.scrapeRules ? { scrapeRules: spec.scrapeRules } : {}),
   };
 }
 

@@ -12,8 +12,10 @@ describe.each(PROFILES)('with the %s convention and no configuration', (profile)
   const targets = scrapeTargets(profile, addresses, nodes.map((node) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: node.name === 'lab-wrongport' })));
 
   it.each(targets.map((target) => [`${target.jobName} ${target.address}`, target] as const))('places %s', (_, target) => {
-    const scrapeUrl = `${target.role === 'kubelet' || target.role === 'cadvisor' ? 'https' : 'http'}://${target.address}${target.role === 'cadvisor' ? '/metrics/cadvisor' : '/metrics'}`;
-    const role = target.role === 'prometheus' ? null : target.role;
+    const kubeletPath = { cadvisor: '/metrics/cadvisor', probes: '/metrics/probes', kubelet: '/metrics' } as Record<string, string>;
+    const scrapeUrl = `${kubeletPath[target.role] ? 'https' : 'http'}://${target.address}${kubeletPath[target.role] ?? '/metrics'}`;
+    // The kubelet's /metrics/probes is not a layer gapscope compares; Prometheus scraping itself neither.
+    const role = target.role === 'prometheus' || target.role === 'probes' ? null : target.role;
     expect(roleOfTarget({ labels: target.labels, scrapeUrl })).toBe(role);
     if (target.node) expect(nodeOfTarget({ labels: target.labels, scrapeUrl }, index)).toBe(target.node);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { realFixture } from '@/lab/test-support/fixtures';
 import { parseExposition } from '@/lib/test-support/parse-exposition';
-import { familyFindings, observation, sample } from '@/lib/test-support/observation';
+import { compileRules } from '@/lib/prometheus/relabel';
+import { familyFindings, observation, role, sample } from '@/lib/test-support/observation';
 import { cadvisorLabels } from '.';
 import { CONTAINER_CGROUP_REGEX, isContainerCgroup } from './causes';
 
@@ -76,5 +77,89 @@ describe('CONTAINER_CGROUP_REGEX', () => {
   ])('matches %s as PromQL would (anchored): %s', (id, isContainer) => {
     expect(new RegExp(`^(?:${CONTAINER_CGROUP_REGEX})$`).test(id)).toBe(isContainer);
     expect(isContainerCgroup(id)).toBe(isContainer);
+  });
+});
+
+describe('running containers across the layers (expected, source, stored)', () => {
+  const CHART_RULES = compileRules([
+    { source_labels: ['__name__'], action: 'drop', regex: 'container_spec.*' },
+    { source_labels: ['id', 'pod'], action: 'drop', regex: '.+;' },
+  ]);
+  const JOB = 'serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1';
+  const hex = (digit: string) => digit.repeat(64);
+  const running = (container: string, digit: string) => sample({ namespace: 'shop', pod: 'checkout-0', container, container_id: `containerd://${hex(digit)}`, node: 'n' });
+  const cgroup = (digit: string, labels: Record<string, string>) => {
+    const id = `/kubepods/burstable/pod0c9f3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6/${hex(digit)}`;
+    const all = { container: '', id, image: '', name: '', namespace: '', pod: '', ...labels };
+    return { id, labels: all, line: `container_start_time_seconds{${Object.entries(all).map(([name, value]) => `${name}="${value}"`).join(',')}} 1767225000` };
+  };
+  const source = (cgroups: ReturnType<typeof cgroup>[], units: Record<string, number> = {}) => ({
+    cgroups,
+    units: Object.fromEntries(Object.entries(units).map(([unit, at]) => [unit, { startedAt: at, line: `container_start_time_seconds{id="/system.slice/${unit}.service"} ${at / 1000}` }])),
+    legacySeries: 0,
+    summary: null,
+    cadvisorEndpoint: 'GET /metrics/cadvisor (n)',
+    summaryEndpoint: 'GET /stats/summary (n)',
+    failures: [],
+  });
+  const withPool = { cadvisor: { health: 'up' as const, targets: [{ ...role('cadvisor', 'up').targets[0]!, pool: JOB }] } };
+  const observed = (extra: Parameters<typeof observation>[0], unstored = [running('checkout', 'a'), running('envoy', 'b')]) =>
+    observation({ roles: withPool, scrapeRules: new Map([[JOB, CHART_RULES]]), ...extra, parts: { 'cadvisor-labels': { unlabelled: [], legacy: [], expected: [sample({ node: 'n' }, 3)], unstored } } });
+
+  it('stored alone: the running containers are not stored, and the chart rule would drop them unlabelled', () => {
+    const node = observed({ sourceNotRead: 'GAPSCOPE_KUBELET_MODE is off, so gapscope reads no kubelet' });
+    const [finding] = familyFindings(cadvisorLabels, node);
+    expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'dropped-before-storage', layer: 'scrape', summary: '2 running containers on n have no cAdvisor series stored (dropped-before-storage)' });
+    expect(finding!.explanation).toMatch(/drops every container cgroup series whose pod label is empty \(metric_relabel_configs #2 drop \[id, pod\] regex '\.\+;'\).*GAPSCOPE_KUBELET_MODE is off/);
+    expect(finding!.evidence.map((entry) => entry.excerpt)).toEqual([
+      '2 of 3 running containers have no series stored under their pod and name: shop/checkout-0 checkout, shop/checkout-0 envoy',
+      `scrape job ${JOB}, metric_relabel_configs #2 drop [id, pod] regex '.+;'`,
+    ]);
+    const layers = cadvisorLabels.layers!(cadvisorLabels.rule(node)!, node);
+    expect(layers).toMatchObject({ expected: 3, stored: 1, source: { read: false, detail: 'GAPSCOPE_KUBELET_MODE is off, so gapscope reads no kubelet' }, missing: [{ layer: 'stored', reason: 'not-stored', count: 2 }] });
+  });
+
+  it('stored alone, no rule that drops them: not stored, cause unknown to storage', () => {
+    const [finding] = familyFindings(cadvisorLabels, observed({ scrapeRules: new Map() }));
+    expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'not-stored', layer: 'stored' });
+  });
+
+  it('at the source: empty labels, the runtime started after the kubelet, and the rule that drops them named', () => {
+    const node = observed({ cadvisorSource: source([cgroup('a', {}), cgroup('b', {})], { kubelet: 1_767_220_000_000, containerd: 1_767_220_120_000 }) });
+    const [finding] = familyFindings(cadvisorLabels, node);
+    expect(finding).toMatchObject({ kind: 'cadvisor-labels-empty', cause: 'runtime-started-after-kubelet', layer: 'source', summary: '2 container series on n have empty image, name, pod, namespace and container labels (runtime-started-after-kubelet)' });
+    expect(finding!.explanation).toMatch(/120 s later.*Prometheus keeps none of them: the scrape job drops every cgroup series whose pod is empty/);
+    const kubelet = finding!.evidence.filter((entry) => entry.source === 'kubelet');
+    expect(kubelet.map((entry) => entry.endpoint)).toEqual(['GET /metrics/cadvisor (n)', 'GET /metrics/cadvisor (n)']);
+    expect(kubelet[0]!.excerpt).toContain(`id="/kubepods/burstable/pod0c9f3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6/${hex('a')}",image="",name="",namespace="",pod=""`);
+    expect(kubelet[1]!.excerpt).toMatch(/system\.slice\/kubelet\.service.*\n.*system\.slice\/containerd\.service/);
+    expect(finding!.evidence.some((entry) => entry.endpoint === 'GET /api/v1/status/config' && entry.excerpt.includes('#2 drop [id, pod]'))).toBe(true);
+    const layers = cadvisorLabels.layers!(cadvisorLabels.rule(node)!, node);
+    expect(layers).toMatchObject({ expected: 3, stored: 1, source: { read: true, containers: 2, labelled: 0, emptyLabels: 2, legacyLabels: 0 } });
+    expect(layers!.missing).toEqual([{ layer: 'source', reason: 'empty-labels', text: 'at the kubelet without pod labels', count: 2, job: JOB, rule: "#2 drop [id, pod] regex '.+;'" }]);
+  });
+
+  it('at the source with no runtime unit at all: containerd embedded in another unit', () => {
+    const [finding] = familyFindings(cadvisorLabels, observed({ node: { containerRuntime: 'containerd://2.0.5-k3s1' }, cadvisorSource: source([cgroup('a', {})], { 'k3s-agent': 1_767_220_000_000 }) }, [running('checkout', 'a')]));
+    expect(finding).toMatchObject({ kind: 'cadvisor-labels-empty', cause: 'runtime-socket-unreachable' });
+  });
+
+  it('at the source with labels, but a rule drops them before storage: the scrape layer, the rule named', () => {
+    const dropping = compileRules([{ source_labels: ['namespace'], action: 'drop', regex: 'shop' }]);
+    const node = observed({ scrapeRules: new Map([[JOB, dropping]]), cadvisorSource: source([cgroup('a', { pod: 'checkout-0', namespace: 'shop', image: 'i', name: 'n', container: 'checkout' })]) }, [running('checkout', 'a')]);
+    const [finding] = familyFindings(cadvisorLabels, node);
+    expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'dropped-before-storage', layer: 'scrape' });
+    expect(finding!.explanation).toContain(`${JOB}: #1 drop [namespace] regex 'shop'`);
+  });
+
+  it('absent at the source: the kubelet has no cgroup for the container id', () => {
+    const node = observed({ cadvisorSource: source([]) }, [running('checkout', 'a')]);
+    expect(familyFindings(cadvisorLabels, node)[0]).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'not-at-source', layer: 'source' });
+  });
+
+  it('every running container stored: ok, and the card counts them all as stored', () => {
+    const node = observed({}, []);
+    expect(cadvisorLabels.rule(node)![0]).toMatchObject({ state: 'ok' });
+    expect(cadvisorLabels.layers!(cadvisorLabels.rule(node)!, node)).toMatchObject({ expected: 3, stored: 3, missing: [] });
   });
 });
