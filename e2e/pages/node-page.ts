@@ -35,6 +35,11 @@ export class NodePage {
     }).toPass({ timeout: 60_000, intervals: [1_000] });
   }
 
+  /** The card that counts the node's containers at each layer. */
+  get layers(): Locator {
+    return this.page.getByTestId('layer-counts');
+  }
+
   card(kind: string, cause: string): Locator {
     return this.page.locator(`[data-testid="finding-card"][data-kind="${kind}"][data-cause="${cause}"]`);
   }

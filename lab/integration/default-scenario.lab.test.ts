@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type RunningLab } from '../src/lab';
-import { labPrometheus } from '../test-support/clients';
+import { ExpositionScanner } from '@/lib/exposition/scanner';
+import { relabel } from '@/lib/prometheus/relabel';
+import { labKubelet, labPrometheus } from '../test-support/clients';
 import { query, waitForScrapes, type Target } from '../test-support/prometheus-api';
 
 /** The default scenario against real Prometheus and real node_exporters, kube-prometheus profile. */
@@ -19,37 +21,54 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-const nodeTargets = (node: string, job: string) =>
-  scraped.filter((target) => target.labels.job === job && (target.labels.node === node || target.labels.instance === node));
+/** A node's targets of a job: kubelet targets by their `node` label, node-exporter pods by their address. */
+const nodeTargets = (node: string, job: string) => {
+  const ip = lab.nodes.find((candidate) => candidate.name === node)!.ip;
+  return scraped.filter((target) => target.labels.job === job && (target.labels.node === node || new URL(target.scrapeUrl).hostname === ip));
+};
+/** node-exporter's instance in this profile: the pod's address (host network: the node's IP), port 9100. */
+const exporter = (node: string) => `${lab.nodes.find((candidate) => candidate.name === node)!.ip}:9100`;
+const nodeOfExporter = (instance: string) => lab.nodes.find((candidate) => instance.startsWith(`${candidate.ip}:`))?.name;
 const now = () => Date.now() / 1000;
+const kubeletNode = (name: string) => ({ name, kubeletAddress: new URL(lab.nodes.find((candidate) => candidate.name === name)!.kubeletUrl).host });
+/** Container cgroup ids (cgroupfs driver), as a PromQL regex. */
+const CONTAINER_IDS = '/kubepods/.+/pod[^/]+/[0-9a-f]{64}';
+/** The cgroups of a /metrics/cadvisor body, by container_start_time_seconds: their labels and start. */
+async function containerSeries(body: AsyncIterable<Buffer>) {
+  const series: (Record<string, string> & { start: string })[] = [];
+  const scanner = new ExpositionScanner({ families: ['container_start_time_seconds'], onSample: (sample) => void series.push({ ...sample.labels, start: String(sample.value) }) });
+  for await (const chunk of body) scanner.push(chunk);
+  scanner.end();
+  return series;
+}
 
 describe('planted faults, as Prometheus sees them', () => {
   it('lab-deverror: the real exporter (uid 65534) reports device_error 1 for /root/data and no size for it', async () => {
     const errors = await query(lab.prometheusUrl, 'node_filesystem_device_error == 1');
-    expect(errors.map((series) => [series.metric.instance, series.metric.mountpoint])).toEqual([['lab-deverror', '/root/data']]);
+    expect(errors.map((series) => [nodeOfExporter(series.metric.instance!), series.metric.mountpoint])).toEqual([['lab-deverror', '/root/data']]);
     expect(await query(lab.prometheusUrl, 'node_filesystem_size_bytes{mountpoint="/root/data"}')).toEqual([]);
   });
 
   it('lab-rootsized: both PV mounts report exactly the root filesystem size and free bytes', async () => {
-    const pvs = await query(lab.prometheusUrl, 'node_filesystem_size_bytes{instance="lab-rootsized",mountpoint=~"/var/lib/kubelet/pods/.+"}');
-    const [root] = await query(lab.prometheusUrl, 'node_filesystem_size_bytes{instance="lab-rootsized",mountpoint="/"}');
+    const pvs = await query(lab.prometheusUrl, `node_filesystem_size_bytes{instance="${exporter('lab-rootsized')}",mountpoint=~"/var/lib/kubelet/pods/.+"}`);
+    const [root] = await query(lab.prometheusUrl, `node_filesystem_size_bytes{instance="${exporter('lab-rootsized')}",mountpoint="/"}`);
     expect(pvs).toHaveLength(2);
     for (const pv of pvs) expect(pv.value[1]).toBe(root!.value[1]);
-    const same = await query(lab.prometheusUrl, 'node_filesystem_free_bytes{instance="lab-rootsized",mountpoint=~"/var/lib/kubelet/pods/.+"} - on() group_left node_filesystem_free_bytes{instance="lab-rootsized",mountpoint="/"}');
+    const same = await query(lab.prometheusUrl, `node_filesystem_free_bytes{instance="${exporter('lab-rootsized')}",mountpoint=~"/var/lib/kubelet/pods/.+"} - on() group_left node_filesystem_free_bytes{instance="${exporter('lab-rootsized')}",mountpoint="/"}`);
     expect(same).toHaveLength(2);
     for (const difference of same) expect(Math.abs(Number(difference.value[1]))).toBeLessThan(64 * 2 ** 20);
   });
 
   it('healthy PV mounts report their claim capacity, not the root disk', async () => {
-    const mounts = await query(lab.prometheusUrl, 'node_filesystem_size_bytes{mountpoint=~"/var/lib/kubelet/pods/.+",instance!="lab-rootsized"}');
-    const sizes = Object.fromEntries(mounts.map((series) => [series.metric.instance, Number(series.value[1])]));
+    const mounts = await query(lab.prometheusUrl, `node_filesystem_size_bytes{mountpoint=~"/var/lib/kubelet/pods/.+",instance!="${exporter('lab-rootsized')}"}`);
+    const sizes = Object.fromEntries(mounts.map((series) => [nodeOfExporter(series.metric.instance!), Number(series.value[1])]));
     expect(sizes['lab-healthy']).toBe(10 * 2 ** 30);
     expect(sizes['lab-unauthorized']).toBe(50 * 2 ** 30);
   });
 
-  it('lab-unauthorized: both kubelet targets are down with a 401 lastError', () => {
+  it('lab-unauthorized: all three kubelet targets (metrics, cAdvisor, probes) are down with a 401 lastError', () => {
     const kubelet = nodeTargets('lab-unauthorized', 'kubelet');
-    expect(kubelet).toHaveLength(2);
+    expect(kubelet.map((target) => target.labels.metrics_path).sort()).toEqual(['/metrics', '/metrics/cadvisor', '/metrics/probes']);
     for (const target of kubelet) {
       expect(target.health).toBe('down');
       expect(target.lastError).toBe('server returned HTTP status 401 Unauthorized');
@@ -65,7 +84,7 @@ describe('planted faults, as Prometheus sees them', () => {
 
   it('every other target is up', () => {
     const down = scraped.filter((target) => target.health !== 'up').map((target) => `${target.labels.job} ${target.labels.instance}`);
-    expect(down.sort()).toEqual(['kubelet 127.21.1.15:10250', 'kubelet 127.21.1.15:10250', 'node-exporter lab-wrongport']);
+    expect(down.sort()).toEqual(['kubelet 127.21.1.15:10250', 'kubelet 127.21.1.15:10250', 'kubelet 127.21.1.15:10250', 'node-exporter 127.21.1.16:10250']);
   });
 
   it('volume stats exist only for claims mounted by a running pod with a metrics-capable plugin, on a scraped kubelet', async () => {
@@ -80,16 +99,42 @@ describe('planted faults, as Prometheus sees them', () => {
     expect((await query(lab.prometheusUrl, 'kube_persistentvolumeclaim_info')).length).toBe(8);
   });
 
-  it('lab-cadvisor: container cgroups lost image and name; no other node has such series', async () => {
-    const empty = await query(lab.prometheusUrl, 'count by (node) (container_cpu_usage_seconds_total{image="",id=~"/kubepods/.+/pod[^/]+/[0-9a-f]{64}"})');
-    expect(empty.map((series) => [series.metric.node, series.value[1]])).toEqual([['lab-cadvisor', '5']]);
+  it("lab-cadvisor's premise: its unlabelled container series are present at the kubelet and absent in Prometheus", async () => {
+    // At the source: five container cgroups (three containers, two sandboxes) without any pod label.
+    const atKubelet = await labKubelet(lab).read(kubeletNode('lab-cadvisor'), '/metrics/cadvisor', 'premise', containerSeries);
+    expect(atKubelet.filter((series) => new RegExp(`^${CONTAINER_IDS}$`).test(series.id ?? '') && !series.pod && !series.image)).toHaveLength(5);
+    // Stored: none, the chart's last cAdvisor rule dropped them; the labelled ones of every other node are there.
+    const stored = await query(lab.prometheusUrl, `count by (node) (container_cpu_usage_seconds_total{id=~"${CONTAINER_IDS}"})`);
+    expect(Object.fromEntries(stored.map((series) => [series.metric.node, series.value[1]]))['lab-cadvisor']).toBeUndefined();
+    expect(await query(lab.prometheusUrl, `container_cpu_usage_seconds_total{node="lab-cadvisor",id=~"${CONTAINER_IDS}"}`)).toEqual([]);
+    expect(stored.length).toBeGreaterThan(3);
+  });
+
+  it("gapscope's relabel evaluator agrees with the live Prometheus on every series the kubelet serves lab-healthy", async () => {
+    const jobs = await labPrometheus(lab).scrapeConfig();
+    const job = jobs.get('serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1')!;
+    const target = nodeTargets('lab-healthy', 'kubelet').find((candidate) => candidate.labels.metrics_path === '/metrics/cadvisor')!;
+    const served = await labKubelet(lab).read(kubeletNode('lab-healthy'), '/metrics/cadvisor', 'agreement', async (body) => {
+      const all: Record<string, string>[] = [];
+      const scanner = new ExpositionScanner({ onSample: (sample) => void all.push({ ...sample.labels, __name__: sample.name }) });
+      for await (const chunk of body) scanner.push(chunk);
+      scanner.end();
+      return all;
+    });
+    const key = (labels: Record<string, string>) => `${labels.__name__} ${labels.id ?? ''} ${labels.interface ?? ''} ${labels.cpu ?? ''}`;
+    const kept = served.filter((labels) => relabel({ ...target.labels, ...labels }, job.metricRelabel).outcome === 'kept').map(key).sort();
+    const stored = (await query(lab.prometheusUrl, `{job="kubelet",metrics_path="/metrics/cadvisor",node="lab-healthy",__name__!~"up|scrape_.+"}`)).map((series) => key(series.metric)).sort();
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept.length).toBeLessThan(served.length);
+    expect(stored).toEqual(kept);
   });
 });
 
 describe('backfilled history', () => {
   it('is queryable six hours back', async () => {
     const [count] = await query(lab.prometheusUrl, 'count(up)', now() - 6 * HOUR);
-    expect(Number(count!.value[1])).toBe(23);
+    // Seven nodes with four targets each (kubelet, cAdvisor, probes, node-exporter), kube-state-metrics, Prometheus.
+    expect(Number(count!.value[1])).toBe(30);
   });
 
   it('shows lab-rootsized on Docker four hours ago and on containerd now', async () => {
@@ -99,19 +144,22 @@ describe('backfilled history', () => {
   });
 
   it('has the PV mount at its real size before the switch and root-sized after', async () => {
-    const size = async (at: number) => Number((await query(lab.prometheusUrl, 'max(node_filesystem_size_bytes{instance="lab-rootsized",mountpoint=~"/var/lib/kubelet/.+"})', at))[0]!.value[1]);
+    const size = async (at: number) => Number((await query(lab.prometheusUrl, `max(node_filesystem_size_bytes{instance="${exporter('lab-rootsized')}",mountpoint=~"/var/lib/kubelet/.+"})`, at))[0]!.value[1]);
     expect(await size(now() - 4 * HOUR)).toBe(200 * 2 ** 30);
     expect(await size(now() - HOUR)).toBeGreaterThan(200 * 2 ** 30);
   });
 
-  it('shows the kubelet restart on lab-cadvisor 90 minutes ago and containerd starting two minutes later', async () => {
+  it('shows the kubelet restart on lab-cadvisor 90 minutes ago; containerd starting two minutes later is only at the kubelet', async () => {
     const [kubelet] = await query(lab.prometheusUrl, 'process_start_time_seconds{job="kubelet",node="lab-cadvisor"}');
-    const [runtime] = await query(lab.prometheusUrl, 'container_start_time_seconds{node="lab-cadvisor",id="/system.slice/containerd.service"}');
+    // The chart drops every cgroup series without a pod, system.slice units included: not stored, ever.
+    expect(await query(lab.prometheusUrl, 'container_start_time_seconds{id="/system.slice/containerd.service"}', now() - HOUR)).toEqual([]);
+    const atKubelet = await labKubelet(lab).read(kubeletNode('lab-cadvisor'), '/metrics/cadvisor', 'runtime-start', containerSeries);
+    const runtime = atKubelet.find((series) => series.id === '/system.slice/containerd.service')!;
     const kubeletStart = Number(kubelet!.value[1]);
     expect(Math.abs(kubeletStart - (lab.startedAt / 1000 - 90 * 60))).toBeLessThan(1);
     // cAdvisor truncates start times to whole seconds, as the real one does, while the kubelet's keeps
     // hundredths (rounded): at a fraction of .995 or more the difference is exactly 1.00, which `< 1` refused.
-    expect(Math.abs(Number(runtime!.value[1]) - kubeletStart - 120)).toBeLessThanOrEqual(1.005);
+    expect(Math.abs(Number(runtime.start) - kubeletStart - 120)).toBeLessThanOrEqual(1.005);
     const [before] = await query(lab.prometheusUrl, 'changes(process_start_time_seconds{job="kubelet",node="lab-cadvisor"}[3h])');
     expect(Number(before!.value[1])).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingSchema } from '@/lib/contract/finding';
+import { ExpositionScanner } from '@/lib/exposition/scanner';
 import type { Gapscope } from '@/lib/server/gapscope';
 import type { KubeletClient } from '@/lib/kubelet/client';
 import type { PrometheusClient } from '@/lib/prometheus/client';
@@ -53,9 +54,20 @@ describe.each(PROFILES.map((profile, index) => [profile, 26 + index] as const))(
   });
 
   it('shows the embedded runtime as the real k3s does: no containerd.service cgroup, the agent unit instead', async () => {
-    const units = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{instance=~"127[.]${octet}[.].+",id=${JSON.stringify(id)}}`)).length;
-    expect(await units('/system.slice/k3s-agent.service')).toBe(1);
-    expect(await units('/system.slice/containerd.service')).toBe(3);
+    // At the kubelet, in both profiles.
+    const node = lab.nodes.find((candidate) => candidate.name === 'lab-embedded')!;
+    const units = await kubelet.read({ name: node.name, kubeletAddress: new URL(node.kubeletUrl).host }, '/metrics/cadvisor', 'units', async (body) => {
+      const ids: string[] = [];
+      const scanner = new ExpositionScanner({ families: ['container_start_time_seconds'], onSample: (sample) => void (sample.labels.id?.startsWith('/system.slice/') && ids.push(sample.labels.id)) });
+      for await (const chunk of body) scanner.push(chunk);
+      scanner.end();
+      return ids.sort();
+    });
+    expect(units).toEqual(['/system.slice/k3s-agent.service', '/system.slice/kubelet.service']);
+    // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
+    const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{instance=~"127[.]${octet}[.].+",id=${JSON.stringify(id)}}`)).length;
+    expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 3);
   });
 
   it('keeps the collector running on the 1.34.1 kubelet while its gauges are absent', async () => {

@@ -1,7 +1,7 @@
 import type { FamilyId, Finding, FindingKind } from '@/lib/contract/finding';
 import type { ContainerLayers } from '@/lib/contract/investigation';
 import type { SegmentState, TimelineEvent } from '@/lib/contract/timeline';
-import type { RelabelRule } from '@/lib/prometheus/relabel';
+import type { ScrapeJobRules } from '@/lib/prometheus/scrape-config';
 import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
 
 /**
@@ -125,7 +125,7 @@ export interface Observation {
   /** Why the source was not read on a node view that wanted it (mode off, past instant, no address). */
   sourceNotRead?: string;
   /** Each scrape job's metric_relabel_configs, by job_name (a target's scrape pool); undefined: unknown. */
-  scrapeRules?: ReadonlyMap<string, readonly RelabelRule[]>;
+  scrapeRules?: ReadonlyMap<string, ScrapeJobRules>;
 }
 
 /** What the rule says about one subject. */

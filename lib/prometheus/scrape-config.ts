@@ -13,6 +13,7 @@ const scrapeConfigSchema = z
   .object({
     job_name: z.string(),
     honor_labels: z.boolean().optional(),
+    metrics_path: z.string().optional(),
     metric_relabel_configs: z.array(relabelConfigSchema).nullish(),
   })
   .passthrough();
@@ -22,6 +23,8 @@ const configSchema = z.object({ scrape_configs: z.array(scrapeConfigSchema).null
 export interface ScrapeJobRules {
   jobName: string;
   honorLabels: boolean;
+  /** The path it scrapes unless a target's relabelling changes `__metrics_path__`. */
+  metricsPath: string;
   metricRelabel: RelabelRule[];
 }
 
@@ -39,7 +42,7 @@ export function parseScrapeConfig(yaml: string): Map<string, ScrapeJobRules> {
   if (!parsed.success) throw new ScrapeConfigError(`the configuration has no readable scrape_configs (${parsed.error.issues[0]?.message ?? 'invalid'})`);
   const jobs = new Map<string, ScrapeJobRules>();
   for (const job of parsed.data.scrape_configs ?? []) {
-    jobs.set(job.job_name, { jobName: job.job_name, honorLabels: job.honor_labels ?? false, metricRelabel: compileRules(job.metric_relabel_configs ?? []) });
+    jobs.set(job.job_name, { jobName: job.job_name, honorLabels: job.honor_labels ?? false, metricsPath: job.metrics_path ?? '/metrics', metricRelabel: compileRules(job.metric_relabel_configs ?? []) });
   }
   return jobs;
 }

@@ -182,7 +182,7 @@ export class Gapscope {
   private async scrapeRules(sources: SourceStatus[], now: number): Promise<Observation['scrapeRules']> {
     const endpoint = 'GET /api/v1/status/config';
     try {
-      const rules = await this.sharedConfig(SCRAPE_CONFIG_TTL_MS, now, async () => new Map([...(await this.deps.prometheus.scrapeConfig())].map(([job, config]) => [job, config.metricRelabel])));
+      const rules = await this.sharedConfig(SCRAPE_CONFIG_TTL_MS, now, () => this.deps.prometheus.scrapeConfig());
       sources.push({ source: 'prometheus', endpoint, ok: true });
       return rules;
     } catch (error) {

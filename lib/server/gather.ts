@@ -12,6 +12,7 @@ import type { PrometheusClient } from '@/lib/prometheus/client';
 import { matchersOf, quoteLabelValue } from '@/lib/prometheus/promql';
 import type { FleetNode, NodeRole } from '@/lib/topology/fleet';
 import { indexNodes, nodeOfTarget, roleOfTarget, type JobRoles } from '@/lib/topology/targets';
+import { nodeHostRegex } from './inventory';
 
 /**
  * Asks Prometheus what the families need: each family's parts as one request (a failure degrades that
@@ -101,7 +102,8 @@ function historyQueries(node: FleetNode, range: { startMs: number; endMs: number
   const kubelets = node.roles.kubelet.targets;
   const rangeSeconds = Math.ceil((range.endMs - range.startMs) / 1000);
   return {
-    up: [...targets.map((target) => `up{${matchersOf(identityOf(target)).join(',')}}`), `up{node=${name}}`, `up{kubernetes_io_hostname=${name}}`].join(' or '),
+    // By address too: a pod endpoint (node-exporter) has neither label, and its instance changes with its port.
+    up: [...targets.map((target) => `up{${matchersOf(identityOf(target)).join(',')}}`), `up{node=${name}}`, `up{kubernetes_io_hostname=${name}}`, `up{instance=~${nodeHostRegex(node)}}`].join(' or '),
     // Prometheus' own target, by the build info only it exposes; the job matcher keeps the selection small.
     prometheusUp: `up{${PROMETHEUS_JOBS}} and on (job, instance) prometheus_build_info`,
     prometheusStart: `process_start_time_seconds{${PROMETHEUS_JOBS}} and on (job, instance) prometheus_build_info`,

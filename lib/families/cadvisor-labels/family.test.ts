@@ -102,9 +102,10 @@ describe('running containers across the layers (expected, source, stored)', () =
     summaryEndpoint: 'GET /stats/summary (n)',
     failures: [],
   });
+  const jobs = (rules: ReturnType<typeof compileRules>) => new Map([[JOB, { jobName: JOB, honorLabels: true, metricsPath: '/metrics/cadvisor', metricRelabel: rules }]]);
   const withPool = { cadvisor: { health: 'up' as const, targets: [{ ...role('cadvisor', 'up').targets[0]!, pool: JOB }] } };
   const observed = (extra: Parameters<typeof observation>[0], unstored = [running('checkout', 'a'), running('envoy', 'b')]) =>
-    observation({ roles: withPool, scrapeRules: new Map([[JOB, CHART_RULES]]), ...extra, parts: { 'cadvisor-labels': { unlabelled: [], legacy: [], expected: [sample({ node: 'n' }, 3)], unstored } } });
+    observation({ roles: withPool, scrapeRules: jobs(CHART_RULES), ...extra, parts: { 'cadvisor-labels': { unlabelled: [], legacy: [], expected: [sample({ node: 'n' }, 3)], unstored } } });
 
   it('stored alone: the running containers are not stored, and the chart rule would drop them unlabelled', () => {
     const node = observed({ sourceNotRead: 'GAPSCOPE_KUBELET_MODE is off, so gapscope reads no kubelet' });
@@ -117,6 +118,12 @@ describe('running containers across the layers (expected, source, stored)', () =
     ]);
     const layers = cadvisorLabels.layers!(cadvisorLabels.rule(node)!, node);
     expect(layers).toMatchObject({ expected: 3, stored: 1, source: { read: false, detail: 'GAPSCOPE_KUBELET_MODE is off, so gapscope reads no kubelet' }, missing: [{ layer: 'stored', reason: 'not-stored', count: 2 }] });
+  });
+
+  it("finds the target's job by the path it scrapes where `up` told no scrape pool (operator job names are not `job` labels)", () => {
+    const [finding] = familyFindings(cadvisorLabels, observed({ roles: { cadvisor: role('cadvisor', 'up') } }));
+    expect(finding).toMatchObject({ cause: 'dropped-before-storage' });
+    expect(finding!.evidence[1]!.excerpt).toBe(`scrape job ${JOB}, metric_relabel_configs #2 drop [id, pod] regex '.+;'`);
   });
 
   it('stored alone, no rule that drops them: not stored, cause unknown to storage', () => {
@@ -146,7 +153,7 @@ describe('running containers across the layers (expected, source, stored)', () =
 
   it('at the source with labels, but a rule drops them before storage: the scrape layer, the rule named', () => {
     const dropping = compileRules([{ source_labels: ['namespace'], action: 'drop', regex: 'shop' }]);
-    const node = observed({ scrapeRules: new Map([[JOB, dropping]]), cadvisorSource: source([cgroup('a', { pod: 'checkout-0', namespace: 'shop', image: 'i', name: 'n', container: 'checkout' })]) }, [running('checkout', 'a')]);
+    const node = observed({ scrapeRules: jobs(dropping), cadvisorSource: source([cgroup('a', { pod: 'checkout-0', namespace: 'shop', image: 'i', name: 'n', container: 'checkout' })]) }, [running('checkout', 'a')]);
     const [finding] = familyFindings(cadvisorLabels, node);
     expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'dropped-before-storage', layer: 'scrape' });
     expect(finding!.explanation).toContain(`${JOB}: #1 drop [namespace] regex 'shop'`);

@@ -52,15 +52,30 @@ function cgroupIndex(cgroups: readonly SourceCgroup[]): Map<string, SourceCgroup
 
 export const hasPodLabels = (labels: Record<string, string>) => Boolean(labels.pod || labels.pod_name) && Boolean(labels.image);
 
-/** The cadvisor jobs of the node (scrape pools, else job names) with their metric_relabel_configs. */
+/**
+ * The scrape jobs of the node's cadvisor targets, with their metric_relabel_configs. A target's job is its
+ * scrape pool where the targets API told it; else the job whose job_name is its `job` label (the default);
+ * else, since `up` series carry no pool and an operator's job_name is not its `job` label, the jobs that
+ * scrape the target's path (`serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1` scrapes
+ * /metrics/cadvisor for `job="kubelet"`).
+ */
 export function cadvisorJobs(observation: Observation): { job: string; target: Record<string, string>; rules: readonly RelabelRule[] }[] {
-  const rules = observation.scrapeRules;
-  if (!rules) return [];
+  const jobs = observation.scrapeRules;
+  if (!jobs) return [];
   return observation.roles.cadvisor.targets.flatMap((target) => {
-    const job = target.pool ?? target.job;
-    const found = rules.get(job);
-    return found ? [{ job, target: target.labels, rules: found }] : [];
+    const byName = jobs.get(target.pool ?? target.job);
+    const path = target.labels.metrics_path ?? (target.scrapeUrl ? safePath(target.scrapeUrl) : '/metrics/cadvisor');
+    const found = byName ? [byName] : target.pool ? [] : [...jobs.values()].filter((job) => job.metricsPath === path);
+    return found.map((job) => ({ job: job.jobName, target: target.labels, rules: job.metricRelabel }));
   });
+}
+
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
+import { LayerCounts } from '@/components/node/layer-counts';
 import { NodeFindings } from '@/components/node/node-findings';
 import { RangeBar } from '@/components/node/range-bar';
 import { SourcePanel } from '@/components/source-panel';
@@ -40,6 +41,9 @@ export default async function NodePage({ params, searchParams }: Props) {
         Findings at {investigation.evaluatedAt.replace('T', ' ').slice(0, 19)} UTC, the end of the range.
       </p>
       <SourcePanel sources={investigation.sources} />
+      {(investigation.layers ?? []).map((layers) => (
+        <LayerCounts key={`${layers.family}:${layers.subject}`} layers={layers} />
+      ))}
       <NodeFindings investigation={investigation} view={view}>
         {investigation.found ? (
           <Suspense fallback={<TimelineLoading />}>
