@@ -32,7 +32,7 @@ const CASES: { id: Case; label: string }[] = [
  * Repeats every per-pod series of the capture with new pod UIDs, container ids and pod names until the
  * payload reaches `megabytes`; node-level series (no pod) stay once. Families stay together.
  */
-function scaledPayload(megabytes: number): Buffer {
+export function scaledPayload(megabytes: number): Buffer {
   const file = join(CACHE, `cadvisor-${megabytes}mb.txt`);
   if (existsSync(file)) return readFileSync(file);
   const source = readFileSync(join(REAL_FIXTURES, 'nri-kubernetes', 'k8s-1.35_kubelet_metrics_cadvisor.txt'), 'utf8');

@@ -32,14 +32,15 @@ function lineOf(sample: ExpositionSample): string {
   return `${sample.name}{${labels.join(',')}} ${sample.value}`;
 }
 
-interface Scanned {
+export interface Scanned {
   cgroups: SourceCgroup[];
   units: CadvisorSource['units'];
   dockerVersion?: string;
   legacySeries: number;
 }
 
-async function scanCadvisor(body: AsyncIterable<Buffer>): Promise<Scanned> {
+/** The consumer of /metrics/cadvisor: exported for the benchmark, which measures this very code. */
+export async function scanCadvisor(body: AsyncIterable<Buffer>): Promise<Scanned> {
   const scanned: Scanned = { cgroups: [], units: {}, legacySeries: 0 };
   const scanner = new ExpositionScanner({
     families: CADVISOR_FAMILIES,
