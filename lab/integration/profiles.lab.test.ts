@@ -36,7 +36,22 @@ const EXPECTED_HEALTH = {
 const STORED_CADVISOR: Record<string, [string, string, string]> = {
   'kube-prometheus': ['cadvisor-container-series-missing', 'dropped-before-storage', 'container cgroups'],
   'kubernetes-sd': ['cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container cgroups'],
+  'prometheus-chart': ['cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container cgroups'],
 };
+
+/**
+ * Where the prometheus chart's convention (every kubelet scraped through the API server's node proxy) makes
+ * the lab's story differ, as it would in a real cluster: the API server reaches kubelets with its own client
+ * certificate, so lab-unauthorized's kubelet, which rejects bearer tokens, is scraped fine (and the moved
+ * claim's stats are stored); and the kubelet's own address is not among the targets, so an exporter target
+ * on the kubelet's port cannot be told apart from any other port that answers 400.
+ */
+const THROUGH_PROXY: { health: Record<string, Record<string, string>>; findings: Record<string, [string, string, string][]> } = {
+  health: { 'lab-unauthorized': { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' } },
+  findings: { 'lab-unauthorized': [], 'lab-wrongport': [['target-down', 'unknown', 'node-exporter']] },
+};
+const expectedFindings = (profile: string, name: string) =>
+  name === 'lab-cadvisor' ? [STORED_CADVISOR[profile]!] : profile === 'prometheus-chart' ? (THROUGH_PROXY.findings[name] ?? EXPECTED_FINDINGS[name]!) : EXPECTED_FINDINGS[name]!;
 const EXPECTED_FINDINGS: Record<string, [string, string, string | RegExp][]> = {
   'lab-healthy': [],
   'lab-volumes': [
@@ -60,7 +75,12 @@ const EXPECTED_FINDINGS: Record<string, [string, string, string | RegExp][]> = {
   'lab-wrongport': [['target-down', 'wrong-port', 'node-exporter']],
 };
 
-describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))('the fleet with the %s profile', (profile, octet) => {
+const OCTETS: Record<string, number> = { 'kube-prometheus': 22, 'kubernetes-sd': 23, 'prometheus-chart': 25 };
+
+describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('the fleet with the %s profile', (profile, octet) => {
+  const viaProxy = profile === 'prometheus-chart';
+  /** The kubelet as gapscope reads it: directly, or through the API server where Prometheus does too. */
+  const kubeletOf = () => (viaProxy ? new KubeletClient({ access: { mode: 'proxy', kubeconfigFile: lab.kubeconfigFile }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 }) : labKubelet(lab));
   let lab: RunningLab;
   beforeAll(async () => {
     lab = await startLab({ octet, profile });
@@ -79,13 +99,20 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
     // Every target was tied to a node by its labels: node_uname_info was not needed, so not asked.
     expect(fleet.sources.map((source) => source.endpoint)).not.toContain('POST /api/v1/query node_uname_info');
     const health = Object.fromEntries(fleet.nodes!.map((node) => [node.name, Object.fromEntries(Object.entries(node.roles).map(([role, value]) => [role, value.health]))]));
-    expect(health).toEqual(EXPECTED_HEALTH);
+    expect(health).toEqual(viaProxy ? { ...EXPECTED_HEALTH, ...THROUGH_PROXY.health } : EXPECTED_HEALTH);
     const unauthorized = fleet.nodes!.find((node) => node.name === 'lab-unauthorized')!;
-    expect(unauthorized.roles.kubelet.targets[0]!.lastError).toBe('server returned HTTP status 401 Unauthorized');
+    expect(unauthorized.roles.kubelet.targets[0]!.lastError).toBe(viaProxy ? '' : 'server returned HTTP status 401 Unauthorized');
+    if (viaProxy) {
+      // Every kubelet target has the API server's address, and the API server's own /metrics is no kubelet's.
+      const kubelets = fleet.nodes!.flatMap((node) => node.roles.kubelet.targets);
+      expect(new Set(kubelets.map((target) => new URL(target.scrapeUrl!).host))).toEqual(new Set([new URL(lab.apiserverUrl).host]));
+      expect(kubelets.map((target) => target.instance).sort()).toEqual(lab.nodes.map((node) => node.name).sort());
+      expect(kubelets.some((target) => target.job === 'kubernetes-apiservers')).toBe(false);
+    }
   });
 
-  it.each(Object.entries(EXPECTED_FINDINGS))('diagnoses %s: exactly the planted faults, with valid findings', async (name, planted) => {
-    const expected = name === 'lab-cadvisor' ? [STORED_CADVISOR[profile]!] : planted;
+  it.each(Object.keys(EXPECTED_FINDINGS))('diagnoses %s: exactly the planted faults, with valid findings', async (name) => {
+    const expected = expectedFindings(profile, name);
     const investigation = await labGapscope(labPrometheus(lab)).node(name, rangeEnding());
     expect(investigation.found).toBe(true);
     expect(nodeInvestigationSchema.parse(investigation)).toEqual(investigation);
@@ -117,7 +144,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
     expect(await verdicts('lab-cadvisor')).toEqual([]);
     // The wrong port is there since 5 h: still seen. `up` has no last error, but the exporter's instance
     // keeps its port in both profiles (a pod endpoint's address, or the scraped address) and shows which.
-    expect(await verdicts('lab-wrongport')).toEqual([['target-down', 'wrong-port']]);
+    expect(await verdicts('lab-wrongport')).toEqual([['target-down', viaProxy ? 'unknown' : 'wrong-port']]);
   });
 
   it('counts every node\'s findings fleet-wide with a fixed number of queries, agreeing with the node view', async () => {
@@ -129,8 +156,8 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
     expect(client.requestCount).toBeLessThanOrEqual(10);
     expect(fleet.sources.length).toBe(client.requestCount);
     expect(fleet.sources.some((source) => /lab-[a-z]+/.test(source.endpoint))).toBe(false);
-    for (const [name, planted] of Object.entries(EXPECTED_FINDINGS)) {
-      const expected = name === 'lab-cadvisor' ? [STORED_CADVISOR[profile]!] : planted;
+    for (const name of Object.keys(EXPECTED_FINDINGS)) {
+      const expected = expectedFindings(profile, name);
       const summary = fleet.nodes!.find((node) => node.name === name)!;
       const kinds: Record<string, number> = {};
       for (const [kind] of expected) kinds[kind] = (kinds[kind] ?? 0) + 1;
@@ -144,9 +171,9 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it('reads the kubelet itself where stats are missing, and reaches the same verdicts', async () => {
-    const investigation = await labGapscope(labPrometheus(lab), labKubelet(lab)).node('lab-volumes', rangeEnding());
+    const investigation = await labGapscope(labPrometheus(lab), kubeletOf()).node('lab-volumes', rangeEnding());
     expect(investigation.findings.map((finding) => finding.cause)).toEqual(['csi-without-volume-stats', 'pvc-not-mounted', 'plugin-without-metrics']);
-    const kubeletSources = investigation.sources.filter((source) => source.source === 'kubelet');
+    const kubeletSources = investigation.sources.filter((source) => source.source === (viaProxy ? 'kube-apiserver' : 'kubelet'));
     expect(kubeletSources.map((source) => [source.endpoint, source.ok])).toEqual([
       ['GET /metrics (lab-volumes)', true],
       ['GET /configz (lab-volumes)', true],
@@ -161,7 +188,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
   });
 
   it("lab-cadvisor with the kubelet read: the empty labels at the source, their cause, and (kube-prometheus) the rule that drops them", async () => {
-    const investigation = await labGapscope(labPrometheus(lab), labKubelet(lab)).node('lab-cadvisor', rangeEnding());
+    const investigation = await labGapscope(labPrometheus(lab), kubeletOf()).node('lab-cadvisor', rangeEnding());
     expect(investigation.findings.map((finding) => [finding.kind, finding.cause, finding.layer])).toEqual([['cadvisor-labels-empty', 'runtime-started-after-kubelet', 'source']]);
     const [finding] = investigation.findings;
     const kubeletLines = finding!.evidence.filter((entry) => entry.source === 'kubelet').map((entry) => entry.excerpt).join('\n');
@@ -257,6 +284,11 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
 
     it('lab-unauthorized: the kubelet targets went down after its restart; the moved claim has no stats here', async () => {
       const timeline = await timelineOf('lab-unauthorized');
+      if (viaProxy) {
+        // Through the API server nothing went down, and the moved claim's stats come from this kubelet.
+        expect(timeline.lanes.flatMap((lane) => lane.segments).filter((segment) => segment.state === 'gap')).toEqual([]);
+        return;
+      }
       const down = explanation(timeline, /^scrape:(kubelet|cAdvisor) /);
       expect(down.length).toBeGreaterThanOrEqual(2);
       // The kubelet restarted into the 401s, so Prometheus never saw its new start time: the text says so.
@@ -275,6 +307,7 @@ describe.each(PROFILES.map((profile, index) => [profile, 22 + index] as const))(
       const timeline = await timelineOf('lab-wrongport');
       const [down] = explanation(timeline, 'scrape:node-exporter');
       expect(down?.text).toMatch(/went down at .*, with no restart or version change seen on the node before it/);
+      // prometheus-chart: the exporter keeps its `node` label when its address changes, so one series per address.
       // Where the exporter's address changed (kubernetes-sd), the old series answers 5 more minutes (lookback).
       expect(minutesAgo(down!.atMs)).toBeGreaterThanOrEqual(294);
       expect(minutesAgo(down!.atMs)).toBeLessThanOrEqual(305);

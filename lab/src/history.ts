@@ -70,7 +70,8 @@ class SeriesBook {
   ) {}
 
   add(target: ScrapeTarget, honorLabels: boolean, name: string, labels: Labels, step: number, value: number): void {
-    const targetKey = `${target.jobName}\u0000${target.address}`;
+    // Through the API server proxy every kubelet target has the same address: the node tells them apart.
+    const targetKey = `${target.jobName}\u0000${target.address}\u0000${target.node ?? ''}`;
     let series = this.byTarget.get(targetKey);
     if (!series) {
       series = new Map();
@@ -173,7 +174,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
       const state = node ? states.get(node.name) : undefined;
       const up =
         target.role === 'kubelet' || target.role === 'cadvisor' || target.role === 'probes'
-          ? state?.kubeletAuth === 'ok'
+          ? target.viaApiserver || state?.kubeletAuth === 'ok'
           : target.role === 'node-exporter'
             ? !state?.nodeExporterOnKubeletPort
             : true;

@@ -217,7 +217,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
 
     const targets = scrapeTargets(profile, addresses, nodes.map((node) => ({ node, ip: ipOf(node), nodeExporterOnKubeletPort: stateNow(node).nodeExporterOnKubeletPort })));
     const configFile = join(runDir, 'prometheus.yml');
-    writePrometheusConfig(profile, targets, scrapeIntervalMs, { configFile, sdDir: join(runDir, 'sd'), tokenFile: tokenFiles.prometheus, caFile: tls.caFile });
+    writePrometheusConfig(profile, targets, scrapeIntervalMs, { configFile, sdDir: join(runDir, 'sd'), tokenFile: tokenFiles.prometheus, caFile: tls.caFile }, `${addresses.apiserver}:${APISERVER_PORT}`);
     startPrometheus(processes, addresses.prometheus, configFile, dataDir);
     const prometheusUrl = `http://${addresses.prometheus}:${PROMETHEUS_PORT}`;
     await waitForReady(`${prometheusUrl}/-/ready`, 30_000);

@@ -13,17 +13,19 @@ export interface PrometheusFiles {
 }
 
 /** Writes prometheus.yml and one file_sd file per job; the target groups carry each target's labels. */
-export function writePrometheusConfig(profile: Profile, targets: readonly ScrapeTarget[], scrapeIntervalMs: number, files: PrometheusFiles): void {
+export function writePrometheusConfig(profile: Profile, targets: readonly ScrapeTarget[], scrapeIntervalMs: number, files: PrometheusFiles, apiserver: string): void {
   const seconds = Math.max(1, Math.round(scrapeIntervalMs / 1000));
-  const scrapeConfigs = scrapeJobs(profile).map((job, index) => {
+  const scrapeConfigs = scrapeJobs(profile, apiserver).map((job, index) => {
     const sdFile = join(files.sdDir, `job-${index}.json`);
     const groups = targets
       .filter((target) => target.jobName === job.jobName)
-      .map((target) => ({ targets: [target.address], labels: target.sdLabels }));
+      .map((target) => ({ targets: [target.discovered ?? target.address], labels: target.sdLabels }));
     writeFileSync(sdFile, JSON.stringify(groups, null, 1));
     return {
       job_name: job.jobName,
-      ...(job.intervalSeconds ? { scrape_interval: `${job.intervalSeconds}s`, scrape_timeout: `${Math.max(1, job.intervalSeconds - 1)}s` } : {}),
+      // The chart's 10 s cAdvisor interval, unless the lab's global one is longer (a 1,000-node lab scrapes every
+      // 15 s so that one machine can serve its simulated kubelets).
+      ...(job.intervalSeconds && job.intervalSeconds < seconds ? {} : job.intervalSeconds ? { scrape_interval: `${job.intervalSeconds}s`, scrape_timeout: `${Math.max(1, job.intervalSeconds - 1)}s` } : {}),
       scheme: job.scheme,
       metrics_path: job.metricsPath,
       honor_labels: job.honorLabels,

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, createServer as createNetServer, type Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { writeText, type Family } from './exposition';
+import { ExpositionWriter, writeText, type Family } from './exposition';
 
 /**
  * The simulated HTTP side of the lab: one HTTPS kubelet per node, an API-server-style node proxy on one
@@ -136,6 +136,16 @@ function status(code: number, reason: string, message: string, details?: Record<
  * then reaches the kubelet with its own client certificate, so the proxy works even where the kubelet
  * rejects bearer tokens (no token webhook).
  */
+/** The API server's own /metrics: a few of the real families, with the build info a kubelet also exports. */
+function apiserverFamilies(): Family[] {
+  const out = new ExpositionWriter();
+  out.family('apiserver_request_total', 'counter', '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.');
+  out.sample('apiserver_request_total', [['code', '200'], ['component', 'apiserver'], ['dry_run', ''], ['group', ''], ['resource', 'nodes'], ['scope', 'cluster'], ['subresource', 'proxy'], ['verb', 'CONNECT'], ['version', 'v1']], 1);
+  out.family('kubernetes_build_info', 'gauge', '[ALPHA] A metric with a constant \'1\' value labeled by major, minor, git version, git commit, git tree state, build date, Go version, and compiler from which Kubernetes was built, and platform on which it is running.');
+  out.sample('kubernetes_build_info', [['build_date', '2024-12-10T11:36:15Z'], ['compiler', 'gc'], ['git_commit', 'a78aa47129b8539636eb86a9d00e31b2720fe06b'], ['git_tree_state', 'clean'], ['git_version', 'v1.31.4'], ['go_version', 'go1.22.10'], ['major', '1'], ['minor', '31'], ['platform', 'linux/amd64']], 1);
+  return out.families();
+}
+
 export function apiserverHandler(backends: ReadonlyMap<string, KubeletBackend>, nodeObjects: () => unknown[], tokens: Tokens): Handler {
   return (request, response) => {
     const json = 'application/json';
@@ -145,6 +155,8 @@ export function apiserverHandler(backends: ReadonlyMap<string, KubeletBackend>, 
     }
     const path = new URL(request.url ?? '/', 'https://apiserver').pathname;
     if (path === '/version') return send(request, response, 200, json, JSON.stringify({ major: '1', minor: '31', gitVersion: 'v1.31.4' }));
+    // Its own metrics, as the prometheus chart's kubernetes-apiservers job scrapes them: never a kubelet's.
+    if (path === '/metrics') return send(request, response, 200, TEXT_FORMAT, writeText(apiserverFamilies()));
     const match = /^\/api\/v1\/nodes(?:\/([^/]+)(?:\/proxy(\/.*)?)?)?$/.exec(path);
     if (!match) return send(request, response, 404, json, status(404, 'NotFound', 'the server could not find the requested resource'));
     const [, nodeName, proxied] = match;

@@ -1,5 +1,5 @@
-import { KSM_PORT, KUBELET_PORT, NODE_EXPORTER_PORT, PROMETHEUS_PORT, type LabAddresses } from './addresses';
-import type { RelabelConfig } from '@/lib/prometheus/relabel';
+import { compileRules, relabel, type RelabelConfig } from '@/lib/prometheus/relabel';
+import { APISERVER_PORT, KSM_PORT, KUBELET_PORT, NODE_EXPORTER_PORT, PROMETHEUS_PORT, type LabAddresses } from './addresses';
 import type { LabNode } from './scenario';
 
 /**
@@ -15,20 +15,32 @@ import type { LabNode } from './scenario';
  * - `kubernetes-sd`: the hand-written style of Prometheus' example kubernetes_sd_configs `role: node` jobs:
  *   `instance` is the scraped address, node labels are copied with `labelmap`, no `node` label at all, no
  *   metric relabelling.
+ * - `prometheus-chart`: what the prometheus-community `prometheus` chart generated up to 28.6: jobs
+ *   `kubernetes-nodes` and `kubernetes-nodes-cadvisor` scrape every kubelet through the API server's node
+ *   proxy (one scrape address for all, the path /api/v1/nodes/<node>/proxy/metrics[/cadvisor]), `instance`
+ *   is the node name node discovery sets, node labels come through labelmap, no `node` or `metrics_path`
+ *   label; node-exporter and kube-state-metrics come through `kubernetes-service-endpoints` with `node` from
+ *   the pod's node (kube-state-metrics' own node, for its series without one); `kubernetes-apiservers`
+ *   scrapes the API server's own /metrics.
  *
  * Targets are handed to Prometheus through file_sd files carrying the `__meta_kubernetes_*` labels that
  * kubernetes_sd would produce, so the relabelling below runs in the real Prometheus.
  */
 
-export const PROFILES = ['kube-prometheus', 'kubernetes-sd'] as const;
+export const PROFILES = ['kube-prometheus', 'kubernetes-sd', 'prometheus-chart'] as const;
 export type Profile = (typeof PROFILES)[number];
-export type TargetRole = 'kubelet' | 'cadvisor' | 'probes' | 'node-exporter' | 'kube-state-metrics' | 'prometheus';
+export type TargetRole = 'kubelet' | 'cadvisor' | 'probes' | 'node-exporter' | 'kube-state-metrics' | 'prometheus' | 'apiserver';
 
 export interface ScrapeTarget {
   role: TargetRole;
   node: string | null;
   jobName: string;
+  /** The address Prometheus scrapes (after relabelling). */
   address: string;
+  /** The address service discovery gives, where relabelling replaces it (the API server proxy). */
+  discovered?: string;
+  /** Scraped through the API server's node proxy: the kubelet's own authentication is not in the way. */
+  viaApiserver?: boolean;
   /** Labels as written into the file_sd file (may include __meta_* ones the job relabels). */
   sdLabels: Record<string, string>;
   /** The target's labels after relabelling, as Prometheus attaches them to every sample. */
@@ -93,8 +105,47 @@ function applyLabelmap(sd: Record<string, string>): Record<string, string> {
 
 const LABELMAP_NODE_LABELS: RelabelConfig = { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' };
 
-export function scrapeJobs(profile: Profile): ScrapeJob[] {
+/** prometheus chart 28.6's `kubernetes-service-endpoints` relabel_configs, in order. */
+const SERVICE_ENDPOINTS_RELABELING: RelabelConfig[] = [
+  { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' },
+  { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_scrape_slow'], action: 'drop', regex: 'true' },
+  { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_scheme'], action: 'replace', target_label: '__scheme__', regex: '(https?)' },
+  { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_path'], action: 'replace', target_label: '__metrics_path__', regex: '(.+)' },
+  { source_labels: ['__address__', '__meta_kubernetes_service_annotation_prometheus_io_port'], action: 'replace', target_label: '__address__', regex: '(.+?)(?::\\d+)?;(\\d+)', replacement: '$1:$2' },
+  { action: 'labelmap', regex: '__meta_kubernetes_service_annotation_prometheus_io_param_(.+)', replacement: '__param_$1' },
+  { action: 'labelmap', regex: '__meta_kubernetes_service_label_(.+)' },
+  { source_labels: ['__meta_kubernetes_namespace'], action: 'replace', target_label: 'namespace' },
+  { source_labels: ['__meta_kubernetes_service_name'], action: 'replace', target_label: 'service' },
+  { source_labels: ['__meta_kubernetes_pod_node_name'], action: 'replace', target_label: 'node' },
+];
+
+/** prometheus chart 28.6's kubelet jobs: to the API server, with the node proxy path. */
+const proxiedKubelet = (apiserver: string, path: string): RelabelConfig[] => [
+  LABELMAP_NODE_LABELS,
+  { target_label: '__address__', replacement: apiserver },
+  { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: `/api/v1/nodes/$1/proxy${path}` },
+];
+
+/** `apiserver`: the API server's address, which the prometheus chart's kubelet jobs scrape through. */
+export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc:443'): ScrapeJob[] {
   const common = { kubeletAuth: false, honorLabels: false, honorTimestamps: true, relabelConfigs: [], metricRelabelConfigs: [] };
+  if (profile === 'prometheus-chart') {
+    const viaApiserver = { ...common, scheme: 'https' as const, kubeletAuth: true, insecureSkipVerify: false };
+    return [
+      {
+        ...viaApiserver,
+        jobName: 'kubernetes-apiservers',
+        role: 'apiserver',
+        metricsPath: '/metrics',
+        relabelConfigs: [{ source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'], action: 'keep', regex: 'default;kubernetes;https' }],
+      },
+      { ...viaApiserver, jobName: 'kubernetes-nodes', role: 'kubelet', metricsPath: '/metrics', relabelConfigs: proxiedKubelet(apiserver, '/metrics') },
+      { ...viaApiserver, jobName: 'kubernetes-nodes-cadvisor', role: 'cadvisor', metricsPath: '/metrics', relabelConfigs: proxiedKubelet(apiserver, '/metrics/cadvisor') },
+      // node-exporter and kube-state-metrics targets share this job.
+      { ...common, jobName: 'kubernetes-service-endpoints', role: 'node-exporter', scheme: 'http', metricsPath: '/metrics', honorLabels: true, relabelConfigs: SERVICE_ENDPOINTS_RELABELING },
+      { ...common, jobName: 'prometheus', role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
+    ];
+  }
   if (profile === 'kube-prometheus') {
     const kubelet = { ...common, scheme: 'https' as const, kubeletAuth: true, insecureSkipVerify: true, honorLabels: true, relabelConfigs: [METRICS_PATH_LABEL] };
     const job = (name: string, endpoint: number) => `serviceMonitor/monitoring/${RELEASE}-${name}/${endpoint}`;
@@ -136,7 +187,60 @@ function podEndpointLabels(job: string, service: string, endpoint: string, pod: 
   return { job, instance: address, namespace: 'monitoring', service, endpoint, pod, container };
 }
 
+/** A service endpoint as the `endpoints` role discovers it, with the service's annotations and labels. */
+function serviceEndpoint(service: string, app: string, node: string): Record<string, string> {
+  return {
+    __meta_kubernetes_namespace: 'monitoring',
+    __meta_kubernetes_service_name: service,
+    __meta_kubernetes_service_annotation_prometheus_io_scrape: 'true',
+    __meta_kubernetes_service_label_app_kubernetes_io_name: app,
+    __meta_kubernetes_service_label_app_kubernetes_io_instance: 'prometheus',
+    __meta_kubernetes_pod_node_name: node,
+  };
+}
+
+function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetInput[]): ScrapeTarget[] {
+  const apiserver = `${addresses.apiserver}:${APISERVER_PORT}`;
+  const jobs = scrapeJobs('prometheus-chart', apiserver);
+  const targets: ScrapeTarget[] = [];
+  const sdOnly = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([name]) => !name.startsWith('__')));
+  for (const job of jobs) {
+    if (job.role === 'apiserver') {
+      const sdLabels = { __meta_kubernetes_namespace: 'default', __meta_kubernetes_service_name: 'kubernetes', __meta_kubernetes_endpoint_port_name: 'https' };
+      targets.push({ role: 'apiserver', node: null, jobName: job.jobName, address: apiserver, sdLabels, labels: { job: job.jobName, instance: apiserver } });
+    } else if (job.role === 'prometheus') {
+      const address = `${addresses.prometheus}:${PROMETHEUS_PORT}`;
+      targets.push({ role: 'prometheus', node: null, jobName: job.jobName, address, sdLabels: {}, labels: { job: job.jobName, instance: address } });
+    } else if (job.role === 'kubelet' || job.role === 'cadvisor') {
+      for (const { node, ip } of nodes) {
+        // Node discovery sets `instance` to the node's name; the address it gives is the kubelet's, replaced.
+        const sdLabels = { ...META_NODE_LABELS(node.name), instance: node.name };
+        targets.push({ role: job.role, node: node.name, jobName: job.jobName, address: apiserver, discovered: `${ip}:${KUBELET_PORT}`, viaApiserver: true, sdLabels, labels: { job: job.jobName, instance: node.name, ...applyLabelmap(sdLabels) } });
+      }
+    } else {
+      // The first node runs kube-state-metrics: its series without a node label get that node's.
+      const ksmNode = nodes[0]?.node.name ?? '';
+      const ksmAddress = `${addresses.kubeStateMetrics}:${KSM_PORT}`;
+      const ksm = serviceEndpoint('prometheus-kube-state-metrics', 'kube-state-metrics', ksmNode);
+      targets.push({ role: 'kube-state-metrics', node: null, jobName: job.jobName, address: ksmAddress, sdLabels: ksm, labels: { job: job.jobName, instance: ksmAddress, ...sdOnly(relabelled(ksm)) } });
+      for (const { node, ip, nodeExporterOnKubeletPort } of nodes) {
+        const address = nodeExporterAddress(ip, nodeExporterOnKubeletPort);
+        const sdLabels = serviceEndpoint('prometheus-prometheus-node-exporter', 'prometheus-node-exporter', node.name);
+        targets.push({ role: 'node-exporter', node: node.name, jobName: job.jobName, address, sdLabels, labels: { job: job.jobName, instance: address, ...sdOnly(relabelled(sdLabels)) } });
+      }
+    }
+  }
+  return targets;
+}
+
+/** The labels SERVICE_ENDPOINTS_RELABELING leaves on a service endpoint (what the live Prometheus attaches). */
+function relabelled(sd: Record<string, string>): Record<string, string> {
+  const result = relabel(sd, compileRules(SERVICE_ENDPOINTS_RELABELING));
+  return result.outcome === 'kept' ? result.labels : {};
+}
+
 export function scrapeTargets(profile: Profile, addresses: LabAddresses, nodes: readonly TargetInput[]): ScrapeTarget[] {
+  if (profile === 'prometheus-chart') return prometheusChartTargets(addresses, nodes);
   const targets: ScrapeTarget[] = [];
   for (const job of scrapeJobs(profile)) {
     if (job.role === 'kube-state-metrics' || job.role === 'prometheus') {

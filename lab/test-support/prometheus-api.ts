@@ -29,7 +29,11 @@ export async function targets(prometheusUrl: string): Promise<Target[]> {
 export async function waitForScrapes(prometheusUrl: string, intervalMs: number, timeoutMs = 60_000): Promise<Target[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const current = await targets(prometheusUrl);
+    // A large lab's targets list can take Prometheus longer than one request's timeout while it starts.
+    const current = await targets(prometheusUrl).catch((error: unknown) => {
+      if (Date.now() > deadline) throw error;
+      return [];
+    });
     if (current.length > 0 && current.every((target) => target.health !== 'unknown')) {
       await new Promise((resolve) => setTimeout(resolve, intervalMs * 2));
       return targets(prometheusUrl);
