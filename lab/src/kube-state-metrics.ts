@@ -1,7 +1,7 @@
 import { ExpositionWriter, type Family, type Labels } from './exposition';
 import { stableContainerId, stableUid } from './ids';
 import { runtimeKind, type NodeState } from './node-state';
-import { volumeName, type LabNode, type ScenarioClaim } from './scenario';
+import { faultOf, volumeName, type LabNode, type ScenarioClaim } from './scenario';
 
 /**
  * kube-state-metrics v2's text output for the objects gapscope joins: nodes, pods, containers, pod-to-claim
@@ -55,7 +55,7 @@ export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly Scenario
       ['node', node.name], ['kernel_version', KERNEL_VERSION], ['os_image', OS_IMAGE],
       ['container_runtime_version', state.runtime], ['kubelet_version', state.kubeletVersion],
       ['kubeproxy_version', 'deprecated'], ['provider_id', ''], ['pod_cidr', `10.244.${node.index % 256}.0/24`],
-      ['system_uuid', stableUid(`machine/${node.name}`).replace(/-/g, '')], ['internal_ip', internalIp],
+      ['system_uuid', stableUid(`machine/${node.name}`).replace(/-/g, '')], ['internal_ip', faultOf(node.spec, 'node-uninitialized') ? '' : internalIp],
     ], 1);
   }
   out.family('kube_node_created', 'gauge', '[STABLE] Unix creation timestamp');

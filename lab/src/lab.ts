@@ -15,7 +15,7 @@ import { exporterMounts, measureRootDisk, mountExcludeFor, prepareExporterFilesy
 import { nodeStateAt } from './node-state';
 import { ProcessGroup, type LabProcess, type SpawnOptions } from './processes';
 import { startPrometheus, waitForReady, writePrometheusConfig } from './prometheus';
-import { expandNodes, loadScenario, type LabNode, type Scenario } from './scenario';
+import { expandNodes, faultOf, loadScenario, type LabNode, type Scenario } from './scenario';
 import { apiserverHandler, kubeletHandler, listen, listenHttpsWithPlainHttpAnswer, plainHandler, relay, type KubeletBackend, type Tokens } from './servers';
 import { scrapeTargets, type Profile } from './targets';
 import { makeLabTls } from './tls';
@@ -95,7 +95,7 @@ function nodeObject(node: LabNode, ip: string, runtime: string, kubeletVersion: 
     apiVersion: 'v1',
     metadata: { name: node.name, labels: { 'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
     status: {
-      addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: node.name }],
+      addresses: [...(faultOf(node.spec, 'node-uninitialized') ? [] : [{ type: 'InternalIP', address: ip }]), { type: 'Hostname', address: node.name }],
       daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
       nodeInfo: { kubeletVersion, containerRuntimeVersion: runtime, kernelVersion: KERNEL_VERSION, osImage: OS_IMAGE, operatingSystem: 'linux', architecture: 'amd64' },
     },

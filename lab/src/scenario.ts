@@ -90,6 +90,10 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('node-exporter-wrong-port'), since: durationSchema }),
   // The exporter runs with kube-prometheus' --collector.filesystem.mount-points-exclude (kubelet pods excluded).
   z.object({ kind: z.literal('pv-mounts-excluded') }),
+  // Registered before the cloud controller manager initialized it: no InternalIP yet, and the
+  // node.cloudprovider.kubernetes.io/uninitialized taint keeps node-exporter's DaemonSet pod off it. Neither the
+  // kubelet's endpoints nor node discovery have an address for it, so Prometheus has no target of it at all.
+  z.object({ kind: z.literal('node-uninitialized') }),
   // volumeStatsAggPeriod: 0s in the kubelet configuration: the kubelet never computes volume stats.
   z.object({ kind: z.literal('volume-stats-disabled') }),
 ]);

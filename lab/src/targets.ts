@@ -1,6 +1,6 @@
 import { compileRules, relabel, type RelabelConfig } from '@/lib/prometheus/relabel';
 import { APISERVER_PORT, KSM_PORT, KUBELET_PORT, NODE_EXPORTER_PORT, PROMETHEUS_PORT, type LabAddresses } from './addresses';
-import type { LabNode } from './scenario';
+import { faultOf, type LabNode } from './scenario';
 
 /**
  * The scrape targets of a lab, in one of two conventions, so that gapscope cannot assume either:
@@ -200,6 +200,7 @@ function serviceEndpoint(service: string, app: string, node: string): Record<str
 }
 
 function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetInput[]): ScrapeTarget[] {
+  nodes = discoverable(nodes);
   const apiserver = `${addresses.apiserver}:${APISERVER_PORT}`;
   const jobs = scrapeJobs('prometheus-chart', apiserver);
   const targets: ScrapeTarget[] = [];
@@ -239,8 +240,12 @@ function relabelled(sd: Record<string, string>): Record<string, string> {
   return result.outcome === 'kept' ? result.labels : {};
 }
 
-export function scrapeTargets(profile: Profile, addresses: LabAddresses, nodes: readonly TargetInput[]): ScrapeTarget[] {
-  if (profile === 'prometheus-chart') return prometheusChartTargets(addresses, nodes);
+/** Nodes discovery gives a target: an uninitialized node has no address and no node-exporter pod. */
+const discoverable = (nodes: readonly TargetInput[]) => nodes.filter(({ node }) => !faultOf(node.spec, 'node-uninitialized'));
+
+export function scrapeTargets(profile: Profile, addresses: LabAddresses, all: readonly TargetInput[]): ScrapeTarget[] {
+  if (profile === 'prometheus-chart') return prometheusChartTargets(addresses, all);
+  const nodes = discoverable(all);
   const targets: ScrapeTarget[] = [];
   for (const job of scrapeJobs(profile)) {
     if (job.role === 'kube-state-metrics' || job.role === 'prometheus') {
