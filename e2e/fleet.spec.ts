@@ -34,6 +34,8 @@ test('the matrix counts each node\'s faults by gap family, with a summary row fo
   await fleet.open();
   await fleet.waitUntilScraped();
   await expect(fleet.cell('lab-cadvisor', 'cadvisor-labels')).toHaveAttribute('data-severity', 'critical');
+  // From stored series alone: the chart drops lab-cadvisor's unlabelled series, and the page says where cells come from.
+  await expect(page.getByTestId('fleet-generated')).toContainText('comes from the stored layer (Prometheus) alone');
   await expect(fleet.cell('lab-deverror', 'device-error')).toHaveAttribute('data-faults', '1');
   await expect(fleet.cell('lab-rootsized', 'root-sized-filesystem')).toHaveAttribute('data-faults', '2');
   await expect(fleet.cell('lab-wrongport', 'scrape')).toHaveAttribute('data-faults', '1');

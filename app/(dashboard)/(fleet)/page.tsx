@@ -22,7 +22,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         <>
           <MatrixFilters state={state} />
           <p className="muted" data-testid="fleet-generated">
-            Findings as of {fleet.generatedAt.replace('T', ' ').slice(0, 19)} UTC, shared by every viewer for one scrape interval.
+            Findings as of {fleet.generatedAt.replace('T', ' ').slice(0, 19)} UTC, shared by every viewer for one scrape interval. Every cell
+            comes from the stored layer (Prometheus) alone; a node&apos;s page reads its kubelet to confirm at the source.
           </p>
           <FleetMatrix matrix={buildMatrix(fleet.nodes, state)} state={state} nodeHref={(node) => `/nodes/${encodeURIComponent(node)}`} />
         </>
