@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingSchema } from '@/lib/contract/finding';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
 import type { Gapscope } from '@/lib/server/gapscope';
-import { KubeletClient } from '@/lib/kubelet/client';
+import type { KubeletClient } from '@/lib/kubelet/client';
 import type { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
 import { PROFILES } from '../src/targets';
 import { expectAgreement } from '../test-support/agreement';
-import { labGapscope, labKubelet, labPrometheus, rangeEnding } from '../test-support/clients';
+import { labGapscope, labKubelet, labKubeletProxy, labPrometheus, rangeEnding } from '../test-support/clients';
 import { waitForScrapes } from '../test-support/prometheus-api';
 
 /** The faults of lab/scenarios/more-faults.yaml, each planted for real, each diagnosed exactly. */
@@ -22,6 +22,8 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   ],
   // One container and its sandbox.
   'lab-embedded': [['cadvisor-labels-empty', 'runtime-socket-unreachable', 'container cgroups']],
+  'lab-dockerdev': [['cadvisor-labels-empty', 'runtime-factory-failed', 'container cgroups']],
+  'lab-cridockerd': [['cadvisor-labels-empty', 'runtime-factory-failed', 'container cgroups']],
   // No InternalIP, so no kubelet endpoints and no node discovery address; its node-exporter pod is not scheduled.
   'lab-uninitialized': [
     ['target-missing', 'node-address-unknown', 'cAdvisor /metrics/cadvisor'],
@@ -46,7 +48,7 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     await waitForScrapes(lab.prometheusUrl, 5_000);
     prometheus = labPrometheus(lab);
     // Where Prometheus scrapes through the API server, gapscope reads the kubelet that way too.
-    kubelet = viaProxy ? new KubeletClient({ access: { mode: 'proxy', kubeconfigFile: lab.kubeconfigFile }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 }) : labKubelet(lab);
+    kubelet = viaProxy ? labKubeletProxy(lab) : labKubelet(lab);
     withKubelet = labGapscope(prometheus, kubelet);
   });
 
@@ -88,7 +90,8 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Selected by instance: the kubernetes-sd profile has no `node` label on kubelet series, and the
     // prometheus chart's instance is the node's name.
     const ip = lab.nodes.find((node) => node.name === 'lab-regression')!.ip;
-    const instance = viaProxy ? 'lab-regression' : `${ip}:10250`;
+    const port = new URL(lab.nodes.find((node) => node.name === 'lab-regression')!.kubeletUrl).port;
+    const instance = viaProxy ? 'lab-regression' : `${ip}:${port}`;
     const query = `kubelet_volume_metric_collection_duration_seconds_count{instance="${instance}",metric_source="csi"}`;
     const response = await fetch(`${lab.prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
     const [series] = ((await response.json()) as { data: { result: { value: [number, string] }[] } }).data.result;

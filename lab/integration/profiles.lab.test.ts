@@ -9,11 +9,10 @@ import { fleetInvestigationSchema } from '@/lib/contract/fleet';
 import { nodeInvestigationSchema } from '@/lib/contract/investigation';
 import { nodeTimelineSchema, type Timeline } from '@/lib/contract/timeline';
 import { loadFleet } from '@/lib/server/inventory';
-import { KubeletClient } from '@/lib/kubelet/client';
 import { startLab, type RunningLab } from '../src/lab';
 import { PROFILES } from '../src/targets';
 import { expectAgreement } from '../test-support/agreement';
-import { labGapscope, labKubelet, labPrometheus, rangeEnding } from '../test-support/clients';
+import { labGapscope, labKubelet, labKubeletProxy, labPrometheus, rangeEnding } from '../test-support/clients';
 import { waitForScrapes } from '../test-support/prometheus-api';
 
 /** What the fleet page must say about the default scenario, whatever the scrape convention. */
@@ -80,7 +79,7 @@ const OCTETS: Record<string, number> = { 'kube-prometheus': 22, 'kubernetes-sd':
 describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('the fleet with the %s profile', (profile, octet) => {
   const viaProxy = profile === 'prometheus-chart';
   /** The kubelet as gapscope reads it: directly, or through the API server where Prometheus does too. */
-  const kubeletOf = () => (viaProxy ? new KubeletClient({ access: { mode: 'proxy', kubeconfigFile: lab.kubeconfigFile }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 }) : labKubelet(lab));
+  const kubeletOf = () => (viaProxy ? labKubeletProxy(lab) : labKubelet(lab));
   let lab: RunningLab;
   beforeAll(async () => {
     lab = await startLab({ octet, profile });
@@ -410,7 +409,7 @@ describe('the simulated kubelet and API server', () => {
       return { count, summary: scanner.end() };
     };
     const direct = (tokenFile = lab.tokenFiles.gapscope) => labKubelet(lab, tokenFile);
-    const proxy = () => new KubeletClient({ access: { mode: 'proxy', kubeconfigFile: lab.kubeconfigFile }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+    const proxy = () => labKubeletProxy(lab);
     const node = (name: string) => ({ name, kubeletAddress: new URL(lab.nodes.find((candidate) => candidate.name === name)?.kubeletUrl ?? 'https://127.0.0.1:1').host });
 
     it('finds the containers with empty image labels on lab-cadvisor only, directly', async () => {

@@ -5,6 +5,21 @@
  */
 export const KUBELET_PORT = 10250;
 export const NODE_EXPORTER_PORT = 9100;
+
+export interface NodePorts {
+  kubelet: number;
+  nodeExporter: number;
+}
+
+/**
+ * The node ports of a scrape profile. The kubernetes-sd profile moves both (a kubelet started with another
+ * --port, node_exporter on another --web.listen-address), so that nothing in gapscope can lean on the
+ * defaults: node discovery gives the kubelet's port from the Node's daemonEndpoints, and the exporter's
+ * target carries its own.
+ */
+export function nodePorts(profile: string): NodePorts {
+  return profile === 'kubernetes-sd' ? { kubelet: 11250, nodeExporter: 9110 } : { kubelet: KUBELET_PORT, nodeExporter: NODE_EXPORTER_PORT };
+}
 export const PROMETHEUS_PORT = 9090;
 export const KSM_PORT = 8080;
 export const APISERVER_PORT = 6443;

@@ -4,7 +4,7 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { APISERVER_PORT, KSM_PORT, KUBELET_PORT, NODE_EXPORTER_PORT, PROMETHEUS_PORT, labAddresses } from './addresses';
+import { APISERVER_PORT, KSM_PORT, PROMETHEUS_PORT, labAddresses, nodePorts } from './addresses';
 import { cadvisorFamilies } from './cadvisor';
 import type { LabClock } from './clock';
 import { writeText } from './exposition';
@@ -89,14 +89,14 @@ export function removeStaleRunDirs(baseDir: string, log: (line: string) => void)
   }
 }
 
-function nodeObject(node: LabNode, ip: string, runtime: string, kubeletVersion: string) {
+function nodeObject(node: LabNode, ip: string, runtime: string, kubeletVersion: string, kubeletPort: number) {
   return {
     kind: 'Node',
     apiVersion: 'v1',
     metadata: { name: node.name, labels: { 'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } },
     status: {
       addresses: [...(faultOf(node.spec, 'node-uninitialized') ? [] : [{ type: 'InternalIP', address: ip }]), { type: 'Hostname', address: node.name }],
-      daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
+      daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
       nodeInfo: { kubeletVersion, containerRuntimeVersion: runtime, kernelVersion: KERNEL_VERSION, osImage: OS_IMAGE, operatingSystem: 'linux', architecture: 'amd64' },
     },
   };
@@ -108,6 +108,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   const nodes = expandNodes(scenario, options.nodes);
   const profile = options.profile ?? 'kube-prometheus';
   const addresses = labAddresses(options.octet ?? 10);
+  const ports = nodePorts(profile);
   const large = nodes.length > 100;
   const historyStepMs = options.historyStepMs ?? (large ? 5 * 60_000 : scenario.history.step);
   const scrapeIntervalMs = options.scrapeIntervalMs ?? (large ? 15_000 : scenario.scrapeInterval);
@@ -158,14 +159,14 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     const exporterView = (node: LabNode) => (node.template ? firstClone.get(node.template)! : node);
     for (const node of nodes.filter((candidate) => !candidate.template)) {
       const prepared = prepareExporterFilesystem(join(runDir, 'nodes', node.name), exporterMounts(node, stateNow(node), root), stateNow(node));
-      startNodeExporter(processes, node.name, ipOf(node), prepared, mountExcludeFor(node));
+      startNodeExporter(processes, node.name, ipOf(node), ports.nodeExporter, prepared, mountExcludeFor(node));
     }
     const templateHosts = new Map<string, string>();
     [...firstClone.entries()].forEach(([template, clone], index) => {
       const prepared = prepareExporterFilesystem(join(runDir, 'templates', template), exporterMounts(clone, stateNow(clone), root), stateNow(clone));
       const host = addresses.templateExporter(index);
       templateHosts.set(template, host);
-      startNodeExporter(processes, `template-${template}`, host, prepared, mountExcludeFor(clone));
+      startNodeExporter(processes, `template-${template}`, host, ports.nodeExporter, prepared, mountExcludeFor(clone));
     });
 
     // Simulated kubelets, API server and kube-state-metrics.
@@ -191,13 +192,13 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         }),
       };
       backends.set(node.name, backend);
-      servers.push(await listenHttpsWithPlainHttpAnswer(tls, kubeletHandler(backend, tokens), ipOf(node), KUBELET_PORT));
-      if (node.template) servers.push(await relay(ipOf(node), NODE_EXPORTER_PORT, templateHosts.get(node.template)!, NODE_EXPORTER_PORT));
+      servers.push(await listenHttpsWithPlainHttpAnswer(tls, kubeletHandler(backend, tokens), ipOf(node), ports.kubelet));
+      if (node.template) servers.push(await relay(ipOf(node), ports.nodeExporter, templateHosts.get(node.template)!, ports.nodeExporter));
     }
     const nodeObjects = () =>
       nodes.map((node) => {
         const state = stateNow(node);
-        return nodeObject(node, ipOf(node), state.runtime, state.kubeletVersion);
+        return nodeObject(node, ipOf(node), state.runtime, state.kubeletVersion, ports.kubelet);
       });
     servers.push(await listenHttpsWithPlainHttpAnswer(tls, apiserverHandler(backends, nodeObjects, tokens), addresses.apiserver, APISERVER_PORT));
     const ksmText = () =>
@@ -251,8 +252,8 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         ip: ipOf(node),
         role: node.spec.role ?? `clone of ${node.template}`,
         template: node.template,
-        kubeletUrl: `https://${ipOf(node)}:${KUBELET_PORT}`,
-        nodeExporterUrl: `http://${ipOf(node)}:${NODE_EXPORTER_PORT}`,
+        kubeletUrl: `https://${ipOf(node)}:${ports.kubelet}`,
+        nodeExporterUrl: `http://${ipOf(node)}:${ports.nodeExporter}`,
       })),
       caFile: tls.caFile,
       kubeconfigFile,

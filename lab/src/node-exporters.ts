@@ -1,6 +1,5 @@
 import { chmodSync, mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NODE_EXPORTER_PORT } from './addresses';
 import type { NodeState } from './node-state';
 import type { ProcessGroup } from './processes';
 import { faultOf, volumeName, type LabNode, type ScenarioClaim } from './scenario';
@@ -130,10 +129,10 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
  * they exist only for the exporter and vanish with it, however the lab ends, and never show on the host.
  * The exporter itself runs as uid 65534, as the Debian package and the Helm chart run it.
  */
-export function startNodeExporter(processes: ProcessGroup, name: string, host: string, prepared: PreparedExporter, mountExclude: string) {
+export function startNodeExporter(processes: ProcessGroup, name: string, host: string, port: number, prepared: PreparedExporter, mountExclude: string) {
   const exporter = [
     '/usr/bin/prometheus-node-exporter',
-    `--web.listen-address=${host}:${NODE_EXPORTER_PORT}`,
+    `--web.listen-address=${host}:${port}`,
     `--path.procfs=${prepared.procfs}`,
     `--path.rootfs=${prepared.rootfs}`,
     '--collector.disable-defaults',

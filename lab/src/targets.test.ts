@@ -45,7 +45,8 @@ describe('scrape targets of the two profiles', () => {
     const kubelet = targets.find((target) => target.role === 'kubelet' && target.node === 'lab-healthy')!;
     expect(kubelet.labels).toEqual({
       job: 'kubernetes-nodes',
-      instance: '127.10.1.10:10250',
+      // This profile moves the kubelet to 11250 (and node_exporter to 9110): nothing may assume a port.
+      instance: '127.10.1.10:11250',
       kubernetes_io_hostname: 'lab-healthy',
       kubernetes_io_os: 'linux',
       kubernetes_io_arch: 'amd64',

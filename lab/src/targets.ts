@@ -1,5 +1,5 @@
 import { compileRules, relabel, type RelabelConfig } from '@/lib/prometheus/relabel';
-import { APISERVER_PORT, KSM_PORT, KUBELET_PORT, NODE_EXPORTER_PORT, PROMETHEUS_PORT, type LabAddresses } from './addresses';
+import { APISERVER_PORT, KSM_PORT, PROMETHEUS_PORT, nodePorts, type LabAddresses, type NodePorts } from './addresses';
 import { faultOf, type LabNode } from './scenario';
 
 /**
@@ -169,8 +169,8 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
 }
 
 /** The address each node-exporter target points at: the kubelet's port where the wrong-port fault is planted. */
-export function nodeExporterAddress(ip: string, onKubeletPort: boolean): string {
-  return `${ip}:${onKubeletPort ? KUBELET_PORT : NODE_EXPORTER_PORT}`;
+export function nodeExporterAddress(ip: string, onKubeletPort: boolean, ports: NodePorts): string {
+  return `${ip}:${onKubeletPort ? ports.kubelet : ports.nodeExporter}`;
 }
 
 interface TargetInput {
@@ -201,6 +201,7 @@ function serviceEndpoint(service: string, app: string, node: string): Record<str
 
 function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetInput[]): ScrapeTarget[] {
   nodes = discoverable(nodes);
+  const ports = nodePorts('prometheus-chart');
   const apiserver = `${addresses.apiserver}:${APISERVER_PORT}`;
   const jobs = scrapeJobs('prometheus-chart', apiserver);
   const targets: ScrapeTarget[] = [];
@@ -216,7 +217,7 @@ function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetI
       for (const { node, ip } of nodes) {
         // Node discovery sets `instance` to the node's name; the address it gives is the kubelet's, replaced.
         const sdLabels = { ...META_NODE_LABELS(node.name), instance: node.name };
-        targets.push({ role: job.role, node: node.name, jobName: job.jobName, address: apiserver, discovered: `${ip}:${KUBELET_PORT}`, viaApiserver: true, sdLabels, labels: { job: job.jobName, instance: node.name, ...applyLabelmap(sdLabels) } });
+        targets.push({ role: job.role, node: node.name, jobName: job.jobName, address: apiserver, discovered: `${ip}:${ports.kubelet}`, viaApiserver: true, sdLabels, labels: { job: job.jobName, instance: node.name, ...applyLabelmap(sdLabels) } });
       }
     } else {
       // The first node runs kube-state-metrics: its series without a node label get that node's.
@@ -225,7 +226,7 @@ function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetI
       const ksm = serviceEndpoint('prometheus-kube-state-metrics', 'kube-state-metrics', ksmNode);
       targets.push({ role: 'kube-state-metrics', node: null, jobName: job.jobName, address: ksmAddress, sdLabels: ksm, labels: { job: job.jobName, instance: ksmAddress, ...sdOnly(relabelled(ksm)) } });
       for (const { node, ip, nodeExporterOnKubeletPort } of nodes) {
-        const address = nodeExporterAddress(ip, nodeExporterOnKubeletPort);
+        const address = nodeExporterAddress(ip, nodeExporterOnKubeletPort, ports);
         const sdLabels = serviceEndpoint('prometheus-prometheus-node-exporter', 'prometheus-node-exporter', node.name);
         targets.push({ role: 'node-exporter', node: node.name, jobName: job.jobName, address, sdLabels, labels: { job: job.jobName, instance: address, ...sdOnly(relabelled(sdLabels)) } });
       }
@@ -246,6 +247,7 @@ const discoverable = (nodes: readonly TargetInput[]) => nodes.filter(({ node }) 
 export function scrapeTargets(profile: Profile, addresses: LabAddresses, all: readonly TargetInput[]): ScrapeTarget[] {
   if (profile === 'prometheus-chart') return prometheusChartTargets(addresses, all);
   const nodes = discoverable(all);
+  const ports = nodePorts(profile);
   const targets: ScrapeTarget[] = [];
   for (const job of scrapeJobs(profile)) {
     if (job.role === 'kube-state-metrics' || job.role === 'prometheus') {
@@ -261,7 +263,7 @@ export function scrapeTargets(profile: Profile, addresses: LabAddresses, all: re
       continue;
     }
     for (const { node, ip, nodeExporterOnKubeletPort } of nodes) {
-      const address = job.role === 'node-exporter' ? nodeExporterAddress(ip, nodeExporterOnKubeletPort) : `${ip}:${KUBELET_PORT}`;
+      const address = job.role === 'node-exporter' ? nodeExporterAddress(ip, nodeExporterOnKubeletPort, ports) : `${ip}:${ports.kubelet}`;
       if (profile === 'kube-prometheus') {
         if (job.role === 'node-exporter') {
           const labels = podEndpointLabels('node-exporter', `${RELEASE}-prometheus-node-exporter`, 'http-metrics', podName(`${RELEASE}-prometheus-node-exporter`, node.name), 'node-exporter', address);

@@ -16,6 +16,11 @@ export function labKubelet(lab: RunningLab, tokenFile = lab.tokenFiles.gapscope)
   return new KubeletClient({ access: { mode: 'direct', tokenFile, caFile: lab.caFile, insecureSkipVerify: false }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
 }
 
+/** gapscope's kubelet adapter reading a lab's kubelets through its API server's node proxy, with its kubeconfig. */
+export function labKubeletProxy(lab: RunningLab): KubeletClient {
+  return new KubeletClient({ access: { mode: 'proxy', kubeconfigFile: lab.kubeconfigFile }, timeoutMs: 5_000, maxBytes: 64 << 20, reuseMs: 0 });
+}
+
 /** Awaits a promise that must reject with an UpstreamError, and returns it. */
 export async function upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError> {
   const error = await promise.then(() => null, (reason: unknown) => reason);

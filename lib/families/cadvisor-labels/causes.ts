@@ -14,7 +14,8 @@ import type { Finding } from '@/lib/contract/finding';
  *   embedded in another unit (k3s, RKE2, k0s), with its socket elsewhere than /run/containerd/containerd.sock,
  *   where cAdvisor's containerd factory dials (the kubelet's CRI endpoint is configured apart and works)
  * - `runtime-factory-failed`: the runtime's version string is not x.y.z (e.g. `docker://dev`), which cAdvisor's
- *   Docker factory refuses
+ *   Docker factory refuses; or Docker through cri-dockerd on a kubelet 1.24 or later, whose cAdvisor has no
+ *   Docker factory at all (kubernetes/kubernetes#111077)
  * - `unknown`: neither is visible from the stored series
  */
 
@@ -35,6 +36,14 @@ export interface CauseInput {
   kubeletStartedAt?: number;
   runtimeStartedAt?: number;
   runtimeVersion?: string;
+  /** "v1.29.4": whether the kubelet's cAdvisor still has a Docker factory (removed in 1.24). */
+  kubeletVersion?: string;
+}
+
+/** v1.24 and later: the kubelet's cAdvisor lost its Docker factory with dockershim. */
+function withoutDockerFactory(kubeletVersion: string | undefined): boolean {
+  const match = /^v?(\d+)\.(\d+)/.exec(kubeletVersion ?? '');
+  return match !== null && (Number(match[1]) > 1 || Number(match[2]) >= 24);
 }
 
 export const EMPTY_LABEL_CAUSES = ['runtime-started-after-kubelet', 'runtime-socket-unreachable', 'runtime-factory-failed', 'unknown'] as const;
@@ -47,6 +56,13 @@ const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 export function emptyLabelsCause(input: CauseInput): { cause: string; explanation: string; remediation: Finding['remediation'] } {
   const { kubeletStartedAt, runtimeStartedAt, runtimeVersion = '' } = input;
   const runtime = runtimeVersion.split('://')[0] || 'the container runtime';
+  if (runtime === 'docker' && withoutDockerFactory(input.kubeletVersion)) {
+    return {
+      cause: 'runtime-factory-failed',
+      explanation: `The node runs Docker (${runtimeVersion}) through cri-dockerd under kubelet ${input.kubeletVersion}. The kubelet's embedded cAdvisor lost its Docker factory with dockershim in 1.24, so whatever the start order, it reads Docker's containers as raw cgroups without image, name or pod metadata.`,
+      remediation: { text: 'Move the node to containerd or CRI-O, or run a standalone cAdvisor DaemonSet (which still has the Docker factory) and scrape it instead of the kubelet\'s /metrics/cadvisor.' },
+    };
+  }
   if (kubeletStartedAt !== undefined && runtimeStartedAt !== undefined && runtimeStartedAt > kubeletStartedAt) {
     return {
       cause: 'runtime-started-after-kubelet',

@@ -40,7 +40,9 @@ describe('the cadvisor-labels rule', () => {
   const two = [container(), container(`/kubepods/pod${'c'.repeat(32)}/${'d'.repeat(64)}`)];
   it.each([
     ['the runtime started after the kubelet', { starts: { kubelet: 1_000_000, runtime: 1_120_000 }, node: { containerRuntime: 'containerd://1.7.27' } }, 'runtime-started-after-kubelet', /120 s later/],
-    ['a Docker version cAdvisor refuses', { starts: { kubelet: 2_000_000, runtime: 1_000_000 }, node: { containerRuntime: 'docker://dev' } }, 'runtime-factory-failed', /does not match cAdvisor's/],
+    ['a Docker version cAdvisor refuses', { starts: { kubelet: 2_000_000, runtime: 1_000_000 }, node: { containerRuntime: 'docker://dev', kubeletVersion: 'v1.23.17' } }, 'runtime-factory-failed', /does not match cAdvisor's/],
+    ['cri-dockerd under a kubelet without a Docker factory', { starts: { kubelet: 1_000_000, runtime: 1_120_000 }, node: { containerRuntime: 'docker://24.0.7', kubeletVersion: 'v1.29.4' } }, 'runtime-factory-failed', /lost its Docker factory with dockershim in 1\.24/],
+    ['Docker under a 1.23 kubelet, started in order', { starts: { kubelet: 2_000_000, runtime: 1_000_000 }, node: { containerRuntime: 'docker://24.0.7', kubeletVersion: 'v1.23.17' } }, 'unknown', /do not show why/],
     ['containerd embedded by k3s', { starts: { kubelet: 1_000_000 }, node: { containerRuntime: 'containerd://2.0.5-k3s1' } }, 'runtime-socket-unreachable', /"-k3s" suffix says k3s embeds it/],
     ['a containerd without its own unit', { starts: { kubelet: 1_000_000 }, node: { containerRuntime: 'containerd://1.7.27' } }, 'runtime-socket-unreachable', /as k3s, RKE2 and k0s embed it/],
     ['nothing to tell', { starts: { kubelet: 2_000_000, runtime: 1_000_000 }, node: { containerRuntime: 'containerd://1.7.27' } }, 'unknown', /do not show why/],

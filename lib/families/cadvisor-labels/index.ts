@@ -42,12 +42,13 @@ const running = (ksm: (metric: string, ...matchers: string[]) => string) =>
 function causeInput(observation: Observation): CauseInput {
   const source = observation.cadvisorSource;
   const { starts } = observation;
-  if (!source?.cgroups) return { kubeletStartedAt: starts.kubelet, runtimeStartedAt: starts.runtime, runtimeVersion: observation.node.containerRuntime };
+  const versions = { runtimeVersion: observation.node.containerRuntime, kubeletVersion: observation.node.kubeletVersion };
+  if (!source?.cgroups) return { kubeletStartedAt: starts.kubelet, runtimeStartedAt: starts.runtime, ...versions };
   const runtimeUnit = RUNTIME_UNITS.find((unit) => source.units[unit]);
   return {
     kubeletStartedAt: source.units.kubelet?.startedAt ?? source.summary?.kubeletStartedAt ?? starts.kubelet,
     runtimeStartedAt: runtimeUnit ? source.units[runtimeUnit]!.startedAt : undefined,
-    runtimeVersion: observation.node.containerRuntime,
+    ...versions,
   };
 }
 
@@ -213,6 +214,7 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
           ...(detail.ids.length > 0 ? [{ source: 'prometheus' as const, query: queryOf(observation, 'cadvisor-labels', 'unlabelled'), excerpt: detail.ids.slice(0, 3).map((id) => `id="${id}"`).join('\n'), value: detail.ids.length, at }] : []),
           ...kubeletEvidence(sourceEmpty.map((cgroup) => cgroup.line)),
           ...kubeletEvidence(startLines, startLines.join('\n')),
+          ...(source?.dockerVersion ? kubeletEvidence([`cadvisor_version_info{dockerVersion="${source.dockerVersion}"} 1`]) : []),
           ...rules.map((rule) => ruleEvidence(rule, at)),
           ...unstoredEvidence,
           ...(!source?.cgroups && (starts.kubelet !== undefined || starts.runtime !== undefined)
@@ -224,6 +226,7 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
           'https://github.com/google/cadvisor/issues/3336',
           'https://github.com/kubernetes/kubernetes/issues/89903',
           ...(cause === 'runtime-socket-unreachable' ? ['https://github.com/k3s-io/k3s/issues/2831', 'https://github.com/k0sproject/k0s/issues/625'] : []),
+          ...(cause === 'runtime-factory-failed' ? ['https://github.com/kubernetes/kubernetes/issues/111077'] : []),
         ],
       },
     ];
