@@ -128,6 +128,15 @@ describe('running containers across the layers (expected, source, stored)', () =
     expect(finding!.evidence[1]!.excerpt).toBe(`scrape job ${JOB}, metric_relabel_configs #2 drop [id, pod] regex '.+;'`);
   });
 
+  it('a kubelet that could not be read: the finding says what the stored layer shows and why the source is missing', () => {
+    const unread = { ...source([]), cgroups: null, failures: ['/metrics/cadvisor: kubelet 10.0.0.1:10250 returned 403 Forbidden for /metrics/cadvisor'] };
+    const node = observed({ cadvisorSource: unread });
+    const [finding] = familyFindings(cadvisorLabels, node);
+    expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'dropped-before-storage' });
+    expect(finding!.explanation).toMatch(/Reading the kubelet's \/metrics\/cadvisor would show whether their labels are empty there \(it could not be read: \/metrics\/cadvisor: kubelet 10\.0\.0\.1:10250 returned 403 Forbidden/);
+    expect(cadvisorLabels.layers!(cadvisorLabels.rule(node)!, node)!.source).toEqual({ read: false, detail: '/metrics/cadvisor: kubelet 10.0.0.1:10250 returned 403 Forbidden for /metrics/cadvisor' });
+  });
+
   it('stored alone, no rule that drops them: not stored, cause unknown to storage', () => {
     const [finding] = familyFindings(cadvisorLabels, observed({ scrapeRules: new Map() }));
     expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'not-stored', layer: 'stored' });
