@@ -117,3 +117,24 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     await expectAgreement(labGapscope(prometheus), name);
   });
 });
+
+describe('right after Prometheus starts', () => {
+  it('does not call a node\'s targets missing before two scrape intervals have passed, and says so', { timeout: 180_000 }, async () => {
+    // A minute between scrapes: for two minutes after its start Prometheus may not have found every target.
+    const lab = await startLab({ octet: 29, scenarioFile: resolve(__dirname, '..', 'scenarios', 'more-faults.yaml'), scrapeIntervalMs: 60_000 });
+    try {
+      // The node is known once kube-state-metrics has been scraped (within the first interval); the recent
+      // backfilled history does not answer an instant query before the first scrape.
+      let investigation = await labGapscope(labPrometheus(lab)).node('lab-uninitialized', rangeEnding());
+      for (let attempt = 0; investigation.found !== true && attempt < 45; attempt++) {
+        await new Promise((done) => setTimeout(done, 2_000));
+        investigation = await labGapscope(labPrometheus(lab)).node('lab-uninitialized', rangeEnding());
+      }
+      expect(investigation.found).toBe(true);
+      expect(investigation.findings.filter((finding) => finding.kind === 'target-missing')).toEqual([]);
+      expect(investigation.sources.find((source) => source.endpoint === 'GET /api/v1/status/runtimeinfo')?.detail).toMatch(/^Prometheus started \d+ s ago, less than two scrape intervals \(60 s\): targets not discovered or scraped yet are not reported missing$/);
+    } finally {
+      await lab.stop();
+    }
+  });
+});
