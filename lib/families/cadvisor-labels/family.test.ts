@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { realFixture } from '@/lab/test-support/fixtures';
 import { parseExposition } from '@/lib/test-support/parse-exposition';
+import { scanCadvisor } from '@/lib/kubelet/cadvisor-source';
 import { compileRules } from '@/lib/prometheus/relabel';
 import { familyFindings, observation, role, sample } from '@/lib/test-support/observation';
 import { cadvisorLabels } from '.';
@@ -179,5 +180,22 @@ describe('running containers across the layers (expected, source, stored)', () =
     const node = observed({}, []);
     expect(cadvisorLabels.rule(node)![0]).toMatchObject({ state: 'ok' });
     expect(cadvisorLabels.layers!(cadvisorLabels.rule(node)!, node)).toMatchObject({ expected: 3, stored: 3, missing: [] });
+  });
+});
+
+describe('legacy labels at the source', () => {
+  it('reports the 1.15 capture\'s pod_name series from the kubelet when none is stored (the chart drops them)', async () => {
+    const body = Buffer.from(realFixture('nri-kubernetes/k8s-1.15_kubelet_metrics_cadvisor.txt'));
+    const scanned = await scanCadvisor((async function* () {
+      yield body;
+    })());
+    expect(scanned.legacySeries).toBeGreaterThan(0);
+    const node = observation({
+      parts: { 'cadvisor-labels': { unlabelled: [], legacy: [], expected: [], unstored: [] } },
+      cadvisorSource: { ...scanned, summary: null, cadvisorEndpoint: 'GET /metrics/cadvisor (n)', summaryEndpoint: 'GET /stats/summary (n)', failures: [] },
+    });
+    const [finding] = familyFindings(cadvisorLabels, node);
+    expect(finding).toMatchObject({ kind: 'cadvisor-legacy-labels', layer: 'scrape', evidence: [{ source: 'kubelet', endpoint: 'GET /metrics/cadvisor (n)', value: scanned.legacySeries }] });
+    expect(finding!.explanation).toMatch(/none of them is even stored/);
   });
 });

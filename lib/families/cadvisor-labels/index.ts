@@ -21,7 +21,8 @@ import { classifyContainers, containerLayers, droppedBy, unlabelledCgroup, type 
 
 type CadvisorDetail =
   | { kind: 'empty'; ids: string[]; expected: number; containers: ContainerVerdict[]; wouldDrop?: DroppedBy }
-  | { kind: 'legacy'; series: number };
+  /** `atSourceOnly`: the kubelet serves them but none is stored (a rule dropped them: no `pod` label). */
+  | { kind: 'legacy'; series: number; atSourceOnly: boolean };
 
 const CONTAINERS = `id=~${quoteLabelValue(CONTAINER_CGROUP_REGEX)}`;
 const EMPTY_SUBJECT = 'container cgroups';
@@ -95,7 +96,10 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
     const unlabelled = observation.parts['cadvisor-labels']?.unlabelled;
     if (!unlabelled) return null;
     const ids = unlabelled.map((sample) => sample.labels.id ?? '').filter(isContainerCgroup);
-    const series = samplesOf(observation, 'cadvisor-labels', 'legacy').reduce((sum, sample) => sum + sample.value, 0);
+    const stored = samplesOf(observation, 'cadvisor-labels', 'legacy').reduce((sum, sample) => sum + sample.value, 0);
+    const atSource = observation.cadvisorSource?.legacySeries ?? 0;
+    const series = stored > 0 ? stored : atSource;
+    const atSourceOnly = stored === 0 && atSource > 0;
     // Containers stored under pod_name are the legacy verdict's, not missing ones.
     const unstored = series > 0 ? [] : (observation.parts['cadvisor-labels']?.unstored ?? []);
     const expected = samplesOf(observation, 'cadvisor-labels', 'expected').reduce((sum, sample) => sum + sample.value, 0);
@@ -114,8 +118,8 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
     }
     const legacyTitle = 'series with pod_name / container_name';
     const legacy = series > 0
-      ? { subject: LEGACY_SUBJECT, state: 'fault' as const, kind: 'cadvisor-legacy-labels' as const, cause: 'pre-1-16-label-names', title: legacyTitle, value: series, detail: { kind: 'legacy' as const, series } }
-      : { subject: LEGACY_SUBJECT, state: 'ok' as const, title: legacyTitle, quiet: true, detail: { kind: 'legacy' as const, series } };
+      ? { subject: LEGACY_SUBJECT, state: 'fault' as const, kind: 'cadvisor-legacy-labels' as const, cause: 'pre-1-16-label-names', title: legacyTitle, value: series, detail: { kind: 'legacy' as const, series, atSourceOnly } }
+      : { subject: LEGACY_SUBJECT, state: 'ok' as const, title: legacyTitle, quiet: true, detail: { kind: 'legacy' as const, series, atSourceOnly } };
     return [empty, legacy];
   },
 
@@ -137,11 +141,13 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
           node,
           subject: LEGACY_SUBJECT,
           severity: 'info',
-          layer: 'stored',
+          layer: detail.atSourceOnly ? 'scrape' : 'stored',
           expectedByDesign: false,
           summary: `${detail.series} cAdvisor series use pod_name and container_name, which current dashboards no longer query`,
-          explanation: 'Kubernetes 1.16 renamed the cAdvisor labels pod_name and container_name to pod and container. Dashboards and recording rules written since query the new names and find nothing on this node.',
-          evidence: [{ source: 'prometheus', query: queryOf(observation, 'cadvisor-labels', 'legacy'), excerpt: `${detail.series} series with pod_name`, value: detail.series, at }],
+          explanation: `Kubernetes 1.16 renamed the cAdvisor labels pod_name and container_name to pod and container. Dashboards and recording rules written since query the new names and find nothing on this node.${detail.atSourceOnly ? ' Here none of them is even stored: a rule that drops cgroup series without a pod label (such as kube-prometheus-stack\'s) removes them all before storage.' : ''}`,
+          evidence: detail.atSourceOnly
+            ? [{ source: 'kubelet', endpoint: observation.cadvisorSource!.cadvisorEndpoint, excerpt: `${detail.series} container_start_time_seconds series with pod_name`, value: detail.series, at }]
+            : [{ source: 'prometheus', query: queryOf(observation, 'cadvisor-labels', 'legacy'), excerpt: `${detail.series} series with pod_name`, value: detail.series, at }],
           remediation: { text: 'Upgrade the kubelet, or copy the labels in metric_relabel_configs.', snippet: '- source_labels: [pod_name]\n  target_label: pod\n- source_labels: [container_name]\n  target_label: container' },
           references: ['https://github.com/kubernetes/kubernetes/pull/80376'],
         },
