@@ -1,6 +1,5 @@
 import type { QueryPart, QueryScope } from '@/lib/families/types';
-import { ksmSelector, restored } from '@/lib/prometheus/ksm';
-import { matchersOf } from '@/lib/prometheus/promql';
+import { matchersOf, quoteLabelValue } from '@/lib/prometheus/promql';
 import type { FleetNode, NodeRole, RoleHealth } from '@/lib/topology/fleet';
 
 /**
@@ -31,18 +30,18 @@ export type PartScope =
 
 /** A part's PromQL for the scope, or null when the node has no target of the part's role to ask. */
 export function promqlOf(part: QueryPart, scope: PartScope): string | null {
-  const kube = { kube: (metric: string, ...matchers: string[]) => ksmSelector(metric, matchers), restore: restored };
   if (scope.kind === 'fleet') {
-    return part.promql({ select: (metric, ...matchers) => selector(metric, matchers), ksm: (metric, ...matchers) => ksmSelector(metric, matchers), ...kube });
+    return part.promql({ select: (metric, ...matchers) => selector(metric, matchers), ksm: (metric, ...matchers) => selector(metric, matchers) });
   }
   const role = part.needs ?? (part.of === 'node' || part.of === 'cluster' ? null : part.of);
   const targets = role ? scope.targets[role] : [];
   if (role && targets.length === 0) return null;
+  const node = `node=${quoteLabelValue(scope.node)}`;
   const select: QueryScope['select'] = (metric, ...matchers) => {
     const each = targets.map((target) => selector(metric, [...matchersOf(identityOf(target)), ...matchers]));
     return each.length === 1 ? each[0]! : `(${each.join(' or ')})`;
   };
-  return part.promql({ select, ksm: (metric, ...matchers) => ksmSelector(metric, matchers, scope.node), ...kube });
+  return part.promql({ select, ksm: (metric, ...matchers) => selector(metric, [node, ...matchers]) });
 }
 
 /** The node's targets per role: the up ones (for an instant) or all (for a range, whose past may differ). */

@@ -9,7 +9,6 @@ import type { TimelineInput } from '@/lib/engine/timeline';
 import { sourceFailure } from '@/lib/errors';
 import { FAMILIES } from '@/lib/families/registry';
 import type { PrometheusClient } from '@/lib/prometheus/client';
-import { ksmSelector, restored } from '@/lib/prometheus/ksm';
 import { matchersOf, quoteLabelValue } from '@/lib/prometheus/promql';
 import type { FleetNode, NodeRole } from '@/lib/topology/fleet';
 import { indexNodes, nodeOfTarget, roleOfTarget, type JobRoles } from '@/lib/topology/targets';
@@ -102,8 +101,6 @@ function historyQueries(node: FleetNode, range: { startMs: number; endMs: number
   const exporters = node.roles['node-exporter'].targets;
   const kubelets = node.roles.kubelet.targets;
   const rangeSeconds = Math.ceil((range.endMs - range.startMs) / 1000);
-  // kube_pod_info of the node at any time of the range, by the pod's own node (see lib/prometheus/ksm.ts).
-  const lastInRange = (matchers: string) => `last_over_time(kube_pod_info{${matchers}}[${rangeSeconds}s] @ ${(range.endMs / 1000).toFixed(3)})`;
   return {
     // By address too: a pod endpoint (node-exporter) has neither label, and its instance changes with its port.
     up: [...targets.map((target) => `up{${matchersOf(identityOf(target)).join(',')}}`), `up{node=${name}}`, `up{kubernetes_io_hostname=${name}}`, `up{instance=~${nodeHostRegex(node)}}`].join(' or '),
@@ -112,9 +109,9 @@ function historyQueries(node: FleetNode, range: { startMs: number; endMs: number
     prometheusStart: `process_start_time_seconds{${PROMETHEUS_JOBS}} and on (job, instance) prometheus_build_info`,
     ...(kubelets.length > 0 ? { kubeletBuild: kubelets.map((target) => `kubernetes_build_info{${matchersOf(identityOf(target)).join(',')}}`).join(' or ') } : {}),
     ...(exporters.length > 0 ? { exporterStart: exporters.map((target) => `process_start_time_seconds{${matchersOf(identityOf(target)).join(',')}}`).join(' or ') } : {}),
-    nodeInfo: ksmSelector('kube_node_info', [], node.name),
+    nodeInfo: `kube_node_info{node=${name}}`,
     // Every pod that was on the node at some point of the range, on whichever node it was at each step.
-    pods: `max by (namespace, pod, node) (${ksmSelector('kube_pod_info')} and on (namespace, pod) ${restored(`(${lastInRange(`node=${name},exported_node=""`)} or ${lastInRange(`exported_node=${name}`)})`)})`,
+    pods: `max by (namespace, pod, node) (kube_pod_info and on (namespace, pod) last_over_time(kube_pod_info{node=${name}}[${rangeSeconds}s] @ ${(range.endMs / 1000).toFixed(3)}))`,
   };
 }
 

@@ -2,7 +2,6 @@ import 'server-only';
 import { sourceFailure, UpstreamError, type SourceStatus } from '@/lib/errors';
 import type { PrometheusClient, TargetHealth, VectorSample } from '@/lib/prometheus/client';
 import { assembleFleet, nodeRowsFromInfo, targetKey, type FleetNode, type FleetTarget } from '@/lib/topology/fleet';
-import { ksmSelector } from '@/lib/prometheus/ksm';
 import { quoteLabelValue, regexLiteral } from '@/lib/prometheus/promql';
 import type { JobRoles } from '@/lib/topology/targets';
 import { sharedFor } from './shared-for';
@@ -21,7 +20,7 @@ export interface FleetView {
   notScrapedYet?: { startedAtMs: number; scrapeIntervalMs: number };
 }
 
-export const NODE_INFO_QUERY = ksmSelector('kube_node_info');
+export const NODE_INFO_QUERY = 'kube_node_info';
 export const UP_QUERY = 'up';
 export const UNAME_QUERY = 'node_uname_info';
 
@@ -167,7 +166,7 @@ export function nodeHostRegex(node: { name: string; internalIp: string }): strin
 }
 
 /** The node's own kube_node_info series: one small query that tells whether the inventory knows it. */
-export const nodeInfoQuery = (name: string) => ksmSelector('kube_node_info', [], name);
+export const nodeInfoQuery = (name: string) => `kube_node_info{node=${quoteLabelValue(name)}}`;
 
 /**
  * Whether kube-state-metrics knew the node at a past instant, from its own kube_node_info series: one small
