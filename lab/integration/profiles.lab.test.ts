@@ -110,6 +110,22 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     }
   });
 
+  it("ties kube-state-metrics' series to their objects' nodes, whatever the job's honor_labels (premise checked in storage)", async () => {
+    const client = labPrometheus(lab);
+    const stored = async (promql: string) => (await client.instantQuery(promql)).length;
+    if (profile === 'kubernetes-sd') {
+      // Scraped without honor_labels: the pod's own node and namespace moved to exported_*; `node` is KSM's.
+      expect(await stored('kube_pod_info{exported_node="lab-volumes"}')).toBeGreaterThan(0);
+      expect(await stored('kube_pod_info{node="lab-volumes"}')).toBe(0);
+      expect(await stored('kube_pod_info{exported_namespace="shop"}')).toBeGreaterThan(0);
+    } else {
+      expect(await stored('kube_pod_info{exported_node!=""}')).toBe(0);
+    }
+    const fleet = await loadFleet(client);
+    expect(fleet.nodes!.map((node) => node.name).sort()).toEqual(Object.keys(EXPECTED_HEALTH).sort());
+    expect(fleet.nodes!.find((node) => node.name === 'lab-volumes')!.internalIp).toBe(lab.nodes.find((node) => node.name === 'lab-volumes')!.ip);
+  });
+
   it.each(Object.keys(EXPECTED_FINDINGS))('diagnoses %s: exactly the planted faults, with valid findings', async (name) => {
     const expected = expectedFindings(profile, name);
     const investigation = await labGapscope(labPrometheus(lab)).node(name, rangeEnding());
@@ -235,9 +251,10 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
       expect(result.sources.filter((source) => !source.ok)).toEqual([]);
       // Issue 4's budget: at most 25 requests per node page; the timeline's share is fixed: its node's
       // inventory (2, plus the fleet's 2 when a target is not up), one range request per family with
-      // queries (4), one for the node's health and events, and the scrape configuration.
+      // queries (4), one for the node's health and events, the scrape configuration, and whether
+      // kube-state-metrics' labels are exported_*.
       const anyDown = result.sources.some((source) => source.endpoint === 'GET /api/v1/targets');
-      expect(client.requestCount).toBe(anyDown ? 10 : 8);
+      expect(client.requestCount).toBe(anyDown ? 11 : 9);
       return result.timeline!;
     };
     const minutesAgo = (ms: number) => Math.round((Date.now() - ms) / 60_000);

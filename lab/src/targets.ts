@@ -119,6 +119,18 @@ const SERVICE_ENDPOINTS_RELABELING: RelabelConfig[] = [
   { source_labels: ['__meta_kubernetes_pod_node_name'], action: 'replace', target_label: 'node' },
 ];
 
+/**
+ * Prometheus' example `kubernetes-pods` job (documentation/examples/prometheus-kubernetes.yml), as hand-written
+ * configs copy it, with the pod's node added as many do: the target gets the pod's namespace, name and node.
+ */
+const PODS_RELABELING: RelabelConfig[] = [
+  { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' },
+  { action: 'labelmap', regex: '__meta_kubernetes_pod_label_(.+)' },
+  { source_labels: ['__meta_kubernetes_namespace'], action: 'replace', target_label: 'namespace' },
+  { source_labels: ['__meta_kubernetes_pod_name'], action: 'replace', target_label: 'pod' },
+  { source_labels: ['__meta_kubernetes_pod_node_name'], action: 'replace', target_label: 'node' },
+];
+
 /** prometheus chart 28.6's kubelet jobs: to the API server, with the node proxy path. */
 const proxiedKubelet = (apiserver: string, path: string): RelabelConfig[] => [
   LABELMAP_NODE_LABELS,
@@ -163,7 +175,9 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
     { ...nodeJob, jobName: 'kubernetes-nodes', role: 'kubelet', metricsPath: '/metrics' },
     { ...nodeJob, jobName: 'kubernetes-cadvisor', role: 'cadvisor', metricsPath: '/metrics/cadvisor' },
     { ...common, jobName: 'node-exporter', role: 'node-exporter', scheme: 'http', metricsPath: '/metrics', relabelConfigs: [LABELMAP_NODE_LABELS] },
-    { ...common, jobName: 'kube-state-metrics', role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', honorLabels: true },
+    // kube-state-metrics through the example's `kubernetes-pods` job: no honor_labels, so its series' node,
+    // namespace and pod become exported_node, exported_namespace, exported_pod.
+    { ...common, jobName: 'kubernetes-pods', role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', relabelConfigs: PODS_RELABELING },
     { ...common, jobName: 'prometheus', role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
   ];
 }
@@ -205,7 +219,6 @@ function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetI
   const apiserver = `${addresses.apiserver}:${APISERVER_PORT}`;
   const jobs = scrapeJobs('prometheus-chart', apiserver);
   const targets: ScrapeTarget[] = [];
-  const sdOnly = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([name]) => !name.startsWith('__')));
   for (const job of jobs) {
     if (job.role === 'apiserver') {
       const sdLabels = { __meta_kubernetes_namespace: 'default', __meta_kubernetes_service_name: 'kubernetes', __meta_kubernetes_endpoint_port_name: 'https' };
@@ -224,22 +237,24 @@ function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetI
       const ksmNode = nodes[0]?.node.name ?? '';
       const ksmAddress = `${addresses.kubeStateMetrics}:${KSM_PORT}`;
       const ksm = serviceEndpoint('prometheus-kube-state-metrics', 'kube-state-metrics', ksmNode);
-      targets.push({ role: 'kube-state-metrics', node: null, jobName: job.jobName, address: ksmAddress, sdLabels: ksm, labels: { job: job.jobName, instance: ksmAddress, ...sdOnly(relabelled(ksm)) } });
+      targets.push({ role: 'kube-state-metrics', node: null, jobName: job.jobName, address: ksmAddress, sdLabels: ksm, labels: { job: job.jobName, instance: ksmAddress, ...withoutMeta(relabelled(ksm, SERVICE_ENDPOINTS_RELABELING)) } });
       for (const { node, ip, nodeExporterOnKubeletPort } of nodes) {
         const address = nodeExporterAddress(ip, nodeExporterOnKubeletPort, ports);
         const sdLabels = serviceEndpoint('prometheus-prometheus-node-exporter', 'prometheus-node-exporter', node.name);
-        targets.push({ role: 'node-exporter', node: node.name, jobName: job.jobName, address, sdLabels, labels: { job: job.jobName, instance: address, ...sdOnly(relabelled(sdLabels)) } });
+        targets.push({ role: 'node-exporter', node: node.name, jobName: job.jobName, address, sdLabels, labels: { job: job.jobName, instance: address, ...withoutMeta(relabelled(sdLabels, SERVICE_ENDPOINTS_RELABELING)) } });
       }
     }
   }
   return targets;
 }
 
-/** The labels SERVICE_ENDPOINTS_RELABELING leaves on a service endpoint (what the live Prometheus attaches). */
-function relabelled(sd: Record<string, string>): Record<string, string> {
-  const result = relabel(sd, compileRules(SERVICE_ENDPOINTS_RELABELING));
+/** The labels a job's relabel_configs leave on a discovered target (what the live Prometheus attaches). */
+function relabelled(sd: Record<string, string>, rules: RelabelConfig[]): Record<string, string> {
+  const result = relabel(sd, compileRules(rules));
   return result.outcome === 'kept' ? result.labels : {};
 }
+
+const withoutMeta = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([name]) => !name.startsWith('__')));
 
 /** Nodes discovery gives a target: an uninitialized node has no address and no node-exporter pod. */
 const discoverable = (nodes: readonly TargetInput[]) => nodes.filter(({ node }) => !faultOf(node.spec, 'node-uninitialized'));
@@ -253,13 +268,26 @@ export function scrapeTargets(profile: Profile, addresses: LabAddresses, all: re
     if (job.role === 'kube-state-metrics' || job.role === 'prometheus') {
       const address = job.role === 'prometheus' ? `${addresses.prometheus}:${PROMETHEUS_PORT}` : `${addresses.kubeStateMetrics}:${KSM_PORT}`;
       let labels: Record<string, string> = { job: job.jobName, instance: address };
+      let sdLabels = labels;
+      if (profile === 'kubernetes-sd' && job.role === 'kube-state-metrics') {
+        // The first node runs kube-state-metrics.
+        sdLabels = {
+          __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+          __meta_kubernetes_pod_label_app_kubernetes_io_name: 'kube-state-metrics',
+          __meta_kubernetes_namespace: 'kube-system',
+          __meta_kubernetes_pod_name: podName('kube-state-metrics-6d8f9b7c5', address),
+          __meta_kubernetes_pod_node_name: nodes[0]?.node.name ?? '',
+        };
+        labels = { ...labels, ...withoutMeta(relabelled(sdLabels, PODS_RELABELING)) };
+      }
       if (profile === 'kube-prometheus') {
         labels =
           job.role === 'prometheus'
             ? podEndpointLabels(`${RELEASE}-prometheus`, `${RELEASE}-prometheus`, 'http-web', `prometheus-${RELEASE}-prometheus-0`, 'prometheus', address)
             : podEndpointLabels('kube-state-metrics', `${RELEASE}-kube-state-metrics`, 'http', podName(`${RELEASE}-kube-state-metrics-7d9f8c5b6`, address), 'kube-state-metrics', address);
       }
-      targets.push({ role: job.role, node: null, jobName: job.jobName, address, sdLabels: labels, labels });
+      if (profile === 'kube-prometheus') sdLabels = labels;
+      targets.push({ role: job.role, node: null, jobName: job.jobName, address, sdLabels, labels });
       continue;
     }
     for (const { node, ip, nodeExporterOnKubeletPort } of nodes) {

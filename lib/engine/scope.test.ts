@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '@/lib/families/registry';
 import type { QueryPart } from '@/lib/families/types';
+import { ksmSelector } from '@/lib/prometheus/ksm';
 import type { RoleHealth } from '@/lib/topology/fleet';
 import { promqlOf, queriesOf, type PartScope } from './scope';
 
@@ -26,10 +27,16 @@ describe('promqlOf', () => {
     expect(query).toBe('(process_start_time_seconds{job="kubelet",instance="10.0.0.1:10250",metrics_path="/metrics"} or process_start_time_seconds{job="kubernetes-nodes",instance="10.0.0.1:10250"}) > 0');
   });
 
-  it('scopes kube-state-metrics series by the node label, and nothing for the fleet', () => {
+  it('scopes kube-state-metrics series by the node label, and nothing for the fleet; through exported_* only where they exist', () => {
     const pods = part('node', (scope) => scope.ksm('kube_pod_info'));
     expect(promqlOf(pods, node({}))).toBe('kube_pod_info{node="a"}');
     expect(promqlOf(pods, { kind: 'fleet' })).toBe('kube_pod_info');
+    expect(promqlOf(pods, { ...node({}), ksmExported: true })).toBe(ksmSelector('kube_pod_info', [], 'a'));
+    expect(promqlOf(pods, { ...node({}), ksmExported: true })).toContain('(kube_pod_info{node="a",exported_node=""} or kube_pod_info{exported_node="a"})');
+    expect(promqlOf(pods, { kind: 'fleet', ksmExported: true })).toBe(ksmSelector('kube_pod_info'));
+    const phases = part('cluster', (scope) => scope.restore('kube_pod_status_phase == 1'));
+    expect(promqlOf(phases, { kind: 'fleet' })).toBe('kube_pod_status_phase == 1');
+    expect(promqlOf(phases, { kind: 'fleet', ksmExported: true })).toMatch(/^label_replace\(.*kube_pod_status_phase == 1, "node", "\$1", "exported_node", "\(\.\+\)"\)/);
     expect(promqlOf(part('node-exporter', (scope) => scope.select('node_filesystem_size_bytes', 'mountpoint="/"')), { kind: 'fleet' })).toBe('node_filesystem_size_bytes{mountpoint="/"}');
   });
 

@@ -1,4 +1,5 @@
 import type { QueryPart, QueryScope } from '@/lib/families/types';
+import { ksmSelector, restored } from '@/lib/prometheus/ksm';
 import { matchersOf, quoteLabelValue } from '@/lib/prometheus/promql';
 import type { FleetNode, NodeRole, RoleHealth } from '@/lib/topology/fleet';
 
@@ -23,25 +24,32 @@ function selector(metric: string, matchers: string[]): string {
   return matchers.length > 0 ? `${metric}{${matchers.join(',')}}` : metric;
 }
 
+/**
+ * `ksmExported`: kube-state-metrics' series carry `exported_*` labels (scraped without honor_labels), so its
+ * selectors restore them (lib/prometheus/ksm.ts); otherwise they stay plain, which costs Prometheus less.
+ */
 export type PartScope =
-  | { kind: 'fleet' }
+  | { kind: 'fleet'; ksmExported?: boolean }
   /** `targets`: the node's targets per role to select from (the up ones for an instant, all for a range). */
-  | { kind: 'node'; node: string; targets: Record<NodeRole, Target[]> };
+  | { kind: 'node'; node: string; targets: Record<NodeRole, Target[]>; ksmExported?: boolean };
 
 /** A part's PromQL for the scope, or null when the node has no target of the part's role to ask. */
 export function promqlOf(part: QueryPart, scope: PartScope): string | null {
+  const exported = scope.ksmExported === true;
+  const kubeOf = (metric: string, matchers: string[], node?: string) =>
+    exported ? ksmSelector(metric, matchers, node) : selector(metric, node === undefined ? matchers : [`node=${quoteLabelValue(node)}`, ...matchers]);
+  const kube = { kube: (metric: string, ...matchers: string[]) => kubeOf(metric, matchers), restore: (expression: string) => (exported ? restored(expression) : expression) };
   if (scope.kind === 'fleet') {
-    return part.promql({ select: (metric, ...matchers) => selector(metric, matchers), ksm: (metric, ...matchers) => selector(metric, matchers) });
+    return part.promql({ select: (metric, ...matchers) => selector(metric, matchers), ksm: (metric, ...matchers) => kubeOf(metric, matchers), ...kube });
   }
   const role = part.needs ?? (part.of === 'node' || part.of === 'cluster' ? null : part.of);
   const targets = role ? scope.targets[role] : [];
   if (role && targets.length === 0) return null;
-  const node = `node=${quoteLabelValue(scope.node)}`;
   const select: QueryScope['select'] = (metric, ...matchers) => {
     const each = targets.map((target) => selector(metric, [...matchersOf(identityOf(target)), ...matchers]));
     return each.length === 1 ? each[0]! : `(${each.join(' or ')})`;
   };
-  return part.promql({ select, ksm: (metric, ...matchers) => selector(metric, [node, ...matchers]) });
+  return part.promql({ select, ksm: (metric, ...matchers) => kubeOf(metric, matchers, scope.node), ...kube });
 }
 
 /** The node's targets per role: the up ones (for an instant) or all (for a range, whose past may differ). */

@@ -27,8 +27,15 @@ export interface QueryScope {
    * identity (job, instance and metrics_path where present), never by a pattern on `instance`.
    */
   select(metric: string, ...matchers: string[]): string;
-  /** A kube-state-metrics selector with the node's `node` matcher added (nothing added for the fleet). */
+  /**
+   * A kube-state-metrics selector for the node's objects (every object for the fleet), with the objects' own
+   * node, namespace, pod and container labels however the job set honor_labels (lib/prometheus/ksm.ts).
+   */
   ksm(metric: string, ...matchers: string[]): string;
+  /** A kube-state-metrics selector for every object, never filtered by node, with the objects' own labels. */
+  kube(metric: string, ...matchers: string[]): string;
+  /** A kube-state-metrics expression (already filtered) with the objects' own labels restored. */
+  restore(expression: string): string;
 }
 
 /** One query of a family. The same PromQL answers the instant (findings) and every step (lanes). */

@@ -9,6 +9,7 @@ import { KubeletClient } from '@/lib/kubelet/client';
 import type { PrometheusClient, TargetHealth, VectorSample } from '@/lib/prometheus/client';
 import { resolveRange, type ResolvedRange } from '@/lib/time-range';
 import { Gapscope } from './gapscope';
+import { KSM_EXPORTED_QUERY, nodeInfoQuery } from './inventory';
 
 /**
  * Direct kubelet mode sends gapscope's token to the node itself, never to a target that only looks like a
@@ -51,7 +52,7 @@ function prometheus(internalIp: string, target: { labels: Record<string, string>
   };
   const targets: TargetHealth[] = [{ pool: target.labels.job!, scrapeUrl: target.scrapeUrl, labels: target.labels, health: 'up', lastError: '' }];
   const stub = {
-    instantQuery: async (promql: string) => (promql.startsWith('kube_node_info') ? nodeInfo : promql.startsWith('up') ? [sample(target.labels)] : []),
+    instantQuery: async (promql: string) => (promql === KSM_EXPORTED_QUERY ? [] : promql.includes('kube_node_info') ? nodeInfo : promql.startsWith('up') ? [sample(target.labels)] : []),
     instantBatch: async (queries: Record<string, string>) => Object.fromEntries(Object.keys(queries).map((key) => [key, parts[key] ?? []])),
     targets: async () => targets,
   };
@@ -121,7 +122,7 @@ describe('an unknown node at a past instant', () => {
     const past = resolveRange('now-6h', 'now-3h', Date.now()) as ResolvedRange;
     const investigation = await new Gapscope({ prometheus: stub, kubelet: null, cacheTtlMs: 0 }).node('no-such-node', past);
     expect(investigation.found).toBe(false);
-    expect(asked).toEqual(['kube_node_info{node="no-such-node"}']);
+    expect(asked).toEqual([nodeInfoQuery('no-such-node')]);
   });
 });
 
@@ -154,6 +155,6 @@ describe("a node page's own kube_node_info", () => {
     const gapscope = new Gapscope({ prometheus: counting, kubelet: null, cacheTtlMs: 15_000 });
     expect(await gapscope.nodeKnown('node-a')).toBe(true);
     expect((await gapscope.node('node-a', range())).found).toBe(true);
-    expect(asked.filter((promql) => promql === 'kube_node_info{node="node-a"}')).toHaveLength(1);
+    expect(asked.filter((promql) => promql === nodeInfoQuery('node-a'))).toHaveLength(1);
   });
 });

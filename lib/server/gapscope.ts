@@ -21,7 +21,7 @@ import type { ResolvedRange } from '@/lib/time-range';
 import { kubeletAddressOf } from '@/lib/topology/kubelet-address';
 import type { JobRoles } from '@/lib/topology/targets';
 import { gatherFamilies, gatherTimeline } from './gather';
-import { loadFleet, loadNodeInventory, nodeInfoQuery, nodeKnownAt } from './inventory';
+import { KSM_EXPORTED_QUERY, loadFleet, loadNodeInventory, nodeInfoQuery, nodeKnownAt } from './inventory';
 import { sharedBy, sharedFor } from './shared-for';
 
 /**
@@ -53,6 +53,7 @@ export class Gapscope {
   private readonly sharedTimelines = sharedBy<NodeTimeline>();
   private readonly sharedInfo = sharedBy<VectorSample[]>();
   private readonly sharedConfig = sharedFor<NonNullable<Observation['scrapeRules']>>();
+  private readonly sharedExported = sharedFor<boolean>();
 
   constructor(private readonly deps: GapscopeDeps) {}
 
@@ -123,8 +124,9 @@ export class Gapscope {
     let node = inventory.nodes.find((candidate) => candidate.name === name);
     if (!node) return { ...base, found: false, sources };
 
+    const ksmExported = await this.ksmExported(sources, now);
     const [{ gathered }, scrapeRules] = await Promise.all([
-      gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up') }, instantGrid(evaluatedAtMs), atMs, sources, { node }),
+      gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up'), ksmExported }, instantGrid(evaluatedAtMs), atMs, sources, { node }),
       this.scrapeRules(sources, now),
     ]);
     let observation = observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules });
@@ -176,6 +178,22 @@ export class Gapscope {
   }
 
   /**
+   * Whether kube-state-metrics was scraped without honor_labels (its objects' node, namespace and pod stored
+   * as exported_*), asked at most once a minute: only then do its selectors pay for restoring them.
+   */
+  private async ksmExported(sources: SourceStatus[], now: number): Promise<boolean> {
+    const endpoint = `POST /api/v1/query ${KSM_EXPORTED_QUERY}`;
+    try {
+      const exported = await this.sharedExported(SCRAPE_CONFIG_TTL_MS, now, async () => (await this.deps.prometheus.instantQuery(KSM_EXPORTED_QUERY)).length > 0);
+      sources.push({ source: 'prometheus', endpoint, ok: true, ...(exported ? { detail: "kube-state-metrics' series carry exported_node / exported_namespace (scraped without honor_labels): read through them" } : {}) });
+      return exported;
+    } catch (error) {
+      sources.push(sourceFailure(error, { source: 'prometheus', endpoint }));
+      return false;
+    }
+  }
+
+  /**
    * The scrape jobs' metric_relabel_configs, read at most once a minute (a configuration reload is rare).
    * undefined where Prometheus (or a compatible API without the endpoint) cannot tell; the source says why.
    */
@@ -199,7 +217,8 @@ export class Gapscope {
     if (inventory.nodes === null) return { ...base, found: null, sources };
     const node = inventory.nodes.find((candidate) => candidate.name === name);
     if (!node) return { ...base, found: false, sources };
-    const [input, scrapeRules] = await Promise.all([gatherTimeline(prometheus, node, gridOf(range, stepFor(range)), this.deps.jobRoles ?? {}, sources), this.scrapeRules(sources, now)]);
+    const ksmExported = await this.ksmExported(sources, now);
+    const [input, scrapeRules] = await Promise.all([gatherTimeline(prometheus, node, gridOf(range, stepFor(range)), this.deps.jobRoles ?? {}, sources, ksmExported), this.scrapeRules(sources, now)]);
     if (input) input.scrapeRules = scrapeRules;
     return { ...base, found: true, timeline: input ? buildTimeline(input) : null, sources };
   }
@@ -218,7 +237,8 @@ export class Gapscope {
     const inventory = await loadFleet(prometheus, this.inventoryOptions);
     const sources = [...inventory.sources];
     if (inventory.nodes === null) return { generatedAt, nodes: null, sources };
-    const [{ gathered }, scrapeRules] = await Promise.all([gatherFamilies(prometheus, { kind: 'fleet' }, instantGrid(now), undefined, sources), this.scrapeRules(sources, now)]);
+    const ksmExported = await this.ksmExported(sources, now);
+    const [{ gathered }, scrapeRules] = await Promise.all([gatherFamilies(prometheus, { kind: 'fleet', ksmExported }, instantGrid(now), undefined, sources), this.scrapeRules(sources, now)]);
     const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules }))));
     return { generatedAt, nodes, sources };
   }

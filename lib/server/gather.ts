@@ -9,10 +9,11 @@ import type { TimelineInput } from '@/lib/engine/timeline';
 import { sourceFailure } from '@/lib/errors';
 import { FAMILIES } from '@/lib/families/registry';
 import type { PrometheusClient } from '@/lib/prometheus/client';
+import { ksmSelector, restored } from '@/lib/prometheus/ksm';
 import { matchersOf, quoteLabelValue } from '@/lib/prometheus/promql';
 import type { FleetNode, NodeRole } from '@/lib/topology/fleet';
 import { indexNodes, nodeOfTarget, roleOfTarget, type JobRoles } from '@/lib/topology/targets';
-import { nodeHostRegex } from './inventory';
+import { nodeHostRegex, nodeInfoQuery } from './inventory';
 
 /**
  * Asks Prometheus what the families need: each family's parts as one request (a failure degrades that
@@ -95,12 +96,14 @@ const PROMETHEUS_JOBS = 'job=~".*prometheus.*"';
  * with the node (its series from before a target changed address), the node's info and pods over the range,
  * and Prometheus' own health.
  */
-function historyQueries(node: FleetNode, range: { startMs: number; endMs: number }): Record<string, string> {
+function historyQueries(node: FleetNode, range: { startMs: number; endMs: number }, ksmExported: boolean): Record<string, string> {
   const name = quoteLabelValue(node.name);
   const targets = Object.values(node.roles).flatMap((role) => role.targets);
   const exporters = node.roles['node-exporter'].targets;
   const kubelets = node.roles.kubelet.targets;
   const rangeSeconds = Math.ceil((range.endMs - range.startMs) / 1000);
+  // kube_pod_info of the node at any time of the range, by the pod's own node (see lib/prometheus/ksm.ts).
+  const lastInRange = (matchers: string) => `last_over_time(kube_pod_info{${matchers}}[${rangeSeconds}s] @ ${(range.endMs / 1000).toFixed(3)})`;
   return {
     // By address too: a pod endpoint (node-exporter) has neither label, and its instance changes with its port.
     up: [...targets.map((target) => `up{${matchersOf(identityOf(target)).join(',')}}`), `up{node=${name}}`, `up{kubernetes_io_hostname=${name}}`, `up{instance=~${nodeHostRegex(node)}}`].join(' or '),
@@ -109,16 +112,18 @@ function historyQueries(node: FleetNode, range: { startMs: number; endMs: number
     prometheusStart: `process_start_time_seconds{${PROMETHEUS_JOBS}} and on (job, instance) prometheus_build_info`,
     ...(kubelets.length > 0 ? { kubeletBuild: kubelets.map((target) => `kubernetes_build_info{${matchersOf(identityOf(target)).join(',')}}`).join(' or ') } : {}),
     ...(exporters.length > 0 ? { exporterStart: exporters.map((target) => `process_start_time_seconds{${matchersOf(identityOf(target)).join(',')}}`).join(' or ') } : {}),
-    nodeInfo: `kube_node_info{node=${name}}`,
+    nodeInfo: nodeInfoQuery(node.name),
     // Every pod that was on the node at some point of the range, on whichever node it was at each step.
-    pods: `max by (namespace, pod, node) (kube_pod_info and on (namespace, pod) last_over_time(kube_pod_info{node=${name}}[${rangeSeconds}s] @ ${(range.endMs / 1000).toFixed(3)}))`,
+    pods: ksmExported
+      ? `max by (namespace, pod, node) (${ksmSelector('kube_pod_info')} and on (namespace, pod) ${restored(`(${lastInRange(`node=${name},exported_node=""`)} or ${lastInRange(`exported_node=${name}`)})`)})`
+      : `max by (namespace, pod, node) (kube_pod_info and on (namespace, pod) ${lastInRange(`node=${name}`)})`,
   };
 }
 
 /** Everything the timeline of a node needs over the grid; null when its history request failed. */
-export async function gatherTimeline(prometheus: PrometheusClient, node: FleetNode, grid: StepGrid, jobRoles: JobRoles, sources: SourceStatus[]): Promise<TimelineInput | null> {
-  const scope: PartScope = { kind: 'node', node: node.name, targets: targetsOf(node, 'all') };
-  const { gathered, extra: history } = await gatherFamilies(prometheus, scope, grid, undefined, sources, { extra: historyQueries(node, grid) });
+export async function gatherTimeline(prometheus: PrometheusClient, node: FleetNode, grid: StepGrid, jobRoles: JobRoles, sources: SourceStatus[], ksmExported = false): Promise<TimelineInput | null> {
+  const scope: PartScope = { kind: 'node', node: node.name, targets: targetsOf(node, 'all'), ksmExported };
+  const { gathered, extra: history } = await gatherFamilies(prometheus, scope, grid, undefined, sources, { extra: historyQueries(node, grid, ksmExported) });
   if (!history) return null;
   const index = indexNodes([{ name: node.name, internalIp: node.internalIp }]);
   const up: TimelineInput['history']['up'] = [];

@@ -21,6 +21,9 @@ export interface FleetView {
 }
 
 export const NODE_INFO_QUERY = 'kube_node_info';
+
+/** Whether kube-state-metrics was scraped without honor_labels: its objects' labels stored as exported_*. */
+export const KSM_EXPORTED_QUERY = 'group(kube_pod_info{exported_namespace!=""} or kube_pod_info{exported_node!=""} or kube_node_info{exported_node!=""})';
 export const UP_QUERY = 'up';
 export const UNAME_QUERY = 'node_uname_info';
 
@@ -165,8 +168,11 @@ export function nodeHostRegex(node: { name: string; internalIp: string }): strin
   return quoteLabelValue(`(${hosts.join('|')})(:[0-9]+)?`);
 }
 
-/** The node's own kube_node_info series: one small query that tells whether the inventory knows it. */
-export const nodeInfoQuery = (name: string) => `kube_node_info{node=${quoteLabelValue(name)}}`;
+/**
+ * The node's own kube_node_info series: one small query that tells whether the inventory knows it. By its
+ * `exported_node` where kube-state-metrics was scraped without honor_labels (`node` is then its own node's).
+ */
+export const nodeInfoQuery = (name: string) => `kube_node_info{node=${quoteLabelValue(name)},exported_node=""} or kube_node_info{exported_node=${quoteLabelValue(name)}}`;
 
 /**
  * Whether kube-state-metrics knew the node at a past instant, from its own kube_node_info series: one small

@@ -39,9 +39,11 @@ export interface NodeInfoRow {
 export function nodeRowsFromInfo(series: readonly { labels: Record<string, string> }[]): NodeInfoRow[] {
   const rows = new Map<string, NodeInfoRow>();
   for (const { labels } of series) {
-    if (!labels.node || rows.has(labels.node)) continue;
-    rows.set(labels.node, {
-      name: labels.node,
+    // Scraped without honor_labels, the node's name is exported_node (`node` is kube-state-metrics' own).
+    const name = labels.exported_node || labels.node;
+    if (!name || rows.has(name)) continue;
+    rows.set(name, {
+      name,
       internalIp: labels.internal_ip ?? '',
       kubeletVersion: labels.kubelet_version ?? '',
       containerRuntime: labels.container_runtime_version ?? '',

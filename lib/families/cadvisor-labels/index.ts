@@ -1,6 +1,6 @@
 import type { Finding } from '@/lib/contract/finding';
 import { quoteLabelValue } from '@/lib/prometheus/promql';
-import { defineFamily, queryOf, samplesOf, type Observation } from '../types';
+import { defineFamily, queryOf, samplesOf, type Observation, type QueryScope } from '../types';
 import { CONTAINER_CGROUP_REGEX, EMPTY_LABEL_CAUSES, emptyLabelsCause, isContainerCgroup, listOf, type CauseInput } from './causes';
 import { classifyContainers, containerLayers, droppedBy, unlabelledCgroup, type ContainerVerdict, type DroppedBy } from './layers';
 
@@ -36,8 +36,8 @@ const RUNTIME_UNITS = ['containerd', 'docker', 'crio', 'cri-docker'];
  * The node's running containers with the runtime's id (kube_pod_container_info), one series each however
  * many kube-state-metrics replicas export them. A pod just created is left out for GRACE_SECONDS.
  */
-const running = (ksm: (metric: string, ...matchers: string[]) => string) =>
-  `max by (namespace, pod, container, container_id) (kube_pod_container_info{container_id!=""}) * on (namespace, pod) group_left (node) max by (namespace, pod, node) (${ksm('kube_pod_info')} and on (namespace, pod) (kube_pod_status_phase{phase="Running"} == 1) unless on (namespace, pod) (kube_pod_created > time() - ${GRACE_SECONDS}))`;
+const running = (scope: QueryScope) =>
+  `max by (namespace, pod, container, container_id) (${scope.kube('kube_pod_container_info', 'container_id!=""')}) * on (namespace, pod) group_left (node) max by (namespace, pod, node) (${scope.ksm('kube_pod_info')} and on (namespace, pod) ${scope.restore('kube_pod_status_phase{phase="Running"} == 1')} unless on (namespace, pod) ${scope.restore(`kube_pod_created > time() - ${GRACE_SECONDS}`)})`;
 
 /** Where the causes are read: the kubelet's own start times where it was read, else the stored ones. */
 function causeInput(observation: Observation): CauseInput {
@@ -87,8 +87,8 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
       promql: (scope) => `${scope.select('container_cpu_usage_seconds_total', CONTAINERS, 'image=""')} or ${scope.select('container_cpu_usage_seconds_total', CONTAINERS, 'name=""')}`,
     },
     legacy: { of: 'cadvisor', promql: (scope) => `count by (job, instance) (${scope.select('container_cpu_usage_seconds_total', 'pod_name!=""')})` },
-    expected: { of: 'node', needs: 'cadvisor', promql: (scope) => `count by (node) (${running(scope.ksm)})` },
-    unstored: { of: 'node', needs: 'cadvisor', promql: (scope) => `${running(scope.ksm)} unless on (namespace, pod, container) ${scope.select('container_cpu_usage_seconds_total', 'container!=""')}` },
+    expected: { of: 'node', needs: 'cadvisor', promql: (scope) => `count by (node) (${running(scope)})` },
+    unstored: { of: 'node', needs: 'cadvisor', promql: (scope) => `${running(scope)} unless on (namespace, pod, container) ${scope.select('container_cpu_usage_seconds_total', 'container!=""')}` },
   },
   absent: 'ok',
 

@@ -48,12 +48,12 @@ export const volumeStats = defineFamily<VolumeDetail>({
     claims: {
       of: 'node',
       promql: (scope) =>
-        `max by (namespace, pod, persistentvolumeclaim, node) (kube_pod_spec_volumes_persistentvolumeclaims_info * on (namespace, pod) group_left (node) topk by (namespace, pod) (1, ${scope.ksm('kube_pod_info')}))`,
+        `max by (namespace, pod, persistentvolumeclaim, node) (${scope.kube('kube_pod_spec_volumes_persistentvolumeclaims_info')} * on (namespace, pod) group_left (node) topk by (namespace, pod) (1, ${scope.ksm('kube_pod_info')}))`,
     },
-    phases: { of: 'cluster', promql: (scope) => `kube_pod_status_phase == 1 and on (namespace, pod) ${scope.ksm('kube_pod_info')}` },
-    claimInfo: { of: 'cluster', promql: () => 'kube_persistentvolumeclaim_info' },
-    volumeInfo: { of: 'cluster', promql: () => 'kube_persistentvolume_info' },
-    requests: { of: 'cluster', promql: () => 'kube_persistentvolumeclaim_resource_requests_storage_bytes' },
+    phases: { of: 'cluster', promql: (scope) => `${scope.restore('kube_pod_status_phase == 1')} and on (namespace, pod) ${scope.ksm('kube_pod_info')}` },
+    claimInfo: { of: 'cluster', promql: (scope) => scope.kube('kube_persistentvolumeclaim_info') },
+    volumeInfo: { of: 'cluster', promql: (scope) => scope.kube('kube_persistentvolume_info') },
+    requests: { of: 'cluster', promql: (scope) => scope.kube('kube_persistentvolumeclaim_resource_requests_storage_bytes') },
     // Which claims have stats on any node: tells a CSI driver without the capability from one node's problem.
     statsAnywhere: { of: 'cluster', promql: () => 'group by (namespace, persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes)' },
     // One gauge for both questions: which claims this kubelet reports, and with what capacity.
