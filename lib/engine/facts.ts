@@ -1,3 +1,4 @@
+import { RUNTIME_UNIT_NAMES } from '@/lib/families/cadvisor-labels/causes';
 import type { QueryPart } from '@/lib/families/types';
 
 /**
@@ -6,7 +7,7 @@ import type { QueryPart } from '@/lib/families/types';
  */
 
 /** The container runtimes' systemd units, as cAdvisor names their cgroups. */
-export const RUNTIME_UNITS = 'id=~"/system.slice/(containerd|docker|crio|cri-docker)[.]service"';
+export const RUNTIME_UNITS = `id=~"/system.slice/(${RUNTIME_UNIT_NAMES.join('|')})[.]service"`;
 
 export const START_PARTS = {
   kubeletStart: { of: 'kubelet', promql: (scope) => scope.select('process_start_time_seconds') },

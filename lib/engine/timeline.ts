@@ -46,11 +46,14 @@ function clock(ms: number, withDate: boolean): string {
   return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 19)} UTC` : `${iso.slice(11, 19)} UTC`;
 }
 
+/** `up` series carry no scrape pool; the targets the node has now tell it, where job and instance are the same. */
+function poolsOf(node: FleetNode): Map<string, string> {
+  return new Map(Object.values(node.roles).flatMap((health) => health.targets.flatMap((target) => (target.pool ? [[`${target.job}\u0000${target.instance}`, target.pool] as const] : []))));
+}
+
 /** Target health at each step, from `up`. */
-function rolesAt(input: TimelineInput, step: number): Record<NodeRole, RoleHealth> {
+function rolesAt(input: TimelineInput, step: number, pools: ReadonlyMap<string, string>): Record<NodeRole, RoleHealth> {
   const roles = {} as Record<NodeRole, RoleHealth>;
-  // `up` series carry no scrape pool; the targets the node has now tell it where they are the same.
-  const pools = new Map(Object.values(input.node.roles).flatMap((health) => health.targets.flatMap((target) => (target.pool ? [[`${target.job}\u0000${target.instance}`, target.pool] as const] : []))));
   for (const role of NODE_ROLES) {
     const targets = input.history.up
       .filter((entry) => entry.role === role && entry.series.values[step] !== undefined)
@@ -86,7 +89,7 @@ function kubeletVersions(input: TimelineInput, inventoryStep: number[]): (string
   });
 }
 
-function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubeletVersion: string | undefined): NodeAtStep {
+function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubeletVersion: string | undefined, pools: ReadonlyMap<string, string>): NodeAtStep {
   const labels = currentAt(input.history.nodeInfo, inventoryStep)?.labels;
   const { node } = input;
   return {
@@ -96,7 +99,7 @@ function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubel
       kubeletVersion: kubeletVersion ?? node.kubeletVersion,
       containerRuntime: labels?.container_runtime_version ?? node.containerRuntime,
     },
-    roles: rolesAt(input, step),
+    roles: rolesAt(input, step, pools),
     healthFrom: 'up-series',
     ...(input.scrapeRules ? { scrapeRules: input.scrapeRules } : {}),
   };
@@ -158,7 +161,8 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const inventoryStep = inventorySteps(input, steps);
   const firstInventory = input.history.nodeInfo.length > 0 ? Math.min(...inventoryStep) : -1;
   const versions = kubeletVersions(input, inventoryStep);
-  const nodes = times.map((_, step) => nodeAt(input, step, inventoryStep[step]!, versions[step]));
+  const pools = poolsOf(input.node);
+  const nodes = times.map((_, step) => nodeAt(input, step, inventoryStep[step]!, versions[step], pools));
   const observations: Observation[] = nodes.map((node, step) => observe(input.gathered, step, node, inventoryStep[step]));
   const prometheusGap = times.map((_, step) => !input.history.up.some((entry) => entry.series.values[step] !== undefined) && !input.history.prometheusUp.some((series) => series.values[step] !== undefined));
 

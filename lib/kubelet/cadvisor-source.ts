@@ -1,11 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
 import type { SourceStatus } from '@/lib/contract/source';
-import { sourceFailure, UpstreamError } from '@/lib/errors';
 import { ExpositionScanner, type ExpositionSample } from '@/lib/exposition/scanner';
 import { isContainerCgroup } from '@/lib/families/cadvisor-labels/causes';
 import type { CadvisorSource, SourceCgroup } from '@/lib/families/types';
 import type { KubeletClient, KubeletNode } from './client';
+import { endpointOf, readJson, recordReads } from './reads';
 
 /**
  * What a node's kubelet itself exposes about its containers: /metrics/cadvisor streamed through the
@@ -68,35 +68,14 @@ const startOf = (containers: { name: string; startTime?: string }[] | undefined,
 };
 
 export async function readCadvisorSource(client: KubeletClient, node: KubeletNode, sources: SourceStatus[]): Promise<CadvisorSource> {
-  const endpoint = (path: string) => `GET ${path} (${node.name})`;
-  const via = client.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
   const [cadvisor, summary] = await Promise.allSettled([
     client.read(node, '/metrics/cadvisor', 'cadvisor-cgroups', scanCadvisor),
     client.read(node, '/stats/summary', 'summary-starts', async (body) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of body) chunks.push(chunk);
-      let json: unknown;
-      try {
-        json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        throw new UpstreamError(via, 'not-json', endpoint('/stats/summary'), '/stats/summary did not answer JSON');
-      }
-      const parsed = summarySchema.safeParse(json);
-      if (!parsed.success) throw new UpstreamError(via, 'invalid-response', endpoint('/stats/summary'), `/stats/summary has no node object (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-      const system = parsed.data.node.systemContainers;
+      const system = (await readJson(client, node, '/stats/summary', body, summarySchema, 'node object')).node.systemContainers;
       return { kubeletStartedAt: startOf(system, 'kubelet'), runtimeStartedAt: startOf(system, 'runtime') };
     }),
   ]);
-  const failures: string[] = [];
-  for (const [result, path] of [[cadvisor, '/metrics/cadvisor'], [summary, '/stats/summary']] as const) {
-    if (result.status === 'fulfilled') {
-      sources.push({ source: via, endpoint: endpoint(path), ok: true });
-    } else {
-      const failure = sourceFailure(result.reason, { source: via, endpoint: endpoint(path) });
-      sources.push(failure);
-      failures.push(`${path}: ${failure.detail ?? 'failed'}`);
-    }
-  }
+  const failures = recordReads(client, node, [[cadvisor, '/metrics/cadvisor'], [summary, '/stats/summary']], sources);
   const scanned = cadvisor.status === 'fulfilled' ? cadvisor.value : null;
   return {
     cgroups: scanned?.cgroups ?? null,
@@ -104,8 +83,8 @@ export async function readCadvisorSource(client: KubeletClient, node: KubeletNod
     ...(scanned?.dockerVersion !== undefined ? { dockerVersion: scanned.dockerVersion } : {}),
     legacySeries: scanned?.legacySeries ?? 0,
     summary: summary.status === 'fulfilled' ? summary.value : null,
-    cadvisorEndpoint: endpoint('/metrics/cadvisor'),
-    summaryEndpoint: endpoint('/stats/summary'),
+    cadvisorEndpoint: endpointOf(node, '/metrics/cadvisor'),
+    summaryEndpoint: endpointOf(node, '/stats/summary'),
     failures,
   };
 }

@@ -1,10 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
 import type { SourceStatus } from '@/lib/contract/source';
-import { sourceFailure, UpstreamError } from '@/lib/errors';
 import { ExpositionScanner } from '@/lib/exposition/scanner';
 import { claimKey, type KubeletVolumeSource } from '@/lib/families/types';
 import type { KubeletClient, KubeletNode } from './client';
+import { endpointOf, readJson, recordReads } from './reads';
 
 /**
  * What a node's kubelet itself says about volume stats: the claims its /metrics exposes
@@ -15,14 +15,7 @@ import type { KubeletClient, KubeletNode } from './client';
 /** The part of /configz gapscope reads; anything else in it is ignored. */
 const configzSchema = z.object({ kubeletconfig: z.object({ volumeStatsAggPeriod: z.string().optional() }).passthrough() }).passthrough();
 
-async function readAll(body: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
 export async function readVolumeStatsSource(client: KubeletClient, node: KubeletNode, sources: SourceStatus[]): Promise<KubeletVolumeSource> {
-  const endpoint = (path: string) => `GET ${path} (${node.name})`;
   const [metrics, configz] = await Promise.allSettled([
     client.read(node, '/metrics', 'volume-stats-claims', async (body) => {
       const claims = new Set<string>();
@@ -31,28 +24,13 @@ export async function readVolumeStatsSource(client: KubeletClient, node: Kubelet
       scanner.end();
       return claims;
     }),
-    client.read(node, '/configz', 'volume-stats-period', async (body) => {
-      const text = (await readAll(body)).toString('utf8');
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new UpstreamError(client.mode === 'proxy' ? 'kube-apiserver' : 'kubelet', 'not-json', endpoint('/configz'), '/configz did not answer JSON');
-      }
-      const parsed = configzSchema.safeParse(json);
-      if (!parsed.success) throw new UpstreamError(client.mode === 'proxy' ? 'kube-apiserver' : 'kubelet', 'invalid-response', endpoint('/configz'), `/configz has no kubeletconfig object (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-      return parsed.data.kubeletconfig.volumeStatsAggPeriod;
-    }),
+    client.read(node, '/configz', 'volume-stats-period', async (body) => (await readJson(client, node, '/configz', body, configzSchema, 'kubeletconfig object')).kubeletconfig.volumeStatsAggPeriod),
   ]);
-  const via = client.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
-  for (const [result, path] of [[metrics, '/metrics'], [configz, '/configz']] as const) {
-    if (result.status === 'fulfilled') sources.push({ source: via, endpoint: endpoint(path), ok: true });
-    else sources.push(sourceFailure(result.reason, { source: via, endpoint: endpoint(path) }));
-  }
+  recordReads(client, node, [[metrics, '/metrics'], [configz, '/configz']], sources);
   return {
     claimsWithStats: metrics.status === 'fulfilled' ? metrics.value : null,
     volumeStatsAggPeriod: configz.status === 'fulfilled' ? configz.value : undefined,
-    metricsEndpoint: endpoint('/metrics'),
-    configzEndpoint: endpoint('/configz'),
+    metricsEndpoint: endpointOf(node, '/metrics'),
+    configzEndpoint: endpointOf(node, '/configz'),
   };
 }

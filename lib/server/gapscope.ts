@@ -13,6 +13,7 @@ import { sourceFailure, type SourceStatus } from '@/lib/errors';
 import { wantsKubeletSource } from '@/lib/families/volume-stats';
 import { KubeletClient, kubeletConfigFromEnv } from '@/lib/kubelet/client';
 import { readCadvisorSource } from '@/lib/kubelet/cadvisor-source';
+import { viaOf } from '@/lib/kubelet/reads';
 import { readVolumeStatsSource } from '@/lib/kubelet/volume-stats';
 import type { Observation } from '@/lib/families/types';
 import type { FleetNode } from '@/lib/topology/fleet';
@@ -154,7 +155,7 @@ export class Gapscope {
     const { prometheus, kubelet } = this.deps;
     let node = known;
     if (!kubelet) return { node, observed: { sourceNotRead: 'GAPSCOPE_KUBELET_MODE is off, so gapscope reads no kubelet' } };
-    const via = kubelet.mode === 'proxy' ? 'kube-apiserver' : 'kubelet';
+    const via = viaOf(kubelet);
     const paths = [...(want.volumes ? ['/metrics', '/configz'] : []), ...(want.cadvisor ? ['/metrics/cadvisor', '/stats/summary'] : [])].join(', ');
     const notRead = (why: string) => {
       sources.push({ source: via, endpoint: `GET ${paths} (${node.name})`, ok: false, detail: `not read: ${why}` });

@@ -20,7 +20,8 @@ export interface TargetLike {
   pool?: string;
 }
 
-function pathOf(target: TargetLike): string {
+/** The path a target scrapes: its `metrics_path` label, else its scrape URL's path; '' when neither tells. */
+export function pathOf(target: TargetLike): string {
   if (target.labels.metrics_path) return target.labels.metrics_path;
   if (!target.scrapeUrl) return '';
   try {

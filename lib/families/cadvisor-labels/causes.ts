@@ -24,6 +24,9 @@ const CONTAINER_CGROUP = [
   /^\/kubepods\.slice\/.*pod[0-9a-f_]{32,36}\.slice\/(cri-containerd|docker|crio)-[0-9a-f]{64}\.scope$/,
 ];
 
+/** The container runtimes' systemd units, as cAdvisor names their cgroups (/system.slice/<unit>.service). */
+export const RUNTIME_UNIT_NAMES = ['containerd', 'docker', 'crio', 'cri-docker'] as const;
+
 export function isContainerCgroup(id: string): boolean {
   return CONTAINER_CGROUP.some((pattern) => pattern.test(id));
 }

@@ -1,7 +1,7 @@
 import type { Finding } from '@/lib/contract/finding';
 import { quoteLabelValue } from '@/lib/prometheus/promql';
 import { defineFamily, queryOf, samplesOf, type Observation, type QueryScope } from '../types';
-import { CONTAINER_CGROUP_REGEX, EMPTY_LABEL_CAUSES, emptyLabelsCause, isContainerCgroup, listOf, type CauseInput } from './causes';
+import { CONTAINER_CGROUP_REGEX, EMPTY_LABEL_CAUSES, emptyLabelsCause, isContainerCgroup, listOf, RUNTIME_UNIT_NAMES, type CauseInput } from './causes';
 import { classifyContainers, containerLayers, droppedBy, unlabelledCgroup, type ContainerVerdict, type DroppedBy } from './layers';
 
 /**
@@ -29,8 +29,6 @@ const EMPTY_SUBJECT = 'container cgroups';
 const LEGACY_SUBJECT = 'pod_name / container_name labels';
 /** A pod created within this long may not have been scraped yet: its containers are not expected yet. */
 const GRACE_SECONDS = 120;
-/** The runtimes' systemd units as cAdvisor names their cgroups. */
-const RUNTIME_UNITS = ['containerd', 'docker', 'crio', 'cri-docker'];
 
 /**
  * The node's running containers with the runtime's id (kube_pod_container_info), one series each however
@@ -45,7 +43,7 @@ function causeInput(observation: Observation): CauseInput {
   const { starts } = observation;
   const versions = { runtimeVersion: observation.node.containerRuntime, kubeletVersion: observation.node.kubeletVersion };
   if (!source?.cgroups) return { kubeletStartedAt: starts.kubelet, runtimeStartedAt: starts.runtime, ...versions };
-  const runtimeUnit = RUNTIME_UNITS.find((unit) => source.units[unit]);
+  const runtimeUnit = RUNTIME_UNIT_NAMES.find((unit) => source.units[unit]);
   return {
     kubeletStartedAt: source.units.kubelet?.startedAt ?? source.summary?.kubeletStartedAt ?? starts.kubelet,
     runtimeStartedAt: runtimeUnit ? source.units[runtimeUnit]!.startedAt : undefined,

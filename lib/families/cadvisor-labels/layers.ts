@@ -1,5 +1,6 @@
 import type { ContainerLayers } from '@/lib/contract/investigation';
 import { describeRule, relabel, type RelabelRule } from '@/lib/prometheus/relabel';
+import { pathOf } from '@/lib/topology/targets';
 import type { Observation, Sample, SourceCgroup } from '../types';
 
 /**
@@ -64,19 +65,12 @@ export function cadvisorJobs(observation: Observation): { job: string; target: R
   if (!jobs) return [];
   return observation.roles.cadvisor.targets.flatMap((target) => {
     const byName = jobs.get(target.pool ?? target.job);
-    const path = target.labels.metrics_path ?? (target.scrapeUrl ? safePath(target.scrapeUrl) : '/metrics/cadvisor');
+    const path = pathOf(target) || '/metrics/cadvisor';
     const found = byName ? [byName] : target.pool ? [] : [...jobs.values()].filter((job) => job.metricsPath === path);
     return found.map((job) => ({ job: job.jobName, target: target.labels, rules: job.metricRelabel }));
   });
 }
 
-function safePath(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '';
-  }
-}
 
 /**
  * The first rule of the node's cadvisor jobs that drops a series with these scraped labels, after the
