@@ -32,8 +32,6 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   ],
 };
 
-/** Through the API server's node proxy the kubelet's own 403 is not in the way (the API server authorizes). */
-const THROUGH_PROXY: Record<string, [string, string, string][]> = { 'lab-forbidden': [] };
 const OCTETS: Record<string, number> = { 'kube-prometheus': 26, 'kubernetes-sd': 27, 'prometheus-chart': 28 };
 
 describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('the more-faults scenario with the %s profile', (profile, octet) => {
@@ -57,7 +55,7 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
   });
 
   it.each(Object.keys(EXPECTED))('diagnoses %s exactly', async (name) => {
-    const expected = viaProxy ? (THROUGH_PROXY[name] ?? EXPECTED[name]!) : EXPECTED[name]!;
+    const expected = EXPECTED[name]!;
     const investigation = await withKubelet.node(name, rangeEnding());
     for (const finding of investigation.findings) findingSchema.parse(finding);
     expect(investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject])).toEqual(expected);
@@ -82,8 +80,8 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
     const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{id=${JSON.stringify(id)}}`)).length;
     expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
-    // Four other nodes run containerd; lab-forbidden's cAdvisor is scraped only through the API server.
-    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : viaProxy ? 4 : 3);
+    // Four other nodes run containerd; lab-forbidden's cAdvisor refuses every scrape, directly or proxied.
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 3);
   });
 
   it('keeps the collector running on the 1.34.1 kubelet while its gauges are absent', async () => {

@@ -174,7 +174,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
       const state = node ? states.get(node.name) : undefined;
       const up =
         target.role === 'kubelet' || target.role === 'cadvisor' || target.role === 'probes'
-          ? target.viaApiserver || state?.kubeletAuth === 'ok'
+          ? state?.kubeletAuth === 'ok'
           : target.role === 'node-exporter'
             ? !state?.nodeExporterOnKubeletPort
             : true;

@@ -155,12 +155,17 @@ const RUNTIME_ENDPOINTS = {
   'cri-o': 'unix:///var/run/crio/crio.sock',
 } as const;
 
-/** /configz: the part of KubeletConfiguration that decides volume stats. */
+/** /configz: the parts of KubeletConfiguration that decide who may read the kubelet and its volume stats. */
 export function configz(state: NodeState) {
   return {
     kubeletconfig: {
       enableServer: true,
-      authentication: { webhook: { enabled: state.kubeletAuth !== 'unauthorized', cacheTTL: '2m0s' }, anonymous: { enabled: false } },
+      // A kubelet that authenticates nobody: its configuration lost the token webhook and the cluster's client CA.
+      authentication: {
+        x509: { clientCAFile: state.kubeletAuth === 'unauthorized' ? '' : '/etc/kubernetes/pki/ca.crt' },
+        webhook: { enabled: state.kubeletAuth !== 'unauthorized', cacheTTL: '2m0s' },
+        anonymous: { enabled: false },
+      },
       authorization: { mode: 'Webhook' },
       volumeStatsAggPeriod: state.volumeStatsDisabled ? '0s' : '1m0s',
       readOnlyPort: 0,

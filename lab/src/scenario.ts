@@ -82,9 +82,9 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pv-mounts-root-sized'), since: durationSchema }),
   // A mount the exporter (uid 65534) cannot reach: under a 0700 root-owned directory.
   z.object({ kind: z.literal('mount-device-error'), mount: mountSchema, since: durationSchema }),
-  // The kubelet answers 401 to every token (no --authentication-token-webhook).
+  // The kubelet authenticates nobody: 401 to every token and to the API server's client certificate.
   z.object({ kind: z.literal('kubelet-unauthorized'), since: durationSchema }),
-  // The kubelet answers 403 (the scraper's ServiceAccount lacks nodes/metrics).
+  // The kubelet's authorizer refuses every caller, the API server's user included: 403.
   z.object({ kind: z.literal('kubelet-forbidden'), since: durationSchema }),
   // The node-exporter target was relabelled to the kubelet's port.
   z.object({ kind: z.literal('node-exporter-wrong-port'), since: durationSchema }),

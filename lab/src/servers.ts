@@ -77,20 +77,44 @@ function serveKubeletPath(backend: KubeletBackend, path: string, request: Incomi
   send(request, response, 200, type, body);
 }
 
-/** The kubelet's own authentication and authorization, as seen by a direct scrape with a bearer token. */
+/** An authenticated caller: its user name, and whether RBAC lets it read the kubelet. */
+interface Caller {
+  user: string;
+  mayRead: boolean;
+}
+
+/** The API server's identity at the kubelet: the CN of kubeadm's apiserver-kubelet-client certificate. */
+const APISERVER_KUBELET_CLIENT: Caller = { user: 'kube-apiserver-kubelet-client', mayRead: true };
+
+/**
+ * The kubelet's own authentication and authorization of a caller (null: not authenticated). A kubelet in
+ * the `unauthorized` state authenticates nobody, bearer tokens and the API server's client certificate alike
+ * (its KubeletConfiguration lost its authentication section: no token webhook, no cluster client CA); one in
+ * the `forbidden` state authorizes nobody. Whether Prometheus scrapes it directly or through the API
+ * server's node proxy, its scrapes fail the same way.
+ */
+function serveAsKubelet(backend: KubeletBackend, caller: Caller | null, path: string, request: IncomingMessage, response: ServerResponse): void {
+  const auth = backend.auth();
+  if (auth === 'unauthorized' || caller === null) return send(request, response, 401, 'text/plain; charset=utf-8', 'Unauthorized');
+  if (auth === 'forbidden' || !caller.mayRead) {
+    const body = `Forbidden (user=${caller.user}, verb=get, resource=nodes, subresource(s)=[${subresource(path)}])`;
+    return send(request, response, 403, 'text/plain; charset=utf-8', body);
+  }
+  serveKubeletPath(backend, path, request, response);
+}
+
+/** The kubelet as a direct scrape with a bearer token reaches it. */
 export function kubeletHandler(backend: KubeletBackend, tokens: Tokens): Handler {
   return (request, response) => {
     const path = new URL(request.url ?? '/', 'https://kubelet').pathname;
     const token = bearer(request);
-    const known = token === tokens.prometheus || token === tokens.gapscope || token === tokens.noRights;
-    const auth = backend.auth();
-    if (auth === 'unauthorized' || !known) return send(request, response, 401, 'text/plain; charset=utf-8', 'Unauthorized');
-    if (auth === 'forbidden' || token === tokens.noRights) {
-      const user = token === tokens.gapscope ? 'system:serviceaccount:gapscope:gapscope' : 'system:serviceaccount:monitoring:prometheus-k8s';
-      const body = `Forbidden (user=${user}, verb=get, resource=nodes, subresource(s)=[${subresource(path)}])`;
-      return send(request, response, 403, 'text/plain; charset=utf-8', body);
-    }
-    serveKubeletPath(backend, path, request, response);
+    const caller: Caller | null =
+      token === tokens.gapscope
+        ? { user: 'system:serviceaccount:gapscope:gapscope', mayRead: true }
+        : token === tokens.prometheus || token === tokens.noRights
+          ? { user: 'system:serviceaccount:monitoring:prometheus-k8s', mayRead: token === tokens.prometheus }
+          : null;
+    serveAsKubelet(backend, caller, path, request, response);
   };
 }
 
@@ -130,12 +154,6 @@ function status(code: number, reason: string, message: string, details?: Record<
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
 }
 
-/**
- * The API server's side: GET /api/v1/nodes, /api/v1/nodes/{node} and the node proxy
- * /api/v1/nodes/{node}/proxy/{path}. The API server authenticates the caller and authorizes nodes/proxy,
- * then reaches the kubelet with its own client certificate, so the proxy works even where the kubelet
- * rejects bearer tokens (no token webhook).
- */
 /** The API server's own /metrics: a few of the real families, with the build info a kubelet also exports. */
 function apiserverFamilies(): Family[] {
   const out = new ExpositionWriter();
@@ -146,6 +164,12 @@ function apiserverFamilies(): Family[] {
   return out.families();
 }
 
+/**
+ * The API server's side: GET /api/v1/nodes, /api/v1/nodes/{node} and the node proxy
+ * /api/v1/nodes/{node}/proxy/{path}. The API server authenticates the caller and authorizes nodes/proxy,
+ * then reaches the kubelet with its own client certificate; the kubelet's answer, a 401 or 403 included,
+ * passes through as the real proxy passes it.
+ */
 export function apiserverHandler(backends: ReadonlyMap<string, KubeletBackend>, nodeObjects: () => unknown[], tokens: Tokens): Handler {
   return (request, response) => {
     const json = 'application/json';
@@ -171,7 +195,7 @@ export function apiserverHandler(backends: ReadonlyMap<string, KubeletBackend>, 
       const object = nodeObjects().find((candidate) => (candidate as { metadata: { name: string } }).metadata.name === backend.node);
       return send(request, response, 200, json, JSON.stringify(object));
     }
-    serveKubeletPath(backend, proxied, request, response);
+    serveAsKubelet(backend, APISERVER_KUBELET_CLIENT, proxied, request, response);
   };
 }
 

@@ -39,8 +39,6 @@ export interface ScrapeTarget {
   address: string;
   /** The address service discovery gives, where relabelling replaces it (the API server proxy). */
   discovered?: string;
-  /** Scraped through the API server's node proxy: the kubelet's own authentication is not in the way. */
-  viaApiserver?: boolean;
   /** Labels as written into the file_sd file (may include __meta_* ones the job relabels). */
   sdLabels: Record<string, string>;
   /** The target's labels after relabelling, as Prometheus attaches them to every sample. */
@@ -230,7 +228,7 @@ function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetI
       for (const { node, ip } of nodes) {
         // Node discovery sets `instance` to the node's name; the address it gives is the kubelet's, replaced.
         const sdLabels = { ...META_NODE_LABELS(node.name), instance: node.name };
-        targets.push({ role: job.role, node: node.name, jobName: job.jobName, address: apiserver, discovered: `${ip}:${ports.kubelet}`, viaApiserver: true, sdLabels, labels: { job: job.jobName, instance: node.name, ...applyLabelmap(sdLabels) } });
+        targets.push({ role: job.role, node: node.name, jobName: job.jobName, address: apiserver, discovered: `${ip}:${ports.kubelet}`, sdLabels, labels: { job: job.jobName, instance: node.name, ...applyLabelmap(sdLabels) } });
       }
     } else {
       // The first node runs kube-state-metrics: its series without a node label get that node's.

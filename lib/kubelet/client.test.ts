@@ -202,3 +202,34 @@ describe('readCadvisorSource on the real captures (k8s 1.31, containerd 1.7.27)'
     expect(sources.every((entry) => entry.ok === false && entry.kind === 'forbidden')).toBe(true);
   });
 });
+
+describe('KubeletClient (through the API server proxy)', () => {
+  const kubeconfigFile = join(dir, 'kubeconfig');
+  beforeAll(() => {
+    const kubeconfig = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'lab', cluster: { server: `https://${address}`, 'certificate-authority': tls.caFile } }],
+      users: [{ name: 'gapscope', user: { token: 'good-token' } }],
+      contexts: [{ name: 'lab', context: { cluster: 'lab', user: 'gapscope' } }],
+      'current-context': 'lab',
+    };
+    writeFileSync(kubeconfigFile, JSON.stringify(kubeconfig));
+  });
+  const proxy = () => new KubeletClient({ access: { mode: 'proxy', kubeconfigFile }, timeoutMs: 1_000, maxBytes: 1 << 20, reuseMs: 0 });
+
+  it("tells the API server's own 401 (a Status object) from the kubelet's, passed through", async () => {
+    let path = '';
+    behaviour = (requested) => {
+      path = requested;
+      return { status: 401, body: Buffer.from('{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}') };
+    };
+    const byApiserver = await failure(proxy().read({ name: 'node-a' }, '/metrics', 'x', async () => 0));
+    expect(path).toBe('/api/v1/nodes/node-a/proxy/metrics');
+    expect(byApiserver).toMatchObject({ kind: 'unauthorized', source: 'kube-apiserver' });
+    expect(byApiserver.message).toMatch(/the API server rejected the kubeconfig's credentials/);
+    behaviour = () => ({ status: 401, body: Buffer.from('Unauthorized') });
+    const byKubelet = await failure(proxy().read({ name: 'node-a' }, '/metrics', 'x', async () => 0));
+    expect(byKubelet.message).toMatch(/the kubelet rejected the API server's client certificate/);
+  });
+});

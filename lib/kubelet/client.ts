@@ -125,6 +125,17 @@ export class KubeletClient {
     return { url: new URL(`${server.replace(/\/+$/, '')}/api/v1/nodes/${encodeURIComponent(node.name)}/proxy${path}`), via: 'the API server node proxy', options };
   }
 
+  /**
+   * Who refused a 401. Directly, the kubelet refused the token. Through the proxy, the API server answers its
+   * own refusals with a Status object; anything else is the kubelet's answer to the API server's client
+   * certificate, passed through.
+   */
+  private whoRejected(excerpt: string): string {
+    if (this.config.access.mode === 'direct') return 'the token was rejected (does the kubelet run with --authentication-token-webhook?)';
+    if (/"kind":\s*"Status"/.test(excerpt)) return "the API server rejected the kubeconfig's credentials";
+    return "the kubelet rejected the API server's client certificate (does its authentication.x509.clientCAFile trust the cluster CA?)";
+  }
+
   private loadKubeConfig(access: Extract<KubeletAccess, { mode: 'proxy' }>): KubeConfig {
     if (!this.kubeConfig) {
       const kubeConfig = new KubeConfig();
@@ -156,7 +167,7 @@ export class KubeletClient {
     if (response.statusCode !== 200) {
       const excerpt = await readExcerpt(response);
       const status = response.statusCode ?? 0;
-      if (status === 401) throw fail('unauthorized', `returned 401 Unauthorized for ${path}: the token was rejected (does the kubelet run with --authentication-token-webhook?)${excerpt ? `: ${excerpt}` : ''}`, status);
+      if (status === 401) throw fail('unauthorized', `returned 401 Unauthorized for ${path}: ${this.whoRejected(excerpt)}${excerpt ? `: ${excerpt}` : ''}`, status);
       if (status === 403) throw fail('forbidden', `returned 403 Forbidden for ${path}: ${excerpt || 'the identity lacks the RBAC rights'}`, status);
       throw fail('http-status', `returned HTTP ${status} for ${path}${excerpt ? `: ${excerpt}` : ''}`, status);
     }

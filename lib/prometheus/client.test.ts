@@ -64,6 +64,20 @@ const behaviours: Record<string, (response: ServerResponse, url: string) => void
     response.end(JSON.stringify({ status: 'success', data: { yaml: 'global:\n  scrape_interval: 5s\nscrape_configs:\n- job_name: serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1\n  honor_labels: true\n  metric_relabel_configs:\n  - source_labels: [id, pod]\n    separator: ;\n    regex: .+;\n    replacement: $1\n    action: drop\n- job_name: node-exporter\n' } })),
   'config-not-prometheus': (response) => response.end(JSON.stringify({ status: 'success', data: { yaml: 'scrape_configs: 5\n' } })),
   'config-not-yaml': (response) => response.end(JSON.stringify({ status: 'success', data: { yaml: 'a: [\n' } })),
+  // Prometheus 2.42's shape: a kubelet scraped through the API server's proxy, and one scraped directly.
+  targets: (response) =>
+    response.end(
+      JSON.stringify({
+        status: 'success',
+        data: {
+          activeTargets: [
+            { discoveredLabels: { __address__: '10.0.0.5:10250', __meta_kubernetes_node_name: 'node-a', job: 'kubernetes-nodes' }, labels: { instance: 'node-a', job: 'kubernetes-nodes' }, scrapePool: 'kubernetes-nodes', scrapeUrl: 'https://kubernetes.default.svc:443/api/v1/nodes/node-a/proxy/metrics', lastError: '', health: 'up', scrapeInterval: '1m' },
+            { discoveredLabels: { __address__: '10.0.0.5:10250' }, labels: { instance: '10.0.0.5:10250', job: 'kubelet' }, scrapePool: 'kubelet', scrapeUrl: 'https://10.0.0.5:10250/metrics', lastError: '', health: 'up' },
+          ],
+          droppedTargets: [],
+        },
+      }),
+    ),
   held: (response) => setTimeout(() => response.end(vector('1')), 100).unref(),
 };
 
@@ -118,6 +132,12 @@ describe('PrometheusClient', () => {
     expect(error.source).toBe('prometheus');
     expect(error.endpoint).toBe('POST /api/v1/query up');
     expect(error.message).toMatch(message);
+  });
+
+  it('keeps the address node discovery gave a target only where relabelling replaced it', async () => {
+    const [proxied, direct] = await client('targets').targets();
+    expect(proxied).toEqual({ pool: 'kubernetes-nodes', scrapeUrl: 'https://kubernetes.default.svc:443/api/v1/nodes/node-a/proxy/metrics', discoveredAddress: '10.0.0.5:10250', labels: { instance: 'node-a', job: 'kubernetes-nodes' }, health: 'up', lastError: '', scrapeIntervalMs: 60_000 });
+    expect(direct).not.toHaveProperty('discoveredAddress');
   });
 
   it('says so when a Prometheus-compatible API has no targets endpoint', async () => {

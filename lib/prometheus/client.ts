@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Env } from '@/lib/env';
 import { redact } from '@/lib/http/redact';
 import { UpstreamError } from '@/lib/errors';
+import { addressOfUrl } from '@/lib/topology/targets';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
 import { buildInfoDataSchema, configDataSchema, envelopeSchema, matrixDataSchema, runtimeInfoDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
@@ -94,6 +95,11 @@ export function goDurationMs(text: string): number | null {
 export interface TargetHealth {
   pool: string;
   scrapeUrl: string;
+  /**
+   * The address service discovery gave, where relabelling replaced it: a kubelet scraped through the API
+   * server's node proxy (`/api/v1/nodes/<node>/proxy/metrics`) is discovered at its own address.
+   */
+  discoveredAddress?: string;
   labels: Record<string, string>;
   health: 'up' | 'down' | 'unknown';
   lastError: string;
@@ -208,14 +214,18 @@ export class PrometheusClient {
   /** Active targets. Thanos Query and Mimir have no targets API: that is an UpstreamError of kind "unsupported". */
   async targets(): Promise<TargetHealth[]> {
     const data = await this.request('GET', '/api/v1/targets?state=active', targetsDataSchema);
-    return data.activeTargets.map((target) => ({
-      pool: target.scrapePool,
-      scrapeUrl: target.scrapeUrl,
-      labels: target.labels,
-      health: target.health,
-      lastError: target.lastError,
-      ...(target.scrapeInterval ? { scrapeIntervalMs: goDurationMs(target.scrapeInterval) ?? undefined } : {}),
-    }));
+    return data.activeTargets.map((target) => {
+      const discovered = target.discoveredLabels?.__address__;
+      return {
+        pool: target.scrapePool,
+        scrapeUrl: target.scrapeUrl,
+        ...(discovered && discovered !== addressOfUrl(target.scrapeUrl) ? { discoveredAddress: discovered } : {}),
+        labels: target.labels,
+        health: target.health,
+        lastError: target.lastError,
+        ...(target.scrapeInterval ? { scrapeIntervalMs: goDurationMs(target.scrapeInterval) ?? undefined } : {}),
+      };
+    });
   }
 
   /** When this Prometheus started (runtimeinfo), to tell "not discovered yet" from "missing". */

@@ -26,6 +26,8 @@ export const targetsDataSchema = z.object({
       labels: labelsSchema,
       scrapePool: z.string().default(''),
       scrapeUrl: z.string().default(''),
+      /** Only the address service discovery gave: the rest (every __meta_* label) is not needed. */
+      discoveredLabels: z.object({ __address__: z.string().optional() }).optional(),
       lastError: z.string().default(''),
       health: z.enum(['up', 'down', 'unknown']),
       /** Since Prometheus 2.30: the job's scrape interval, as a Go duration ("15s", "1m"). */

@@ -11,13 +11,14 @@ export type Health = 'up' | 'down' | 'unknown' | 'missing';
 export interface FleetTarget extends TargetLike {
   health: 'up' | 'down' | 'unknown';
   lastError: string;
+  discoveredAddress?: string;
 }
 
 export interface RoleHealth {
   health: Health;
   /** Every target of that role for the node (a node can be scraped twice, e.g. by two jobs). */
   /** `pool`: the scrape job's job_name, where the targets API told it (`up` series do not). */
-  targets: { instance: string; job: string; pool?: string; scrapeUrl?: string; labels: Record<string, string>; health: 'up' | 'down' | 'unknown'; lastError: string }[];
+  targets: { instance: string; job: string; pool?: string; scrapeUrl?: string; discoveredAddress?: string; labels: Record<string, string>; health: 'up' | 'down' | 'unknown'; lastError: string }[];
 }
 
 export interface FleetNode {
@@ -81,7 +82,7 @@ export function assembleFleet(rows: readonly NodeInfoRow[], targets: readonly Fl
       continue;
     }
     const roles = byNode.get(node) ?? { kubelet: [], cadvisor: [], 'node-exporter': [] };
-    roles[role].push({ instance: target.labels.instance ?? '', job: target.labels.job ?? '', ...(target.pool ? { pool: target.pool } : {}), scrapeUrl: target.scrapeUrl, labels: target.labels, health: target.health, lastError: target.lastError });
+    roles[role].push({ instance: target.labels.instance ?? '', job: target.labels.job ?? '', ...(target.pool ? { pool: target.pool } : {}), scrapeUrl: target.scrapeUrl, ...(target.discoveredAddress ? { discoveredAddress: target.discoveredAddress } : {}), labels: target.labels, health: target.health, lastError: target.lastError });
     byNode.set(node, roles);
   }
   const nodes = rows.map((row) => {

@@ -36,4 +36,14 @@ describe('kubeletAddressOf', () => {
   it('refuses the API server when it proxies the scrape (every node has the same scrape address)', () => {
     expect(kubeletAddressOf(node('10.0.0.5', [target('https://10.0.0.1:6443/api/v1/nodes/node-a/proxy/metrics')]))).toHaveProperty('reason');
   });
+
+  it("takes the address node discovery gave a proxied target, only at this node's own address and for its own path", () => {
+    const proxied = (path: string, discoveredAddress: string) => ({ ...target(`https://10.0.0.1:6443${path}`), discoveredAddress });
+    expect(kubeletAddressOf(node('10.0.0.5', [proxied('/api/v1/nodes/node-a/proxy/metrics', '10.0.0.5:11250')]))).toEqual({ address: '10.0.0.5:11250' });
+    expect(kubeletAddressOf(node('10.0.0.5', [], [proxied('/api/v1/nodes/node-a/proxy/metrics/cadvisor', '10.0.0.5:10250')]))).toEqual({ address: '10.0.0.5:10250' });
+    // Another node's proxy path, another host, or no port: no token goes there.
+    expect(kubeletAddressOf(node('10.0.0.5', [proxied('/api/v1/nodes/node-b/proxy/metrics', '10.0.0.5:10250')]))).toHaveProperty('reason');
+    expect(kubeletAddressOf(node('10.0.0.5', [proxied('/api/v1/nodes/node-a/proxy/metrics', '10.0.0.55:10250')]))).toHaveProperty('reason');
+    expect(kubeletAddressOf(node('10.0.0.5', [proxied('/api/v1/nodes/node-a/proxy/metrics', '10.0.0.5:')]))).toHaveProperty('reason');
+  });
 });

@@ -14,7 +14,7 @@ describe.each(PROFILES)('with the %s convention and no configuration', (profile)
   it.each(targets.map((target) => [`${target.jobName} ${target.address}`, target] as const))('places %s', (_, target) => {
     const kubeletPath = { cadvisor: '/metrics/cadvisor', probes: '/metrics/probes', kubelet: '/metrics' } as Record<string, string>;
     const path = kubeletPath[target.role] ?? '/metrics';
-    const scrapeUrl = `${kubeletPath[target.role] ? 'https' : 'http'}://${target.address}${target.viaApiserver ? `/api/v1/nodes/${target.node}/proxy${path}` : path}`;
+    const scrapeUrl = `${kubeletPath[target.role] ? 'https' : 'http'}://${target.address}${target.discovered ? `/api/v1/nodes/${target.node}/proxy${path}` : path}`;
     // The kubelet's /metrics/probes is not a layer gapscope compares; Prometheus and the API server neither.
     const role = target.role === 'prometheus' || target.role === 'probes' || target.role === 'apiserver' ? null : target.role;
     expect(roleOfTarget({ labels: target.labels, scrapeUrl })).toBe(role);

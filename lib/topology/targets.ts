@@ -20,6 +20,16 @@ export interface TargetLike {
   pool?: string;
 }
 
+/** "host:port" of a scrape URL, with the scheme's default port; null when it is no URL. */
+export function addressOfUrl(scrapeUrl: string): string | null {
+  try {
+    const url = new URL(scrapeUrl);
+    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return null;
+  }
+}
+
 /** The path a target scrapes: its `metrics_path` label, else its scrape URL's path; '' when neither tells. */
 export function pathOf(target: TargetLike): string {
   if (target.labels.metrics_path) return target.labels.metrics_path;

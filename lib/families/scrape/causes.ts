@@ -1,4 +1,5 @@
 import type { Finding } from '@/lib/contract/finding';
+import { addressOfUrl, pathOf } from '@/lib/topology/targets';
 import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
 
 /**
@@ -7,8 +8,9 @@ import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
  * Causes of target-down, from Prometheus' lastError:
  * - `unauthorized`: HTTP 401: the kubelet rejects the token (no --authentication-token-webhook, or a bad token)
  * - `forbidden`: HTTP 403: the scraper lacks RBAC get on nodes/metrics (or nodes/proxy through the API server)
- * - `wrong-port`: a node-exporter target scrapes the very address of the node's kubelet target (its TLS port
- *   answers plain HTTP with 400), whatever the port numbers
+ * - `wrong-port`: a node-exporter target scrapes the very address of the node's kubelet (its TLS port answers
+ *   plain HTTP with 400), whatever the port numbers: the kubelet target's address, or the address node
+ *   discovery gave it where it is scraped through the API server's proxy
  * - `connection-refused`: nothing listens (the kubelet read-only port 10255 is off by default since 1.16)
  * - `tls`: certificate or handshake failure
  * - `timeout`: context deadline exceeded
@@ -29,19 +31,24 @@ interface TargetCause {
 
 const KUBELET_AUTHN = 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/';
 
+/** A kubelet scraped through the API server's node proxy (the prometheus chart's kubernetes-nodes jobs). */
+const PROXY_PATH = /^\/api\/v1\/nodes\/[^/]+\/proxy\//;
+
 type Target = RoleHealth['targets'][number];
 
 /** host:port a target scrapes: its scrape URL's, or its instance where that is an address (`up` has no URL). */
 function addressOf(target: Target): string | null {
-  if (target.scrapeUrl) {
-    try {
-      const url = new URL(target.scrapeUrl);
-      return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
-    } catch {
-      return null;
-    }
-  }
+  if (target.scrapeUrl) return addressOfUrl(target.scrapeUrl);
   return /:\d+$/.test(target.instance) ? target.instance : null;
+}
+
+/**
+ * The kubelet's own addresses on this node: where its targets scrape, and where node discovery found it when
+ * they scrape through the API server's node proxy (the scrape address is then the API server's).
+ */
+function kubeletAddressesOf(roles?: Partial<Record<NodeRole, RoleHealth>>): Set<string> {
+  const targets = [...(roles?.kubelet?.targets ?? []), ...(roles?.cadvisor?.targets ?? [])];
+  return new Set(targets.flatMap((target) => [addressOf(target), target.discoveredAddress ?? null]).filter((address): address is string => address !== null));
 }
 
 function portOf(target: Target): string | null {
@@ -53,8 +60,7 @@ export function causeOfDownTarget(role: NodeRole, target: Target, roles?: Partia
   const error = target.lastError;
   const port = portOf(target);
   const address = addressOf(target);
-  const kubeletAddresses = new Set([...(roles?.kubelet?.targets ?? []), ...(roles?.cadvisor?.targets ?? [])].map(addressOf).filter(Boolean));
-  if (role === 'node-exporter' && address !== null && kubeletAddresses.has(address)) {
+  if (role === 'node-exporter' && address !== null && kubeletAddressesOf(roles).has(address)) {
     return {
       cause: 'wrong-port',
       explanation: `The node-exporter target scrapes ${address}, the address of this node's kubelet (its HTTPS port), over plain HTTP; the kubelet answers "400 Bad Request". The relabelling that should point the address at node_exporter's port did not apply to this node.`,
@@ -65,7 +71,17 @@ export function causeOfDownTarget(role: NodeRole, target: Target, roles?: Partia
       references: ['https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config'],
     };
   }
+  const proxied = PROXY_PATH.test(pathOf(target));
   if (/\b401\b|Unauthorized/.test(error)) {
+    if (proxied) {
+      return {
+        cause: 'unauthorized',
+        explanation:
+          "The scrape goes through the API server's node proxy and got HTTP 401: either the API server rejected the scraper's own token, or the kubelet behind it rejected the API server's client certificate (--kubelet-client-certificate). A kubelet whose KubeletConfiguration trusts no client CA (authentication.x509.clientCAFile) and has no token webhook authenticates nobody. Where other nodes scrape fine through the same API server, it is this kubelet.",
+        remediation: { text: "Give the kubelet the cluster's client CA and the token webhook, then restart it.", snippet: 'authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n  webhook:\n    enabled: true' },
+        references: [KUBELET_AUTHN],
+      };
+    }
     return {
       cause: 'unauthorized',
       explanation: 'The kubelet rejected the scraper\'s bearer token (HTTP 401). Kubelets only accept ServiceAccount tokens when they run with --authentication-token-webhook (authentication.webhook.enabled in the KubeletConfiguration); a kubelet restarted without it rejects every token.',
@@ -74,6 +90,15 @@ export function causeOfDownTarget(role: NodeRole, target: Target, roles?: Partia
     };
   }
   if (/\b403\b|Forbidden/.test(error)) {
+    if (proxied) {
+      return {
+        cause: 'forbidden',
+        explanation:
+          "The scrape goes through the API server's node proxy and got HTTP 403: either the scraper's ServiceAccount lacks get on nodes/proxy at the API server, or the kubelet's authorizer refused the API server's own user (kube-apiserver-kubelet-client on kubeadm clusters), which needs the system:kubelet-api-admin role. The kubelet's answer names the user.",
+        remediation: { text: "Grant the scraper get on nodes/proxy, and the API server's kubelet client user the system:kubelet-api-admin role.", snippet: 'rules:\n- apiGroups: [""]\n  resources: [nodes/proxy, nodes/metrics]\n  verbs: [get]' },
+        references: [KUBELET_AUTHN],
+      };
+    }
     return {
       cause: 'forbidden',
       explanation: 'The kubelet authenticated the scraper but its authorizer refused it (HTTP 403): the ServiceAccount lacks get on nodes/metrics (or nodes/proxy when scraping through the API server).',

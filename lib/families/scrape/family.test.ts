@@ -31,6 +31,23 @@ describe('causeOfDownTarget', () => {
     expect(causeOfDownTarget('node-exporter', down, kubeletAt(kubelet)).cause).toBe(cause);
   });
 
+  it("finds the kubelet's port where its targets scrape through the API server's proxy, from the address node discovery gave", () => {
+    const proxied = { ...target('', 'node-a', 'https://10.96.0.1:443/api/v1/nodes/node-a/proxy/metrics'), health: 'up' as const, discoveredAddress: '10.0.0.1:11250' };
+    const roles = { kubelet: { health: 'up' as const, targets: [proxied] } };
+    expect(causeOfDownTarget('node-exporter', target('server returned HTTP status 400 Bad Request', '10.0.0.1:11250', 'http://10.0.0.1:11250/metrics'), roles).cause).toBe('wrong-port');
+    // The API server's own address is no node's kubelet.
+    expect(causeOfDownTarget('node-exporter', target('server returned HTTP status 400 Bad Request', '10.0.0.1:9100', 'http://10.0.0.1:9100/metrics'), roles).cause).toBe('unknown');
+  });
+
+  it.each([
+    ['401', 'unauthorized', /rejected the API server's client certificate/],
+    ['403', 'forbidden', /refused the API server's own user/],
+  ])("explains a %s through the API server's node proxy as the proxy's or the kubelet's refusal", (code, cause, explanation) => {
+    const proxied = target(`server returned HTTP status ${code}`, 'node-a', 'https://10.96.0.1:443/api/v1/nodes/node-a/proxy/metrics/cadvisor');
+    expect(causeOfDownTarget('cadvisor', proxied)).toMatchObject({ cause, explanation: expect.stringMatching(explanation) });
+    expect(causeOfDownTarget('cadvisor', target(`server returned HTTP status ${code}`)).explanation).not.toMatch(/node proxy/);
+  });
+
   it('says which address and port in the wrong-port explanation', () => {
     const explained = causeOfDownTarget('node-exporter', target('400', '10.0.0.1:11250'), kubeletAt('10.0.0.1:11250'));
     expect(explained.explanation).toMatch(/scrapes 10\.0\.0\.1:11250, the address of this node's kubelet/);
