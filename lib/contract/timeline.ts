@@ -58,6 +58,11 @@ export const timelineEventSchema = z.object({
   /** A version change or runtime switch: the versions before and after. */
   fromVersion: z.string().optional(),
   toVersion: z.string().optional(),
+  /**
+   * Where the event was read. Absent: stored history (Prometheus). `source`: the kubelet's own cAdvisor,
+   * read now, for a start time that is not stored (a scrape job that drops the unit's series).
+   */
+  layer: z.literal('source').optional(),
   summary: z.string(),
 });
 

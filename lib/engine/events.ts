@@ -1,4 +1,6 @@
 import type { EventComponent, TimelineEvent } from '@/lib/contract/timeline';
+import { RUNTIME_UNIT_NAMES } from '@/lib/families/cadvisor-labels/causes';
+import type { CadvisorSource } from '@/lib/families/types';
 import { currentAt, type StepGrid, type StepSeries } from './steps';
 
 /**
@@ -33,6 +35,27 @@ export function restartEvents(starts: readonly StartSeries[], grid: StepGrid): T
     }
   }
   return [...events.values()];
+}
+
+/**
+ * The kubelet's and the runtime's last starts as the kubelet's cAdvisor tells them now, where history has no
+ * restart of that component within two seconds of it: a scrape job that drops the systemd units' series
+ * (kube-prometheus-stack's cAdvisorMetricRelabelings) stores none.
+ */
+export function sourceStartEvents(source: CadvisorSource | undefined, stored: readonly TimelineEvent[], grid: StepGrid): TimelineEvent[] {
+  if (!source) return [];
+  const { units, summary } = source;
+  const runtimeUnit = RUNTIME_UNIT_NAMES.find((unit) => units[unit]);
+  // The systemd units' series first; /stats/summary's system containers where cAdvisor has no such unit.
+  const kubeletAt = units.kubelet?.startedAt ?? summary?.kubeletStartedAt;
+  const runtimeAt = runtimeUnit ? units[runtimeUnit]!.startedAt : summary?.runtimeStartedAt;
+  const read = [
+    ...(kubeletAt !== undefined ? [{ component: 'kubelet' as const, process: 'kubelet', atMs: kubeletAt }] : []),
+    ...(runtimeAt !== undefined ? [{ component: 'runtime' as const, process: runtimeUnit ?? 'container runtime', atMs: runtimeAt }] : []),
+  ];
+  return read
+    .filter(({ component, atMs }) => atMs >= grid.startMs && atMs <= grid.endMs && !stored.some((event) => event.kind === 'restart' && event.component === component && Math.abs(event.atMs - atMs) < 2_000))
+    .map(({ component, process, atMs }) => ({ id: `restart:${component}:${Math.round(atMs / 1000)}`, atMs, kind: 'restart' as const, component, process, layer: 'source' as const, summary: `${process} started (read from the kubelet: not stored)` }));
 }
 
 const runtimeName = (version: string) => version.split('://')[0] ?? version;

@@ -181,6 +181,23 @@ describe('buildTimeline', () => {
     expect(timeline.explanations[0]!.eventIds.map((id) => id.replace(/[0-9]+$/, ''))).toEqual(events);
   });
 
+  it("reads the runtime's start from the kubelet where the scrape job stored none, and says the event comes from the source", () => {
+    const spec: Spec = {
+      parts: { 'cadvisor-labels': { unlabelled: [series({ ...CADVISOR, id: CONTAINER, namespace: 'shop', pod: 'p' }, 21, 61)], legacy: [] } },
+      starts: { kubeletStart: [series(KUBELET, 0, 61, (minute) => (minute < 21 ? seconds(-600) : seconds(20, 20)))] },
+    };
+    const line = (unit: string, at: number) => `container_start_time_seconds{id="/system.slice/${unit}.service"} ${at}`;
+    const units = { kubelet: { startedAt: seconds(20, 20) * 1000, line: line('kubelet', seconds(20, 20)) }, containerd: { startedAt: seconds(22, 5) * 1000, line: line('containerd', seconds(22, 5)) } };
+    const stored = buildTimeline(input(spec));
+    expect(stored.explanations[0]!.text).toMatch(/When the runtime started is not stored/);
+    const withSource = buildTimeline({ ...input(spec), source: { cgroups: [], units, legacySeries: 0, summary: null, dockerVersion: '', cadvisorEndpoint: 'GET /metrics/cadvisor (node-a)', summaryEndpoint: 'GET /stats/summary (node-a)', failures: [] } });
+    expect(timelineSchema.parse(withSource)).toEqual(withSource);
+    // The kubelet's restart is stored already: only the runtime's start is added, marked as read at the source.
+    expect(withSource.events.map((event) => [event.id.replace(/[0-9]+$/, ''), event.layer])).toEqual([['restart:kubelet:', undefined], ['restart:runtime:', 'source']]);
+    expect(withSource.events[1]!.summary).toBe('containerd started (read from the kubelet: not stored)');
+    expect(withSource.explanations[0]!.text).toBe('Empty image/name labels began 40 s after the kubelet restarted at 12:20:20 UTC, while the runtime (containerd) only started at 12:22:05 UTC: cAdvisor registered no factory for it. Restarting the kubelet once the runtime is up restores them.');
+  });
+
   it('a mount of the root size with other free bytes is another disk: no gap, as the findings say', () => {
     const timeline = buildTimeline(
       input({

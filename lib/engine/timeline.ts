@@ -1,10 +1,10 @@
 import type { FamilyId } from '@/lib/contract/finding';
 import type { Explanation, Lane, Segment, SegmentState, Timeline, TimelineEvent } from '@/lib/contract/timeline';
 import { FAMILIES } from '@/lib/families/registry';
-import type { AnyFamily, ExplainContext, Observation, Verdict } from '@/lib/families/types';
+import type { AnyFamily, CadvisorSource, ExplainContext, Observation, Verdict } from '@/lib/families/types';
 import { combineHealth, type FleetNode, type NodeRole, type RoleHealth } from '@/lib/topology/fleet';
 import { NODE_ROLES } from '@/lib/topology/targets';
-import { duration, kubeletVersionEvents, podMoveEvents, prometheusGapEvents, restartEvents, runtimeEvents, type StartSeries } from './events';
+import { duration, kubeletVersionEvents, podMoveEvents, prometheusGapEvents, restartEvents, runtimeEvents, sourceStartEvents, type StartSeries } from './events';
 import { runtimeUnitOf } from './facts';
 import { observe, type Gathered, type NodeAtStep } from './observe';
 import { currentAt, type StepSeries } from './steps';
@@ -21,6 +21,8 @@ export interface TimelineInput {
   /** The node as the inventory knows it now: its targets select the series, its facts fill what history lacks. */
   node: FleetNode;
   gathered: Gathered;
+  /** The kubelet's cAdvisor read now, where the view is live: start times the scrape job did not store. */
+  source?: CadvisorSource;
   /** The scrape jobs' metric_relabel_configs now (the configuration's history is not kept). */
   scrapeRules?: Observation['scrapeRules'];
   history: {
@@ -178,7 +180,10 @@ export function buildTimeline(input: TimelineInput): Timeline {
     firstInventory > 0 && prometheusGap.slice(0, firstInventory).some((gap) => !gap)
       ? [{ id: `history-start:kube-state-metrics:${times[firstInventory]}`, atMs: times[firstInventory]!, kind: 'history-start', component: 'kube-state-metrics', summary: "kube-state-metrics' history begins: before it, what should exist is read from its first samples" }]
       : [];
-  const events = [...restartEvents(starts, grid), ...kubeletVersionEvents(versions, grid), ...runtimeEvents(input.history.nodeInfo, grid), ...podMoveEvents(input.history.pods, input.node.name, grid), ...gaps, ...history].sort((a, b) => a.atMs - b.atMs || a.id.localeCompare(b.id));
+  const restarts = restartEvents(starts, grid);
+  const events = [...restarts, ...sourceStartEvents(input.source, restarts, grid), ...kubeletVersionEvents(versions, grid), ...runtimeEvents(input.history.nodeInfo, grid), ...podMoveEvents(input.history.pods, input.node.name, grid), ...gaps, ...history].sort(
+    (a, b) => a.atMs - b.atMs || a.id.localeCompare(b.id),
+  );
 
   // Lanes: every family's rule at every step.
   const laneSteps = FAMILIES.flatMap((family) => {

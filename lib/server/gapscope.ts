@@ -220,8 +220,17 @@ export class Gapscope {
     if (!node) return { ...base, found: false, sources };
     const ksmExported = await this.ksmExported(sources, now);
     const [input, scrapeRules] = await Promise.all([gatherTimeline(prometheus, node, gridOf(range, stepFor(range)), this.deps.jobRoles ?? {}, sources, ksmExported), this.scrapeRules(sources, now)]);
-    if (input) input.scrapeRules = scrapeRules;
-    return { ...base, found: true, timeline: input ? buildTimeline(input) : null, sources };
+    if (!input) return { ...base, found: true, timeline: null, sources };
+    input.scrapeRules = scrapeRules;
+    let timeline = buildTimeline(input);
+    // A cAdvisor gap ending now: the kubelet's own unit start times may tell why where none is stored (the
+    // same read as the node page's, shared by the kubelet client).
+    const cadvisorGap = timeline.lanes.some((lane) => lane.family === 'cadvisor-labels' && lane.segments.some((segment) => segment.state === 'gap'));
+    if (cadvisorGap && this.deps.kubelet && now - range.endMs <= LIVE_WINDOW_MS) {
+      const { observed } = await this.readSource(node, { live: true, evaluatedAt: new Date(now).toISOString(), volumes: false, cadvisor: true }, sources);
+      if (observed.cadvisorSource?.cgroups) timeline = buildTimeline({ ...input, source: observed.cadvisorSource });
+    }
+    return { ...base, found: true, timeline, sources };
   }
 
   /**
