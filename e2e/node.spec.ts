@@ -6,10 +6,10 @@ import { NodePage } from './pages/node-page';
  * timeline says about how it began: [lane id prefix, explanation, event kind shown (or null)].
  */
 const PLANTED = [
-  // The demo runs the kube-prometheus profile: the chart drops the unlabelled series, so the evidence is the
-  // kubelet's own lines, and the stored timeline knows the kubelet's restart but not containerd's.
-  ['lab-cadvisor', 'cadvisor-labels-empty', 'runtime-started-after-kubelet', 'image="",name="",namespace="",pod=""', ['cadvisor-labels:container cgroups', /after the kubelet restarted at .*When the runtime started is not stored/, 'restart']],
-  ['lab-rootsized', 'fs-root-sized', 'mount-propagation', 'node_filesystem_size_bytes', ['root-sized-filesystem:', /after the runtime switched from docker:\/\/24\.0\.7 to containerd:\/\/1\.7\.27 .*mountPropagation: HostToContainer/, 'runtime-switch']],
+  // The demo runs the kube-prometheus profile: the chart drops the unlabelled series and the systemd units'
+  // ones, so the evidence is the kubelet's own lines, and the timeline reads containerd's start from it too.
+  ['lab-cadvisor', 'cadvisor-labels-empty', 'runtime-started-after-kubelet', 'image="",name="",namespace="",pod=""', ['cadvisor-labels:container cgroups', /after the kubelet restarted at .*while the runtime \(containerd\) only started at/, 'restart']],
+  // The chart's node-exporter excludes PV mounts: lab-rootsized's show in the kubelet's volume stats only.
   ['lab-rootsized', 'pvc-stats-wrong', 'root-filesystem-measured', 'kubelet_volume_stats_capacity_bytes', ['volume-stats:analytics/warehouse', /^.* UTC Since the runtime switched from docker:\/\/24\.0\.7 to containerd:\/\/1\.7\.27 .*root-filesystem-measured/, 'runtime-switch']],
   ['lab-deverror', 'fs-device-error', 'permission-denied', 'mountpoint="/root/data"', ['device-error:/root/data', /after node-exporter restarted at/, 'restart']],
   ['lab-unauthorized', 'target-down', 'unauthorized', 'server returned HTTP status 401 Unauthorized', ['scrape:kubelet', /a restart that broke the scrape itself cannot be seen from Prometheus/, null]],
@@ -106,8 +106,10 @@ test('expected-by-design findings stand apart from faults', async ({ page }) => 
   await nodePage.open('lab-volumes');
   await nodePage.waitUntilSourcesAnswer();
   await expect(nodePage.faults).toHaveCount(1);
-  await expect(nodePage.expectedByDesign).toHaveCount(2);
+  // Two claims without stats by design, and the PV mounts the chart's node-exporter excludes.
+  await expect(nodePage.expectedByDesign).toHaveCount(3);
   await expect(nodePage.expectedByDesign.filter({ hasText: 'tools/hostpath-cache' })).toHaveAttribute('data-cause', 'plugin-without-metrics');
+  await expect(nodePage.expectedByDesign.filter({ hasText: 'PV mounts' })).toHaveAttribute('data-cause', 'mount-points-exclude');
   // Their timeline lanes say so too, in their own colour with a legend entry: not red gaps.
   await expect(nodePage.lane('volume-stats:tools/hostpath-cache')).toHaveAttribute('data-state', 'by-design');
   await expect(nodePage.lane('volume-stats:backup/nightly-scratch')).toHaveAttribute('data-state', 'by-design');

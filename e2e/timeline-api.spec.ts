@@ -11,7 +11,8 @@ test('GET /api/v1/nodes/{node}/timeline explains the planted story, in the shape
   const switched = body.timeline!.events.find((event) => event.kind === 'runtime-switch');
   expect(switched?.summary).toBe('runtime switched: docker://24.0.7 → containerd://1.7.27');
   expect(switched).toMatchObject({ component: 'runtime', fromVersion: 'docker://24.0.7', toVersion: 'containerd://1.7.27' });
-  const rootSized = body.timeline!.explanations.filter((explanation) => explanation.laneId.startsWith('root-sized-filesystem:'));
+  // Both claims' volume stats turned root-sized at the switch (the chart's node-exporter reports no PV mount).
+  const rootSized = body.timeline!.explanations.filter((explanation) => explanation.laneId.startsWith('volume-stats:analytics/'));
   expect(rootSized.map((explanation) => explanation.eventIds)).toEqual([[switched!.id], [switched!.id]]);
 });
 

@@ -49,21 +49,16 @@ describe('planted faults, as Prometheus sees them', () => {
     expect(await query(lab.prometheusUrl, 'node_filesystem_size_bytes{mountpoint="/root/data"}')).toEqual([]);
   });
 
-  it('lab-rootsized: both PV mounts report exactly the root filesystem size and free bytes', async () => {
-    const pvs = await query(lab.prometheusUrl, `node_filesystem_size_bytes{instance="${exporter('lab-rootsized')}",mountpoint=~"/var/lib/kubelet/pods/.+"}`);
+  it("node_exporter runs with the chart's extraArgs: no PV mount is stored, so lab-rootsized's show only in the kubelet's volume stats", async () => {
+    expect(await query(lab.prometheusUrl, 'node_filesystem_size_bytes{mountpoint=~"/var/lib/kubelet/.+"}')).toEqual([]);
     const [root] = await query(lab.prometheusUrl, `node_filesystem_size_bytes{instance="${exporter('lab-rootsized')}",mountpoint="/"}`);
-    expect(pvs).toHaveLength(2);
-    for (const pv of pvs) expect(pv.value[1]).toBe(root!.value[1]);
-    const same = await query(lab.prometheusUrl, `node_filesystem_free_bytes{instance="${exporter('lab-rootsized')}",mountpoint=~"/var/lib/kubelet/pods/.+"} - on() group_left node_filesystem_free_bytes{instance="${exporter('lab-rootsized')}",mountpoint="/"}`);
-    expect(same).toHaveLength(2);
-    for (const difference of same) expect(Math.abs(Number(difference.value[1]))).toBeLessThan(64 * 2 ** 20);
-  });
-
-  it('healthy PV mounts report their claim capacity, not the root disk', async () => {
-    const mounts = await query(lab.prometheusUrl, `node_filesystem_size_bytes{mountpoint=~"/var/lib/kubelet/pods/.+",instance!="${exporter('lab-rootsized')}"}`);
-    const sizes = Object.fromEntries(mounts.map((series) => [nodeOfExporter(series.metric.instance!), Number(series.value[1])]));
-    expect(sizes['lab-healthy']).toBe(10 * 2 ** 30);
-    expect(sizes['lab-unauthorized']).toBe(50 * 2 ** 30);
+    const claims = await query(lab.prometheusUrl, 'kubelet_volume_stats_capacity_bytes{node="lab-rootsized"}');
+    expect(claims).toHaveLength(2);
+    for (const claim of claims) expect(claim.value[1]).toBe(root!.value[1]);
+    // The real exporter was given the chart's flags (the premise is the flag, not only the lab's history).
+    const exporterMetrics = await (await fetch(`http://${exporter('lab-healthy')}/metrics`)).text();
+    expect(exporterMetrics).toMatch(/node_filesystem_size_bytes\{device="[^"]+",fstype="ext4",mountpoint="\/"\}/);
+    expect(exporterMetrics).not.toContain('mountpoint="/var/lib/kubelet/');
   });
 
   it('lab-unauthorized: all three kubelet targets (metrics, cAdvisor, probes) are down with a 401 lastError', () => {
@@ -143,8 +138,8 @@ describe('backfilled history', () => {
     expect(await runtime(now())).toBe('containerd://1.7.27');
   });
 
-  it('has the PV mount at its real size before the switch and root-sized after', async () => {
-    const size = async (at: number) => Number((await query(lab.prometheusUrl, `max(node_filesystem_size_bytes{instance="${exporter('lab-rootsized')}",mountpoint=~"/var/lib/kubelet/.+"})`, at))[0]!.value[1]);
+  it("has the claim's volume stats at its real size before the switch and root-sized after", async () => {
+    const size = async (at: number) => Number((await query(lab.prometheusUrl, 'max(kubelet_volume_stats_capacity_bytes{node="lab-rootsized",persistentvolumeclaim="warehouse"})', at))[0]!.value[1]);
     expect(await size(now() - 4 * HOUR)).toBe(200 * 2 ** 30);
     expect(await size(now() - HOUR)).toBeGreaterThan(200 * 2 ** 30);
   });

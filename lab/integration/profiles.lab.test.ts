@@ -38,7 +38,37 @@ const STORED_CADVISOR: Record<string, [string, string, string]> = {
   'prometheus-chart': ['cadvisor-labels-empty', 'runtime-started-after-kubelet', 'container cgroups'],
 };
 
-const expectedFindings = (profile: string, name: string) => (name === 'lab-cadvisor' ? [STORED_CADVISOR[profile]!] : EXPECTED_FINDINGS[name]!);
+const PV_MOUNTS_EXCLUDED: [string, string, string] = ['fs-pv-mounts-excluded', 'mount-points-exclude', 'PV mounts'];
+/**
+ * kube-prometheus-stack runs node_exporter with extraArgs that exclude every mount under /var/lib/kubelet:
+ * it reports no PV mount, so a node with mounted PVs gets fs-pv-mounts-excluded (by design), and
+ * lab-rootsized's root-sized mounts show only in the kubelet's volume stats (pvc-stats-wrong), as they would
+ * in a cluster on the chart's defaults.
+ */
+const CHART_NODE_EXPORTER: Record<string, [string, string, string | RegExp][]> = {
+  'lab-healthy': [PV_MOUNTS_EXCLUDED],
+  'lab-volumes': [
+    ['pvc-stats-missing', 'csi-without-volume-stats', 'ml/scratch'],
+    PV_MOUNTS_EXCLUDED,
+    ['pvc-stats-missing', 'pvc-not-mounted', 'backup/nightly-scratch'],
+    ['pvc-stats-missing', 'plugin-without-metrics', 'tools/hostpath-cache'],
+  ],
+  'lab-rootsized': [
+    ['pvc-stats-wrong', 'root-filesystem-measured', 'analytics/warehouse'],
+    ['pvc-stats-wrong', 'root-filesystem-measured', 'analytics/warehouse-wal'],
+    PV_MOUNTS_EXCLUDED,
+  ],
+  'lab-unauthorized': [
+    ['pvc-stats-missing', 'kubelet-not-scraped', 'shop/orders-db'],
+    ['target-down', 'unauthorized', 'cAdvisor /metrics/cadvisor'],
+    ['target-down', 'unauthorized', 'kubelet /metrics'],
+    PV_MOUNTS_EXCLUDED,
+  ],
+};
+const expectedFindings = (profile: string, name: string) => {
+  if (name === 'lab-cadvisor') return [STORED_CADVISOR[profile]!];
+  return profile === 'kube-prometheus' ? (CHART_NODE_EXPORTER[name] ?? EXPECTED_FINDINGS[name]!) : EXPECTED_FINDINGS[name]!;
+};
 const EXPECTED_FINDINGS: Record<string, [string, string, string | RegExp][]> = {
   'lab-healthy': [],
   'lab-volumes': [
@@ -115,6 +145,28 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     expect(fleet.nodes!.find((node) => node.name === 'lab-volumes')!.internalIp).toBe(lab.nodes.find((node) => node.name === 'lab-volumes')!.ip);
   });
 
+  it("stores the PV mounts node_exporter reports with the profile's flags (premise checked in storage)", async () => {
+    const client = labPrometheus(lab);
+    const ipOf = (name: string) => lab.nodes.find((node) => node.name === name)!.ip.replace(/\./g, '\\\\.');
+    const sizes = async (name: string, mountpoint: string) => (await client.instantQuery(`node_filesystem_size_bytes{instance=~"${ipOf(name)}:[0-9]+",mountpoint=~"${mountpoint}"}`)).map((sample) => sample.value);
+    if (profile === 'kube-prometheus') {
+      // The chart's extraArgs exclude /var/lib/kubelet/.+: no PV mount of any node is stored, every root is.
+      expect(await client.instantQuery('node_filesystem_size_bytes{mountpoint=~"/var/lib/kubelet/.+"}')).toEqual([]);
+      // Every root is, except lab-wrongport's, whose exporter target scrapes the kubelet's port.
+      expect(await client.instantQuery('node_filesystem_size_bytes{mountpoint="/"}')).toHaveLength(lab.nodes.length - 1);
+      return;
+    }
+    // lab-rootsized's two PV mounts report exactly the root filesystem's size, and its free bytes.
+    const [root] = await sizes('lab-rootsized', '/');
+    expect(await sizes('lab-rootsized', '/var/lib/kubelet/pods/.+')).toEqual([root, root]);
+    const free = await client.instantQuery(`node_filesystem_free_bytes{instance=~"${ipOf('lab-rootsized')}:[0-9]+",mountpoint=~"/var/lib/kubelet/pods/.+"} - on() group_left node_filesystem_free_bytes{instance=~"${ipOf('lab-rootsized')}:[0-9]+",mountpoint="/"}`);
+    expect(free).toHaveLength(2);
+    for (const difference of free) expect(Math.abs(difference.value)).toBeLessThan(64 * 2 ** 20);
+    // Healthy PV mounts report their claim's capacity, not the root disk's.
+    expect(await sizes('lab-healthy', '/var/lib/kubelet/pods/.+')).toEqual([10 * 2 ** 30]);
+    expect(await sizes('lab-unauthorized', '/var/lib/kubelet/pods/.+')).toEqual([50 * 2 ** 30]);
+  });
+
   it.each(Object.keys(EXPECTED_FINDINGS))('diagnoses %s: exactly the planted faults, with valid findings', async (name) => {
     const expected = expectedFindings(profile, name);
     const investigation = await labGapscope(labPrometheus(lab)).node(name, rangeEnding());
@@ -141,9 +193,10 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
       expect(investigation.sources.find((source) => /^POST \/api\/v1\/query up at /.test(source.endpoint))).toMatchObject({ ok: true });
       return investigation.findings.map((finding) => [finding.kind, finding.cause]);
     };
-    // Four hours ago lab-rootsized ran Docker and its mounts were fine; the 401s began two hours ago, and
-    // lab-cadvisor's kubelet restart happened 90 minutes ago.
-    expect(await verdicts('lab-rootsized')).toEqual([]);
+    // Four hours ago lab-rootsized ran Docker and its mounts were fine (node_exporter on the chart's
+    // extraArgs reported none of them, by design); the 401s began two hours ago, and lab-cadvisor's kubelet
+    // restart happened 90 minutes ago.
+    expect(await verdicts('lab-rootsized')).toEqual(profile === 'kube-prometheus' ? [PV_MOUNTS_EXCLUDED.slice(0, 2)] : []);
     expect(await verdicts('lab-unauthorized')).toEqual([]);
     expect(await verdicts('lab-cadvisor')).toEqual([]);
     // The wrong port is there since 5 h: still seen. `up` has no last error, but the exporter's instance
@@ -171,14 +224,15 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
       expect(summary.counts.total).toBe(expected.length);
     }
     const volumes = fleet.nodes!.find((node) => node.name === 'lab-volumes')!;
-    expect(volumes.counts).toMatchObject({ expectedByDesign: 2, bySeverity: { critical: 0, warning: 1, info: 2 } });
+    const byDesign = profile === 'kube-prometheus' ? 3 : 2;
+    expect(volumes.counts).toMatchObject({ expectedByDesign: byDesign, bySeverity: { critical: 0, warning: 1, info: byDesign } });
     expect(volumes.worstSeverity).toBe('warning');
     expect(fleet.nodes!.find((node) => node.name === 'lab-healthy')!.worstSeverity).toBeNull();
   });
 
   it('reads the kubelet itself where stats are missing, and reaches the same verdicts', async () => {
     const investigation = await labGapscope(labPrometheus(lab), kubeletOf()).node('lab-volumes', rangeEnding());
-    expect(investigation.findings.map((finding) => finding.cause)).toEqual(['csi-without-volume-stats', 'pvc-not-mounted', 'plugin-without-metrics']);
+    expect(investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject])).toEqual(expectedFindings(profile, 'lab-volumes'));
     const kubeletSources = investigation.sources.filter((source) => source.source === (viaProxy ? 'kube-apiserver' : 'kubelet'));
     expect(kubeletSources.map((source) => [source.endpoint, source.ok])).toEqual([
       ['GET /metrics (lab-volumes)', true],
@@ -292,9 +346,11 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
       const timeline = await timelineOf('lab-rootsized');
       const switched = timeline.events.find((event) => event.kind === 'runtime-switch');
       expect(switched?.summary).toBe('runtime switched: docker://24.0.7 → containerd://1.7.27');
-      // Both claims' mounts turned root-sized at the switch.
-      expect(explanation(timeline, /^root-sized-filesystem:/).map((entry) => entry.eventIds)).toEqual([[switched!.id], [switched!.id]]);
       expect(switched).toMatchObject({ component: 'runtime', fromVersion: 'docker://24.0.7', toVersion: 'containerd://1.7.27' });
+      // Both claims' volume stats turned root-sized at the switch; node_exporter says so too where it reports
+      // PV mounts at all (not on the chart's extraArgs).
+      expect(explanation(timeline, /^volume-stats:analytics\//).map((entry) => entry.eventIds)).toEqual([[switched!.id], [switched!.id]]);
+      expect(explanation(timeline, /^root-sized-filesystem:/).map((entry) => entry.eventIds)).toEqual(profile === 'kube-prometheus' ? [] : [[switched!.id], [switched!.id]]);
     });
 
     it('lab-deverror: device errors began when node-exporter restarted as uid 65534', async () => {

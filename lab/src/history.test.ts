@@ -9,7 +9,6 @@ import type { LabNode } from './scenario';
 
 const lab = defaultLab();
 const root = { device: '/dev/vda1', sizeBytes: 100 * 2 ** 30, availBytes: 40 * 2 ** 30, freeBytes: 45 * 2 ** 30 };
-const exporterInstance = (node: string) => `${labAddresses(10).node(lab.node(node).index)}:9100`;
 const history = (profile: 'kube-prometheus' | 'kubernetes-sd') =>
   buildHistory({ scenario: lab.scenario, nodes: lab.nodes, clock: lab.clock, profile, addresses: labAddresses(10), root, exporterView: (node: LabNode) => node, stepMs: 60_000, spanMs: 7 * 3_600_000 });
 
@@ -55,13 +54,21 @@ describe('the backfilled history', () => {
   });
 
   it("reports a root-sized PV mount's free bytes as the root disk's, as statfs on a directory of it does", () => {
-    const series = history('kube-prometheus').book.sorted();
-    const at = (name: string, mountpoint: RegExp) => series.filter((entry) => entry.name === name && entry.labels.includes(`instance="${exporterInstance('lab-rootsized')}"`) && mountpoint.test(entry.labels));
+    // kubernetes-sd: node_exporter runs without the chart's extraArgs, so it lists PV mounts.
+    const series = history('kubernetes-sd').book.sorted();
+    const host = labAddresses(10).node(lab.node('lab-rootsized').index);
+    const at = (name: string, mountpoint: RegExp) => series.filter((entry) => entry.name === name && entry.labels.includes(`instance="${host}:`) && mountpoint.test(entry.labels));
     const [rootFree] = at('node_filesystem_free_bytes', /mountpoint="\/"/);
     const pvFree = at('node_filesystem_free_bytes', /mountpoint="\/var\/lib\/kubelet\/pods\//);
     expect(pvFree.length).toBeGreaterThan(0);
     // After the switch to containerd (the last step), every PV mount reports the root's free bytes.
     for (const entry of pvFree) expect([...entry.values].at(-1)).toBe(root.freeBytes);
     expect([...rootFree!.values].at(-1)).toBe(root.freeBytes);
+  });
+
+  it("lists no PV mount where node_exporter runs with kube-prometheus-stack's extraArgs, and every root", () => {
+    const series = history('kube-prometheus').book.sorted().filter((entry) => entry.name === 'node_filesystem_size_bytes');
+    expect(series.filter((entry) => entry.labels.includes('mountpoint="/var/lib/kubelet/'))).toEqual([]);
+    expect(series.filter((entry) => entry.labels.includes('mountpoint="/"')).length).toBeGreaterThan(0);
   });
 });

@@ -138,7 +138,7 @@ function addFamilies(book: SeriesBook, step: number, families: readonly Family[]
 function exporterFamilies(node: LabNode, view: LabNode, state: NodeState, input: HistoryInput, t: number): Family[] {
   const samples: Family['samples'] = [];
   for (const mount of exporterMounts(view, state, input.root)) {
-    if (!isMountListed(node, mount.mountpoint)) continue;
+    if (!isMountListed(input.profile, node, mount.mountpoint)) continue;
     const labels: Labels = [['device', mount.device], ['fstype', mount.fstype], ['mountpoint', mount.mountpoint]];
     samples.push({ name: 'node_filesystem_device_error', labels, value: mount.sizeBytes === null ? 1 : 0 });
     if (mount.sizeBytes === null || mount.availBytes === null || mount.freeBytes === null) continue;

@@ -11,7 +11,7 @@ import { writeText } from './exposition';
 import { backfill, buildHistory, writeOpenMetrics } from './history';
 import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
 import { configz, kubeletFamilies, probeFamilies, statsSummary } from './kubelet-payloads';
-import { exporterMounts, measureRootDisk, mountExcludeFor, prepareExporterFilesystem, startNodeExporter } from './node-exporters';
+import { exporterExtraArgs, exporterMounts, measureRootDisk, prepareExporterFilesystem, startNodeExporter } from './node-exporters';
 import { nodeStateAt } from './node-state';
 import { ProcessGroup, type LabProcess, type SpawnOptions } from './processes';
 import { startPrometheus, waitForReady, writePrometheusConfig } from './prometheus';
@@ -159,14 +159,14 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     const exporterView = (node: LabNode) => (node.template ? firstClone.get(node.template)! : node);
     for (const node of nodes.filter((candidate) => !candidate.template)) {
       const prepared = prepareExporterFilesystem(join(runDir, 'nodes', node.name), exporterMounts(node, stateNow(node), root), stateNow(node));
-      startNodeExporter(processes, node.name, ipOf(node), ports.nodeExporter, prepared, mountExcludeFor(node));
+      startNodeExporter(processes, node.name, ipOf(node), ports.nodeExporter, prepared, exporterExtraArgs(profile, node));
     }
     const templateHosts = new Map<string, string>();
     [...firstClone.entries()].forEach(([template, clone], index) => {
       const prepared = prepareExporterFilesystem(join(runDir, 'templates', template), exporterMounts(clone, stateNow(clone), root), stateNow(clone));
       const host = addresses.templateExporter(index);
       templateHosts.set(template, host);
-      startNodeExporter(processes, `template-${template}`, host, ports.nodeExporter, prepared, mountExcludeFor(clone));
+      startNodeExporter(processes, `template-${template}`, host, ports.nodeExporter, prepared, exporterExtraArgs(profile, clone));
     });
 
     // Simulated kubelets, API server and kube-state-metrics.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { NodeState } from './node-state';
 import type { ProcessGroup } from './processes';
 import { faultOf, volumeName, type LabNode, type ScenarioClaim } from './scenario';
+import type { Profile } from './targets';
 
 /**
  * Real node_exporters, one per declared node, each with a fake `--path.procfs` whose 1/mounts lists the
@@ -33,9 +34,30 @@ export interface RootDisk {
   freeBytes: number;
 }
 
-/** Debian's default; kube-prometheus adds var/lib/kubelet/pods/.+ (the pv-mounts-excluded fault). */
-const DEFAULT_MOUNT_EXCLUDE = '^/(dev|proc|run|sys|mnt|media)($|/)';
-const KUBE_PROMETHEUS_MOUNT_EXCLUDE = '^/(dev|proc|sys|run/k3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)';
+/**
+ * node_exporter's own default exclude, as Debian's 1.5.0 build has it (`prometheus-node-exporter --help`):
+ * what runs where nothing passes the flag (the kubernetes-sd and prometheus-chart profiles).
+ */
+const BUILT_IN_MOUNT_EXCLUDE = '^/(dev|proc|run|sys|mnt|media|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)';
+
+/**
+ * kube-prometheus-stack 88.5.3's `prometheus-node-exporter.extraArgs`, verbatim: every PV mount (under
+ * /var/lib/kubelet) is excluded, so node_exporter reports none (the `fs-pv-mounts-excluded` finding).
+ */
+export const KUBE_PROMETHEUS_EXTRA_ARGS = [
+  '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)',
+  '--collector.filesystem.fs-types-exclude=^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs|erofs)$',
+];
+
+/**
+ * The node's exporter flags beyond the lab's own: the chart's extraArgs in the kube-prometheus profile, and
+ * on a node that plants `pv-mounts-excluded` (a cluster whose node_exporter was given them by hand).
+ */
+export function exporterExtraArgs(profile: Profile, node: LabNode): string[] {
+  return profile === 'kube-prometheus' || faultOf(node.spec, 'pv-mounts-excluded') ? KUBE_PROMETHEUS_EXTRA_ARGS : [];
+}
+
+const MOUNT_EXCLUDE_FLAG = '--collector.filesystem.mount-points-exclude=';
 
 export function measureRootDisk(path: string, device: string): RootDisk {
   const stats = statfsSync(path);
@@ -78,13 +100,10 @@ export function exporterMounts(node: LabNode, state: NodeState, root: RootDisk):
   return mounts;
 }
 
-export function mountExcludeFor(node: LabNode): string {
-  return faultOf(node.spec, 'pv-mounts-excluded') ? KUBE_PROMETHEUS_MOUNT_EXCLUDE : DEFAULT_MOUNT_EXCLUDE;
-}
-
-/** Is this mountpoint reported at all by an exporter with the node's exclude pattern? */
-export function isMountListed(node: LabNode, mountpoint: string): boolean {
-  return !new RegExp(mountExcludeFor(node)).test(mountpoint);
+/** Is this mountpoint reported at all by the node's exporter, with the flags it runs with? */
+export function isMountListed(profile: Profile, node: LabNode, mountpoint: string): boolean {
+  const flag = exporterExtraArgs(profile, node).find((arg) => arg.startsWith(MOUNT_EXCLUDE_FLAG));
+  return !new RegExp(flag ? flag.slice(MOUNT_EXCLUDE_FLAG.length) : BUILT_IN_MOUNT_EXCLUDE).test(mountpoint);
 }
 
 export interface PreparedExporter {
@@ -129,7 +148,7 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
  * they exist only for the exporter and vanish with it, however the lab ends, and never show on the host.
  * The exporter itself runs as uid 65534, as the Debian package and the Helm chart run it.
  */
-export function startNodeExporter(processes: ProcessGroup, name: string, host: string, port: number, prepared: PreparedExporter, mountExclude: string) {
+export function startNodeExporter(processes: ProcessGroup, name: string, host: string, port: number, prepared: PreparedExporter, extraArgs: readonly string[]) {
   const exporter = [
     '/usr/bin/prometheus-node-exporter',
     `--web.listen-address=${host}:${port}`,
@@ -137,7 +156,7 @@ export function startNodeExporter(processes: ProcessGroup, name: string, host: s
     `--path.rootfs=${prepared.rootfs}`,
     '--collector.disable-defaults',
     '--collector.filesystem',
-    `--collector.filesystem.mount-points-exclude=${mountExclude}`,
+    ...extraArgs,
   ];
   const script = [
     'set -e',
