@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { usersOf } from '@/lib/http/access';
 import { errorBody } from '@/lib/http/api-error';
 import { env } from '@/lib/env';
 import { frameAncestors } from '@/lib/http/frame-ancestors';
@@ -28,15 +29,44 @@ function badRequestPage(message: string, csp: string): NextResponse {
   return new NextResponse(page, { status: 400, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp } });
 }
 
+/** Probes reach the health check without credentials: it tells only up or degraded, and Prometheus' version. */
+const OPEN_PATHS = new Set(['/api/healthz']);
+
 /**
- * Runs before every page and API answer: refuses a path Next could not decode (400, in the API's JSON error
- * shape under /api/, a short page elsewhere) instead of letting it become a text 500; and sets who may frame
+ * null when the request may go on: access control is off, the path is open, or its basic-auth credentials
+ * belong to a user of GAPSCOPE_WEB_CONFIG_FILE. Otherwise the answer: 401 with a Basic challenge, or 503
+ * when the file became unusable (everyone is refused rather than let in).
+ */
+async function refusal(request: NextRequest, pathname: string, csp: string): Promise<NextResponse | null> {
+  const file = env().GAPSCOPE_WEB_CONFIG_FILE;
+  if (!file || OPEN_PATHS.has(pathname)) return null;
+  const users = usersOf(file);
+  const api = pathname.startsWith('/api/');
+  if (typeof users === 'string') {
+    const message = `access control is on but cannot check anyone: ${users}`;
+    if (api) return NextResponse.json(errorBody('internal', message), { status: 503, headers: { 'Content-Security-Policy': csp, 'Retry-After': '30' } });
+    return new NextResponse(`gapscope: ${message}\n`, { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': csp, 'Retry-After': '30' } });
+  }
+  const verdict = await users.check(request.headers.get('authorization'));
+  if (verdict.ok) return null;
+  const message = verdict.reason === 'no-credentials' ? 'sign in: gapscope asks for a user and password' : 'the user or password is wrong';
+  const headers = { 'WWW-Authenticate': 'Basic realm="gapscope", charset="UTF-8"', 'Content-Security-Policy': csp };
+  if (api) return NextResponse.json(errorBody('unauthorized', message), { status: 401, headers });
+  return new NextResponse(`gapscope: ${message}\n`, { status: 401, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/**
+ * Runs before every page and API answer: asks for credentials where access control is on; refuses a path
+ * Next could not decode (400, in the API's JSON error shape under /api/, a short page elsewhere) instead of
+ * letting it become a text 500; and sets who may frame
  * each page at request time, so that GAPSCOPE_FRAME_ANCESTORS takes effect on restart without a rebuild
  * (headers in next.config.js are fixed at build time).
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const csp = frameAncestors(pathname, env().GAPSCOPE_FRAME_ANCESTORS);
+  const refused = await refusal(request, pathname, csp);
+  if (refused) return refused;
   if (!decodable(pathname)) {
     if (pathname.startsWith('/api/')) return NextResponse.json(errorBody('bad-request', BAD_PATH), { status: 400, headers: { 'Content-Security-Policy': csp } });
     return badRequestPage(BAD_PATH, csp);

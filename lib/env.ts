@@ -146,6 +146,8 @@ export const envSchema = z
     GAPSCOPE_PROMETHEUS_TIMEOUT: durationMs('10s'),
     GAPSCOPE_FLEET_CACHE_TTL: durationMs('15s'),
     GAPSCOPE_FRAME_ANCESTORS: frameAncestors,
+    /** Optional access control: a Prometheus-style web configuration file with basic_auth_users (lib/http/access.ts). */
+    GAPSCOPE_WEB_CONFIG_FILE: readableFile.optional(),
     GAPSCOPE_KUBELET_MODE: z.enum(['off', 'direct', 'proxy']).default('off'),
     GAPSCOPE_KUBELET_TOKEN_FILE: readableFile.optional(),
     GAPSCOPE_KUBELET_CA_FILE: readableFile.optional(),
