@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const UPSTREAM_SOURCES = ['prometheus', 'kubelet', 'kube-apiserver'] as const;
 
 /** How an upstream failed, in words an SRE can act on (lib/errors.ts). */
-export const FAILURE_KINDS = ['timeout', 'unreachable', 'tls', 'http-status', 'unauthorized', 'forbidden', 'not-json', 'api-error', 'invalid-response', 'unsupported', 'too-large', 'overloaded'] as const;
+export const FAILURE_KINDS = ['timeout', 'unreachable', 'tls', 'http-status', 'unauthorized', 'forbidden', 'not-json', 'api-error', 'invalid-response', 'unsupported', 'too-large', 'overloaded', 'aborted'] as const;
 
 /** The state of one source consulted for a view: pages show it, the API returns it. */
 export const sourceStatusSchema = z.object({

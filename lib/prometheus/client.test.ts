@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamFailure as failure } from '@/lab/test-support/clients';
+import { runAbortable } from '@/lib/abort-scope';
 import { goDurationMs, PrometheusClient, type PrometheusConfig } from './client';
 
 /** A loopback server standing in for a misbehaving Prometheus; each test picks a behaviour by path. */
@@ -12,6 +13,7 @@ let server: Server;
 let baseUrl: string;
 let inFlight = 0;
 let maxInFlight = 0;
+let received = 0;
 let lastHeaders: IncomingMessage['headers'] = {};
 let lastBody = '';
 
@@ -89,6 +91,7 @@ beforeAll(async () => {
       lastHeaders = request.headers;
       lastBody = Buffer.concat(chunks).toString();
       inFlight++;
+      received++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       response.on('close', () => inFlight--);
       const behaviour = (request.url ?? '').split('/')[1] ?? '';
@@ -138,6 +141,22 @@ describe('PrometheusClient', () => {
     const [proxied, direct] = await client('targets').targets();
     expect(proxied).toEqual({ pool: 'kubernetes-nodes', scrapeUrl: 'https://kubernetes.default.svc:443/api/v1/nodes/node-a/proxy/metrics', discoveredAddress: '10.0.0.5:10250', labels: { instance: 'node-a', job: 'kubernetes-nodes' }, health: 'up', lastError: '', scrapeIntervalMs: 60_000 });
     expect(direct).not.toHaveProperty('discoveredAddress');
+  });
+
+  it("cancels a view's requests once its viewers have gone: the one in flight, and the queued one unsent", async () => {
+    gate = new Promise((resolve) => (openGate = resolve));
+    const gated = client('gated', { maxInFlight: 1 });
+    const view = new AbortController();
+    const before = received;
+    const [running, queued] = runAbortable(view.signal, () => [gated.instantQuery('a'), gated.instantQuery('b')]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received - before).toBe(1);
+    view.abort();
+    for (const request of [running, queued]) expect((await failure(request!)).kind).toBe('aborted');
+    openGate();
+    // The queued one was never sent, and the slot is free for the next view.
+    expect(received - before).toBe(1);
+    expect(await gated.instantQuery('c')).toHaveLength(1);
   });
 
   it('says so when a Prometheus-compatible API has no targets endpoint', async () => {

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Env } from '@/lib/env';
 import { redact } from '@/lib/http/redact';
 import { UpstreamError } from '@/lib/errors';
+import { viewSignal } from '@/lib/abort-scope';
 import { addressOfUrl } from '@/lib/topology/targets';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
@@ -273,7 +274,11 @@ export class PrometheusClient {
     const endpoint = `${method} ${path.split('?')[0]}${what ? ` ${what}` : ''}`;
     const fail = (kind: ConstructorParameters<typeof UpstreamError>[1], message: string, status?: number) =>
       new UpstreamError('prometheus', kind, endpoint, `Prometheus ${message}`, status);
+    // The view this request is for (lib/server/abort-scope.ts): once every viewer has gone, it is not sent,
+    // or it is cancelled in flight.
+    const view = viewSignal();
     const run = async (timeoutMs = this.config.timeoutMs) => {
+      if (view?.aborted) throw fail('aborted', 'was not asked: every viewer of this view has gone');
       this.sent++;
       let response: Awaited<ReturnType<typeof undiciFetch>>;
       try {
@@ -281,10 +286,11 @@ export class PrometheusClient {
           method,
           headers: { ...this.headers(), ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
           body: form?.toString(),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: view ? AbortSignal.any([AbortSignal.timeout(timeoutMs), view]) : AbortSignal.timeout(timeoutMs),
           dispatcher: this.dispatcher,
         });
       } catch (error) {
+        if (view?.aborted) throw fail('aborted', 'request was cancelled: every viewer of this view has gone');
         const { kind, message } = describeNetworkError(error);
         throw fail(kind, kind === 'timeout' ? `did not answer within ${this.config.timeoutMs} ms` : message);
       }
@@ -337,11 +343,15 @@ export class PrometheusClient {
     const queuedAt = Date.now();
     return new Promise<z.infer<S>>((resolve, reject) => {
       let state: 'queued' | 'running' | 'abandoned' = 'queued';
-      const deadline = setTimeout(() => {
+      const abandon = (error: UpstreamError) => {
         if (state !== 'queued') return;
         state = 'abandoned';
-        reject(fail('timeout', `did not answer within ${this.config.timeoutMs} ms: the request waited for a slot behind slower ones and was not sent`));
-      }, this.config.timeoutMs);
+        clearTimeout(deadline);
+        reject(error);
+      };
+      const deadline = setTimeout(() => abandon(fail('timeout', `did not answer within ${this.config.timeoutMs} ms: the request waited for a slot behind slower ones and was not sent`)), this.config.timeoutMs);
+      // A view whose viewers have all gone gives its slot in the queue back at once.
+      view?.addEventListener('abort', () => abandon(fail('aborted', 'was not sent: every viewer of this view has gone')), { once: true });
       void this.limit(async () => {
         if (state === 'abandoned') return;
         state = 'running';

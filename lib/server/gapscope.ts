@@ -68,15 +68,17 @@ export class Gapscope {
 
   /**
    * A node's findings at the end of the range: live (targets API, kubelet) when that end is now. Identical
-   * requests (node and range as asked) share one computation: 50 viewers of one node cost one.
+   * requests (node and range as asked) share one computation: 50 viewers of one node cost one. `signal`: the
+   * viewer's request; once every viewer that gave one has disconnected, the computation's Prometheus
+   * requests are cancelled (lib/server/shared-for.ts).
    */
-  node(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeInvestigation> {
-    return this.sharedNodes(viewKey(name, range), this.shareMs, now, () => this.computeNode(name, range, now));
+  node(name: string, range: ResolvedRange, now = Date.now(), signal?: AbortSignal): Promise<NodeInvestigation> {
+    return this.sharedNodes(viewKey(name, range), this.shareMs, now, () => this.computeNode(name, range, now), signal);
   }
 
   /** A node's timeline over the range: every family's rule at every step. Shared as node() is. */
-  timeline(name: string, range: ResolvedRange, now = Date.now()): Promise<NodeTimeline> {
-    return this.sharedTimelines(viewKey(name, range), this.shareMs, now, () => this.computeTimeline(name, range, now));
+  timeline(name: string, range: ResolvedRange, now = Date.now(), signal?: AbortSignal): Promise<NodeTimeline> {
+    return this.sharedTimelines(viewKey(name, range), this.shareMs, now, () => this.computeTimeline(name, range, now), signal);
   }
 
   /**

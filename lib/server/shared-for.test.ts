@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runAbortable, viewSignal } from '@/lib/abort-scope';
 import { sharedBy, sharedFor } from './shared-for';
 
 describe('sharedFor', () => {
@@ -49,5 +50,56 @@ describe('sharedBy', () => {
     await shared('z', 10_000, 1, () => Promise.resolve(9));
     // x was the oldest of three: computed again.
     expect(await shared('x', 10_000, 2, () => Promise.resolve(70))).toBe(70);
+  });
+});
+
+describe('sharedBy with viewers that leave', () => {
+  /** A computation that resolves when released, or rejects when the view's signal aborts. */
+  const pending = () => {
+    let release: (value: string) => void = () => {};
+    let seen: AbortSignal | undefined;
+    const compute = () =>
+      new Promise<string>((resolve, reject) => {
+        seen = viewSignal();
+        release = resolve;
+        seen?.addEventListener('abort', () => reject(new Error('aborted')));
+      });
+    return { compute, release: (value: string) => release(value), signal: () => seen };
+  };
+
+  it('aborts the computation only when every viewer with a signal has gone, and computes afresh after', async () => {
+    const shared = sharedBy<string>();
+    const work = pending();
+    const [a, b] = [new AbortController(), new AbortController()];
+    const first = shared('node-a', 0, 0, work.compute, a.signal);
+    const second = shared('node-a', 0, 0, work.compute, b.signal);
+    expect(second).toBe(first);
+    a.abort();
+    expect(work.signal()!.aborted).toBe(false);
+    b.abort();
+    expect(work.signal()!.aborted).toBe(true);
+    await expect(first).rejects.toThrow('aborted');
+    // The aborted computation is not reused.
+    const again = pending();
+    const third = shared('node-a', 0, 0, again.compute, new AbortController().signal);
+    expect(third).not.toBe(first);
+    again.release('fresh');
+    expect(await third).toBe('fresh');
+  });
+
+  it('keeps running for a caller without a signal, and outside any view for shared pieces', async () => {
+    const shared = sharedBy<string>();
+    const work = pending();
+    const viewer = new AbortController();
+    const result = shared('node-a', 0, 0, work.compute, viewer.signal);
+    void shared('node-a', 0, 0, work.compute);
+    viewer.abort();
+    expect(work.signal()!.aborted).toBe(false);
+    work.release('done');
+    expect(await result).toBe('done');
+    // sharedFor's computation sees no view signal, even when asked from inside a view.
+    const piece = sharedFor<AbortSignal | undefined>();
+    const inner = await runAbortable(new AbortController().signal, () => piece(1_000, 0, async () => viewSignal()));
+    expect(inner).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 /** GET /api/v1/nodes/{node}/timeline?from=&to=: see docs/api.md. */
 export const GET = jsonRoute<{ node: string }>(async (request, params) => {
   const { node, range, now } = parseNodeRequest(request, params);
-  const timeline = await gapscope().timeline(node, range, now);
+  const timeline = await gapscope().timeline(node, range, now, request.signal);
   if (timeline.found === false) throw unknownNode(node);
   return shedIfOverloaded(timeline, timeline.found !== null);
 });
