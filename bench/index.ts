@@ -1,20 +1,22 @@
 /**
- * `npm run bench`: every benchmark, one after the other; `npm run bench -- ui` (or parser, source, findings) runs one.
+ * `npm run bench`: every benchmark, one after the other; `npm run bench -- ui` (or parser, source, findings, load) runs one.
  * Exits non-zero while any stated goal is missed.
  */
 import { benchParser } from './exposition';
 import { benchFindings } from './findings';
+import { benchLoad } from './load';
 import { benchSourceRead } from './source-read';
 import { benchUi } from './ui';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  if (only && !['parser', 'source', 'findings', 'ui'].includes(only)) throw new Error(`unknown benchmark "${only}": parser, source, findings or ui`);
+  if (only && !['parser', 'source', 'findings', 'ui', 'load'].includes(only)) throw new Error(`unknown benchmark "${only}": parser, source, findings, ui or load`);
   const checks = [];
   if (!only || only === 'parser') checks.push(...benchParser().checks);
   if (!only || only === 'source') checks.push(...(await benchSourceRead()));
   if (!only || only === 'findings') checks.push(...(await benchFindings()));
   if (!only || only === 'ui') checks.push(...(await benchUi()));
+  if (!only || only === 'load') checks.push(...(await benchLoad()));
   const missed = checks.filter((check) => !check.ok);
   console.log(missed.length === 0 ? '\nAll benchmark goals met.' : `\n${missed.length} benchmark goal(s) missed: ${missed.map((check) => check.goal).join('; ')}`);
   process.exitCode = missed.length === 0 ? 0 : 1;

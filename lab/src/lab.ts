@@ -16,7 +16,7 @@ import { nodeStateAt } from './node-state';
 import { ProcessGroup, type LabProcess, type SpawnOptions } from './processes';
 import { startPrometheus, waitForReady, writePrometheusConfig } from './prometheus';
 import { expandNodes, faultOf, loadScenario, type LabNode, type Scenario } from './scenario';
-import { apiserverHandler, kubeletHandler, listen, listenHttpsWithPlainHttpAnswer, plainHandler, relay, type KubeletBackend, type Tokens } from './servers';
+import { apiserverHandler, kubeletHandler, listen, listenHttpsWithPlainHttpAnswer, plainHandler, relay, type Handler, type KubeletBackend, type Tokens } from './servers';
 import { scrapeTargets, type Profile } from './targets';
 import { makeLabTls } from './tls';
 import { createServer } from 'node:http';
@@ -61,6 +61,8 @@ export interface RunningLab {
   /** The environment gapscope needs to investigate this lab (file paths, never token values). */
   appEnv: Record<string, string>;
   historySamples: number;
+  /** How many times gapscope's token read each kubelet path directly, by "node path" (Prometheus' scrapes are not counted). */
+  kubeletReadsByGapscope(): ReadonlyMap<string, number>;
   pids(): number[];
   /** Starts another program under the lab's supervision: it stops with the lab, and dies with it. */
   startProcess(options: SpawnOptions): LabProcess;
@@ -171,6 +173,14 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
 
     // Simulated kubelets, API server and kube-state-metrics.
     const backends = new Map<string, KubeletBackend>();
+    const gapscopeReads = new Map<string, number>();
+    const countingGapscope = (node: string, handler: Handler): Handler => (request, response) => {
+      if (request.headers.authorization === `Bearer ${tokens.gapscope}`) {
+        const key = `${node} ${new URL(request.url ?? '/', 'https://kubelet').pathname}`;
+        gapscopeReads.set(key, (gapscopeReads.get(key) ?? 0) + 1);
+      }
+      handler(request, response);
+    };
     for (const node of nodes) {
       const machineId = node.name.padEnd(32, '0').slice(0, 32);
       const backend: KubeletBackend = {
@@ -192,7 +202,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         }),
       };
       backends.set(node.name, backend);
-      servers.push(await listenHttpsWithPlainHttpAnswer(tls, kubeletHandler(backend, tokens), ipOf(node), ports.kubelet));
+      servers.push(await listenHttpsWithPlainHttpAnswer(tls, countingGapscope(node.name, kubeletHandler(backend, tokens)), ipOf(node), ports.kubelet));
       if (node.template) servers.push(await relay(ipOf(node), ports.nodeExporter, templateHosts.get(node.template)!, ports.nodeExporter));
     }
     const nodeObjects = () =>
@@ -265,6 +275,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         GAPSCOPE_KUBELET_CA_FILE: tls.caFile,
       },
       historySamples,
+      kubeletReadsByGapscope: () => new Map(gapscopeReads),
       pids: () => processes.pids(),
       startProcess: (spawnOptions) => processes.start(spawnOptions),
       stop,

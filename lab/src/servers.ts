@@ -38,7 +38,7 @@ export interface Tls {
   key: string;
 }
 
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+export type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
 function send(request: IncomingMessage, response: ServerResponse, status: number, contentType: string, body: string): void {
   const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')) && body.length > 1024;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamFailure as failure } from '@/lab/test-support/clients';
-import { runAbortable } from '@/lib/abort-scope';
+import { runAbortable, runWithDeadline } from '@/lib/abort-scope';
 import { goDurationMs, PrometheusClient, type PrometheusConfig } from './client';
 
 /** A loopback server standing in for a misbehaving Prometheus; each test picks a behaviour by path. */
@@ -157,6 +157,17 @@ describe('PrometheusClient', () => {
     // The queued one was never sent, and the slot is free for the next view.
     expect(received - before).toBe(1);
     expect(await gated.instantQuery('c')).toHaveLength(1);
+  });
+
+  it("gives a request no more than what is left of its view's time, and none once it has run out", async () => {
+    const slow = client('slow', { timeoutMs: 5_000 });
+    const cut = await failure(runWithDeadline(Date.now() + 200, () => slow.instantQuery('up')));
+    expect(cut.kind).toBe('timeout');
+    expect(cut.message).toMatch(/did not answer within the \d+ ms left of the view's time \(GAPSCOPE_PROMETHEUS_TIMEOUT, 5000 ms from the request\)/);
+    const before = received;
+    const late = await failure(runWithDeadline(Date.now() - 1, () => client('ok').instantQuery('up')));
+    expect(late.message).toMatch(/was not asked: the view's time .* had run out/);
+    expect(received).toBe(before);
   });
 
   it('says so when a Prometheus-compatible API has no targets endpoint', async () => {

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Env } from '@/lib/env';
 import { redact } from '@/lib/http/redact';
 import { UpstreamError } from '@/lib/errors';
-import { viewSignal } from '@/lib/abort-scope';
+import { viewScope } from '@/lib/abort-scope';
 import { addressOfUrl } from '@/lib/topology/targets';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
@@ -253,6 +253,11 @@ export class PrometheusClient {
     }
   }
 
+  /** GAPSCOPE_PROMETHEUS_TIMEOUT: also the time a whole view has (lib/abort-scope.ts). */
+  get timeoutMs(): number {
+    return this.config.timeoutMs;
+  }
+
   /** Asked beside the in-flight limit, not behind it: a health check must not wait for pages' queries. */
   async buildInfo(): Promise<{ version: string }> {
     const data = await this.request('GET', '/api/v1/status/buildinfo', buildInfoDataSchema, undefined, undefined, false);
@@ -276,9 +281,14 @@ export class PrometheusClient {
       new UpstreamError('prometheus', kind, endpoint, `Prometheus ${message}`, status);
     // The view this request is for (lib/server/abort-scope.ts): once every viewer has gone, it is not sent,
     // or it is cancelled in flight.
-    const view = viewSignal();
-    const run = async (timeoutMs = this.config.timeoutMs) => {
+    const { signal: view, deadlineMs } = viewScope() ?? {};
+    // Its time: the configured timeout, or what is left of the view's, whichever ends first.
+    const timeLeft = () => Math.min(this.config.timeoutMs, deadlineMs === undefined ? Infinity : deadlineMs - Date.now());
+    const outOfTime = () => fail('timeout', `was not asked: the view's time (GAPSCOPE_PROMETHEUS_TIMEOUT, ${this.config.timeoutMs} ms from the request) had run out`);
+    const run = async (timeoutMs = timeLeft()) => {
       if (view?.aborted) throw fail('aborted', 'was not asked: every viewer of this view has gone');
+      if (timeoutMs <= 0) throw outOfTime();
+      const cutByView = deadlineMs !== undefined && deadlineMs - Date.now() < this.config.timeoutMs;
       this.sent++;
       let response: Awaited<ReturnType<typeof undiciFetch>>;
       try {
@@ -292,7 +302,7 @@ export class PrometheusClient {
       } catch (error) {
         if (view?.aborted) throw fail('aborted', 'request was cancelled: every viewer of this view has gone');
         const { kind, message } = describeNetworkError(error);
-        throw fail(kind, kind === 'timeout' ? `did not answer within ${this.config.timeoutMs} ms` : message);
+        throw fail(kind, kind === 'timeout' ? (cutByView ? `did not answer within the ${Math.round(timeoutMs)} ms left of the view's time (GAPSCOPE_PROMETHEUS_TIMEOUT, ${this.config.timeoutMs} ms from the request)` : `did not answer within ${this.config.timeoutMs} ms`) : message);
       }
       const held = { bytes: 0 };
       try {
@@ -349,7 +359,8 @@ export class PrometheusClient {
         clearTimeout(deadline);
         reject(error);
       };
-      const deadline = setTimeout(() => abandon(fail('timeout', `did not answer within ${this.config.timeoutMs} ms: the request waited for a slot behind slower ones and was not sent`)), this.config.timeoutMs);
+      const waitedTooLong = () => fail('timeout', `did not answer within ${this.config.timeoutMs} ms: the request waited for a slot behind slower ones and was not sent`);
+      const deadline = setTimeout(() => abandon(waitedTooLong()), Math.max(0, timeLeft()));
       // A view whose viewers have all gone gives its slot in the queue back at once.
       view?.addEventListener('abort', () => abandon(fail('aborted', 'was not sent: every viewer of this view has gone')), { once: true });
       void this.limit(async () => {
@@ -357,7 +368,9 @@ export class PrometheusClient {
         state = 'running';
         clearTimeout(deadline);
         try {
-          resolve(await run(Math.max(1, this.config.timeoutMs - (Date.now() - queuedAt))));
+          const ownTimeLeft = this.config.timeoutMs - (Date.now() - queuedAt);
+          if (ownTimeLeft <= 0) throw waitedTooLong();
+          resolve(await run(Math.min(timeLeft(), ownTimeLeft)));
         } catch (error) {
           reject(error);
         }

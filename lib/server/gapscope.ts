@@ -23,6 +23,7 @@ import { kubeletAddressOf } from '@/lib/topology/kubelet-address';
 import type { JobRoles } from '@/lib/topology/targets';
 import { gatherFamilies, gatherTimeline } from './gather';
 import { KSM_EXPORTED_QUERY, loadFleet, loadNodeInventory, nodeInfoQuery, nodeKnownAt } from './inventory';
+import { runWithDeadline } from '@/lib/abort-scope';
 import { sharedBy, sharedFor } from './shared-for';
 
 /**
@@ -73,12 +74,12 @@ export class Gapscope {
    * requests are cancelled (lib/server/shared-for.ts).
    */
   node(name: string, range: ResolvedRange, now = Date.now(), signal?: AbortSignal): Promise<NodeInvestigation> {
-    return this.sharedNodes(viewKey(name, range), this.shareMs, now, () => this.computeNode(name, range, now), signal);
+    return this.sharedNodes(viewKey(name, range), this.shareMs, now, () => this.inTime(now, () => this.computeNode(name, range, now)), signal);
   }
 
   /** A node's timeline over the range: every family's rule at every step. Shared as node() is. */
   timeline(name: string, range: ResolvedRange, now = Date.now(), signal?: AbortSignal): Promise<NodeTimeline> {
-    return this.sharedTimelines(viewKey(name, range), this.shareMs, now, () => this.computeTimeline(name, range, now), signal);
+    return this.sharedTimelines(viewKey(name, range), this.shareMs, now, () => this.inTime(now, () => this.computeTimeline(name, range, now)), signal);
   }
 
   /**
@@ -99,6 +100,15 @@ export class Gapscope {
    */
   private nodeInfo(name: string, now: number): Promise<VectorSample[]> {
     return this.sharedInfo(name, this.shareMs, now, () => this.deps.prometheus.instantQuery(nodeInfoQuery(name)));
+  }
+
+  /**
+   * A view is answered within one Prometheus timeout of the request that asked for it (`now`): a page made
+   * of sequential requests, or findings then a timeline, does not add their times up against a slow
+   * Prometheus; what did not fit fails as a timeout and the view is degraded, never late.
+   */
+  private inTime<T>(now: number, compute: () => Promise<T>): Promise<T> {
+    return runWithDeadline(now + this.deps.prometheus.timeoutMs, compute);
   }
 
   private nodeInventory(name: string, now: number) {
@@ -240,7 +250,7 @@ export class Gapscope {
    * and appear in the node's own findings), computed at most once per cache TTL and shared by every viewer.
    */
   fleet(now = Date.now()): Promise<FleetInvestigation> {
-    return this.sharedFleet(this.deps.cacheTtlMs ?? 0, now, () => this.computeFleet(now));
+    return this.sharedFleet(this.deps.cacheTtlMs ?? 0, now, () => this.inTime(now, () => this.computeFleet(now)));
   }
 
   private async computeFleet(now: number): Promise<FleetInvestigation> {
