@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from './env';
+import { envSchema, parseEnv } from './env';
 
 const dir = mkdtempSync(join(tmpdir(), 'gapscope-env-'));
 const tokenFile = join(dir, 'token');
@@ -92,3 +92,15 @@ describe('parseEnv', () => {
     expect(message).not.toContain('secret');
   });
 });
+
+describe('the documented settings', () => {
+  it('lists every variable of the schema in .env.example and the README, and no other', () => {
+    const keys = Object.keys(envSchema.shape).sort();
+    const named = (text: string) => [...new Set(text.match(/GAPSCOPE_[A-Z_]+[A-Z]/g) ?? [])];
+    const example = named(readFileSync(resolve(__dirname, '..', '.env.example'), 'utf8')).sort();
+    expect(example).toEqual(keys);
+    const readme = named(readFileSync(resolve(__dirname, '..', 'README.md'), 'utf8'));
+    for (const key of keys) expect(readme, key).toContain(key);
+  });
+});
+
