@@ -13,7 +13,8 @@ import bcrypt from 'bcryptjs';
  */
 const LAB_PORT = 3100;
 const DEAD_PROMETHEUS_PORT = 3101;
-const ACCESS_CONTROL_PORT = 3102;
+// Not 3102: e2e/fleet-1000.spec.ts starts its own server there.
+const ACCESS_CONTROL_PORT = 3104;
 
 /**
  * A user for the instance with access control on, made once per run (the runner sets these before it

@@ -14,6 +14,9 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(420_000);
+  // Its own server must be the one answering there, not another left on the port.
+  const taken = await fetch(`${BASE}/api/healthz`).then(() => true, () => false);
+  if (taken) throw new Error(`port ${PORT} already answers: the 1,000-node tests need it for their own server`);
   lab = await startLab({ octet: 32, nodes: 1000 });
   lab.startProcess({
     name: 'gapscope-1000',

@@ -379,8 +379,6 @@ export class PrometheusClient {
   }
 }
 
-
-/** Reads a body up to `limit` bytes; a RangeError past that, without buffering the rest. */
 /** The client's byte budget for answers held at once is spent. */
 class BudgetSpent extends Error {
   constructor(
