@@ -201,9 +201,9 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     expect(await verdicts('lab-cadvisor')).toEqual([]);
     // The wrong port is there since 5 h: still seen. `up` has no last error, but the exporter's instance
     // keeps its port (a pod endpoint's address, or the scraped address) and shows which. Through the API
-    // server's proxy the kubelet's own port is only in the targets API (the address node discovery gave),
-    // which tells about now alone: at a past instant the cause stays unknown.
-    expect(await verdicts('lab-wrongport')).toEqual([['target-down', viaProxy ? 'unknown' : 'wrong-port']]);
+    // server's proxy the kubelet's own port is only in the address node discovery gives it, read from the
+    // targets API (as it is now) because a target was down at that instant.
+    expect(await verdicts('lab-wrongport')).toEqual([['target-down', 'wrong-port']]);
   });
 
   it('counts every node\'s findings fleet-wide with a fixed number of queries, agreeing with the node view', async () => {

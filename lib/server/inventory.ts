@@ -125,7 +125,32 @@ async function loadPastFleet(prometheus: PrometheusClient, atMs: number, jobRole
     return withInventory(prometheus, info, [], 'none', sources, jobRoles, atMs);
   }
   sources.push({ source: 'prometheus', endpoint, ok: true, detail: 'a past instant: health comes from `up` series, without last errors (the targets API only tells about now)' });
-  return withInventory(prometheus, info, up.value, 'up-series', sources, jobRoles, atMs);
+  return withInventory(prometheus, info, await withDiscoveredAddresses(prometheus, up.value, sources), 'up-series', sources, jobRoles, atMs);
+}
+
+/**
+ * Only when a target was down at the past instant: the addresses node discovery gives the targets now, one
+ * request. Where kubelets are scraped through the API server's proxy, a kubelet's own address is only there,
+ * and it is what tells a node-exporter target on the kubelet's port (`wrong-port`). The address is taken as
+ * discovered now: a kubelet's port rarely moves.
+ */
+async function withDiscoveredAddresses(prometheus: PrometheusClient, targets: FleetTarget[], sources: SourceStatus[]): Promise<FleetTarget[]> {
+  if (!targets.some((target) => target.health === 'down')) return targets;
+  const endpoint = 'GET /api/v1/targets';
+  let live: TargetHealth[];
+  try {
+    live = await prometheus.targets();
+  } catch (error) {
+    // Thanos Query and Mimir have no targets API: `up` is all there is, as at any instant.
+    if (!(error instanceof UpstreamError && error.kind === 'unsupported')) sources.push(sourceFailure(error, { source: 'prometheus', endpoint }));
+    return targets;
+  }
+  sources.push({ source: 'prometheus', endpoint, ok: true, detail: 'a target was down at that instant: the addresses node discovery gives now tell where a kubelet scraped through the API server listens' });
+  const discovered = new Map(live.flatMap((target) => (target.discoveredAddress ? [[targetKey(target.labels), target.discoveredAddress] as const] : [])));
+  return targets.map((target) => {
+    const address = discovered.get(targetKey(target.labels));
+    return address ? { ...target, discoveredAddress: address } : target;
+  });
 }
 
 async function withInventory(
