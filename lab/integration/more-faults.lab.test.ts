@@ -6,7 +6,7 @@ import type { Gapscope } from '@/lib/server/gapscope';
 import type { KubeletClient } from '@/lib/kubelet/client';
 import type { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
-import { PROFILES } from '../src/targets';
+import { LEGACY_EXPORTER_JOB, PROFILES } from '../src/targets';
 import { expectAgreement } from '../test-support/agreement';
 import { labGapscope, labKubelet, labKubeletProxy, labPrometheus, rangeEnding } from '../test-support/clients';
 import { waitForScrapes } from '../test-support/prometheus-api';
@@ -16,6 +16,7 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   'lab-excluded': [['fs-pv-mounts-excluded', 'mount-points-exclude', 'PV mounts']],
   'lab-statsoff': [['pvc-stats-missing', 'volume-stats-disabled', 'data/stats-off']],
   'lab-regression': [['pvc-stats-missing', 'kubelet-regression', 'data/regressed']],
+  'lab-twice': [['target-duplicated', 'scraped-twice', 'node-exporter scraped twice']],
   'lab-forbidden': [
     ['target-down', 'forbidden', 'cAdvisor /metrics/cadvisor'],
     ['target-down', 'forbidden', 'kubelet /metrics'],
@@ -88,8 +89,25 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
     const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{id=${JSON.stringify(id)}}`)).length;
     expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
-    // Four other nodes run containerd; lab-forbidden's cAdvisor refuses every scrape, directly or proxied.
-    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 3);
+    // Five other nodes run containerd; lab-forbidden's cAdvisor refuses every scrape, directly or proxied.
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 4);
+  });
+
+  it("lab-twice's premise: its exporter's series are stored once per job, since the leftover job began", async () => {
+    const ip = lab.nodes.find((node) => node.name === 'lab-twice')!.ip.replace(/\./g, '\\\\.');
+    const jobs = async (atMs?: number) => (await prometheus.instantQuery(`count by (job) (node_filesystem_size_bytes{instance=~"${ip}:[0-9]+",mountpoint="/"})`, atMs)).map((sample) => sample.labels.job).sort();
+    expect(await jobs()).toEqual([expect.any(String), LEGACY_EXPORTER_JOB].sort());
+    expect(new Set(await jobs()).size).toBe(2);
+    // Three hours ago only the profile's own job scraped it.
+    expect(await jobs(Date.now() - 3 * 3_600_000)).toHaveLength(1);
+  });
+
+  it('lab-twice: the timeline says when the second job began', async () => {
+    const now = Date.now();
+    const { timeline } = await withKubelet.timeline('lab-twice', rangeEnding(undefined, now), now);
+    const began = timeline!.explanations.find((entry) => entry.laneId === 'scrape:node-exporter scraped twice');
+    expect(began?.text).toMatch(/^From \d\d:\d\d:\d\d UTC the node-exporter of this node is scraped by 2 jobs \(.*node-exporter-legacy\)/);
+    expect(Math.abs(began!.atMs - (now - 2 * 3_600_000))).toBeLessThan(10 * 60_000);
   });
 
   it('keeps the collector running on the 1.34.1 kubelet while its gauges are absent', async () => {

@@ -16,6 +16,8 @@ export interface NodeState {
   emptyContainerLabels: readonly string[];
   kubeletAuth: 'ok' | 'unauthorized' | 'forbidden';
   nodeExporterOnKubeletPort: boolean;
+  /** A second, leftover job scrapes the node's exporter too. */
+  scrapedTwice: boolean;
   pvMountsRootSized: boolean;
   /** Mountpoints node_exporter cannot statfs (device_error 1). */
   unreachableMounts: string[];
@@ -85,6 +87,7 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
   const labelsEmpty = labels !== undefined && t >= kubeletStart + CADVISOR_HOUSEKEEPING_DELAY_MS;
   const unauthorized = faultOf(spec, 'kubelet-unauthorized');
   const forbidden = faultOf(spec, 'kubelet-forbidden');
+  const scrapedTwice = faultOf(spec, 'scraped-twice');
   const wrongPort = faultOf(spec, 'node-exporter-wrong-port');
   const rootSized = faultOf(spec, 'pv-mounts-root-sized');
   const deviceError = faultOf(spec, 'mount-device-error');
@@ -103,6 +106,7 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
           ? 'forbidden'
           : 'ok',
     nodeExporterOnKubeletPort: wrongPort !== undefined && activeSince(clock, wrongPort.since, t),
+    scrapedTwice: scrapedTwice !== undefined && activeSince(clock, scrapedTwice.since, t),
     pvMountsRootSized: rootSized !== undefined && activeSince(clock, rootSized.since, t),
     unreachableMounts: deviceError && activeSince(clock, deviceError.since, t) ? [deviceError.mount.mountpoint] : [],
     volumeStatsDisabled: faultOf(spec, 'volume-stats-disabled') !== undefined,

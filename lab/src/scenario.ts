@@ -96,6 +96,8 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('node-uninitialized') }),
   // volumeStatsAggPeriod: 0s in the kubelet configuration: the kubelet never computes volume stats.
   z.object({ kind: z.literal('volume-stats-disabled') }),
+  // A leftover static job (LEGACY_EXPORTER_JOB) scrapes the node's exporter too, since `since`: every series twice.
+  z.object({ kind: z.literal('scraped-twice'), since: durationSchema }),
 ]);
 
 const nodeSchema = z.object({

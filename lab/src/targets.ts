@@ -139,6 +139,8 @@ const proxiedKubelet = (apiserver: string, path: string): RelabelConfig[] => [
 /** `apiserver`: the API server's address, which the prometheus chart's kubelet jobs scrape through. */
 export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc:443'): ScrapeJob[] {
   const common = { kubeletAuth: false, honorLabels: false, honorTimestamps: true, relabelConfigs: [], metricRelabelConfigs: [] };
+  // Static targets only where a node plants scraped-twice; an empty job otherwise.
+  const legacy: ScrapeJob = { ...common, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' };
   if (profile === 'prometheus-chart') {
     const viaApiserver = { ...common, scheme: 'https' as const, kubeletAuth: true, insecureSkipVerify: false };
     return [
@@ -154,6 +156,7 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
       // node-exporter and kube-state-metrics targets share this job.
       { ...common, jobName: 'kubernetes-service-endpoints', role: 'node-exporter', scheme: 'http', metricsPath: '/metrics', honorLabels: true, relabelConfigs: SERVICE_ENDPOINTS_RELABELING },
       { ...common, jobName: 'prometheus', role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
+      legacy,
     ];
   }
   if (profile === 'kube-prometheus') {
@@ -166,6 +169,7 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
       { ...common, jobName: job('prometheus-node-exporter', 0), role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' },
       { ...common, jobName: job('kube-state-metrics', 0), role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', honorLabels: true },
       { ...common, jobName: job('prometheus', 0), role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
+      legacy,
     ];
   }
   const nodeJob = { ...common, scheme: 'https' as const, kubeletAuth: true, insecureSkipVerify: false, relabelConfigs: [LABELMAP_NODE_LABELS] };
@@ -177,6 +181,7 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
     // namespace and pod become exported_node, exported_namespace, exported_pod.
     { ...common, jobName: 'kubernetes-pods', role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', relabelConfigs: PODS_RELABELING },
     { ...common, jobName: 'prometheus', role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
+    legacy,
   ];
 }
 
@@ -189,6 +194,28 @@ interface TargetInput {
   node: LabNode;
   ip: string;
   nodeExporterOnKubeletPort: boolean;
+  /** A leftover static job scrapes its exporter too (the scraped-twice fault). */
+  scrapedTwice?: boolean;
+}
+
+/**
+ * A job left behind by an earlier monitoring stack, with a static target per node it still lists: in every
+ * profile, it scrapes the exporter of a node that plants `scraped-twice` a second time.
+ */
+export const LEGACY_EXPORTER_JOB = 'node-exporter-legacy';
+
+/** The profile's own jobs, whose targets come from discovery: not the leftover static one. */
+const profileJobs = (profile: Profile, apiserver?: string) => scrapeJobs(profile, apiserver).filter((job) => job.jobName !== LEGACY_EXPORTER_JOB);
+
+function legacyTargets(profile: Profile, nodes: readonly TargetInput[]): ScrapeTarget[] {
+  const ports = nodePorts(profile);
+  return discoverable(nodes)
+    .filter((input) => input.scrapedTwice)
+    .map(({ node, ip }) => {
+      const address = nodeExporterAddress(ip, false, ports);
+      const labels = { job: LEGACY_EXPORTER_JOB, instance: address };
+      return { role: 'node-exporter' as const, node: node.name, jobName: LEGACY_EXPORTER_JOB, address, sdLabels: labels, labels };
+    });
 }
 
 /** A pod's name as its ReplicaSet or DaemonSet would give it, stable per lab. */
@@ -215,7 +242,7 @@ function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetI
   nodes = discoverable(nodes);
   const ports = nodePorts('prometheus-chart');
   const apiserver = `${addresses.apiserver}:${APISERVER_PORT}`;
-  const jobs = scrapeJobs('prometheus-chart', apiserver);
+  const jobs = profileJobs('prometheus-chart', apiserver);
   const targets: ScrapeTarget[] = [];
   for (const job of jobs) {
     if (job.role === 'apiserver') {
@@ -258,11 +285,15 @@ const withoutMeta = (labels: Record<string, string>) => Object.fromEntries(Objec
 const discoverable = (nodes: readonly TargetInput[]) => nodes.filter(({ node }) => !faultOf(node.spec, 'node-uninitialized'));
 
 export function scrapeTargets(profile: Profile, addresses: LabAddresses, all: readonly TargetInput[]): ScrapeTarget[] {
+  return [...profileTargets(profile, addresses, all), ...legacyTargets(profile, all)];
+}
+
+function profileTargets(profile: Profile, addresses: LabAddresses, all: readonly TargetInput[]): ScrapeTarget[] {
   if (profile === 'prometheus-chart') return prometheusChartTargets(addresses, all);
   const nodes = discoverable(all);
   const ports = nodePorts(profile);
   const targets: ScrapeTarget[] = [];
-  for (const job of scrapeJobs(profile)) {
+  for (const job of profileJobs(profile)) {
     if (job.role === 'kube-state-metrics' || job.role === 'prometheus') {
       const address = job.role === 'prometheus' ? `${addresses.prometheus}:${PROMETHEUS_PORT}` : `${addresses.kubeStateMetrics}:${KSM_PORT}`;
       let labels: Record<string, string> = { job: job.jobName, instance: address };

@@ -19,6 +19,7 @@ export const FINDING_KINDS = [
   'fs-pv-mounts-excluded',
   'target-down',
   'target-missing',
+  'target-duplicated',
 ] as const;
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labAddresses } from '@/lab/src/addresses';
-import { PROFILES, scrapeTargets } from '@/lab/src/targets';
+import { LEGACY_EXPORTER_JOB, PROFILES, scrapeTargets } from '@/lab/src/targets';
 import { defaultLab } from '@/lab/test-support/default-lab';
 import { hostOf, indexNodes, nodeOfTarget, roleOfTarget } from './targets';
 
@@ -10,6 +10,13 @@ const index = indexNodes(nodes.map((node) => ({ name: node.name, internalIp: add
 
 describe.each(PROFILES)('with the %s convention and no configuration', (profile) => {
   const targets = scrapeTargets(profile, addresses, nodes.map((node) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: node.name === 'lab-wrongport' })));
+
+  it('scrapes with the leftover static job only the exporter of a node that plants scraped-twice', () => {
+    const withTwice = scrapeTargets(profile, addresses, nodes.map((node, index) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: node.name === 'lab-wrongport', scrapedTwice: index === 0 })));
+    const legacy = withTwice.filter((target) => target.jobName === LEGACY_EXPORTER_JOB);
+    expect(legacy.map((target) => [target.node, target.labels.job])).toEqual([[nodes[0]!.name, LEGACY_EXPORTER_JOB]]);
+    expect(withTwice.length).toBe(targets.length + 1);
+  });
 
   it.each(targets.map((target) => [`${target.jobName} ${target.address}`, target] as const))('places %s', (_, target) => {
     const kubeletPath = { cadvisor: '/metrics/cadvisor', probes: '/metrics/probes', kubelet: '/metrics' } as Record<string, string>;

@@ -99,6 +99,21 @@ describe('the scrape rule', () => {
     expect(familyFindings(scrape, observed)).toEqual([]);
   });
 
+  it('finds an endpoint scraped by two jobs, from the targets API or from `up`, and not a kubelet whose paths differ', () => {
+    const exporter = (job: string, pool?: string) => ({ instance: '10.0.0.1:9100', job, ...(pool ? { pool } : {}), scrapeUrl: pool ? 'http://10.0.0.1:9100/metrics' : undefined, labels: { job, instance: '10.0.0.1:9100' }, health: 'up' as const, lastError: '' });
+    const twice = (targets: RoleHealth['targets']) => observation({ roles: { 'node-exporter': { health: 'up', targets } } });
+    const [finding] = familyFindings(scrape, twice([exporter('node-exporter', 'node-exporter'), exporter('node-exporter-legacy', 'node-exporter-legacy')]));
+    expect(finding).toMatchObject({ kind: 'target-duplicated', cause: 'scraped-twice', severity: 'warning', subject: 'node-exporter scraped twice' });
+    expect(finding!.summary).toBe('node-exporter of n is scraped by 2 jobs: node-exporter, node-exporter-legacy');
+    expect(finding!.evidence.map((entry) => entry.excerpt)).toEqual(['job="node-exporter" instance="10.0.0.1:9100" http://10.0.0.1:9100/metrics health=up', 'job="node-exporter-legacy" instance="10.0.0.1:9100" http://10.0.0.1:9100/metrics health=up']);
+    // From `up` (a past instant, a timeline step): the same instance under two jobs.
+    expect(familyFindings(scrape, twice([exporter('node-exporter'), exporter('node-exporter-legacy')])).map((entry) => entry.kind)).toEqual(['target-duplicated']);
+    // One job, or two paths of one kubelet (as kube-prometheus-stack's /metrics and /metrics/probes): no duplicate.
+    expect(familyFindings(scrape, twice([exporter('node-exporter', 'node-exporter')]))).toEqual([]);
+    const kubelet = (path: string) => ({ instance: '10.0.0.1:10250', job: 'kubelet', scrapeUrl: `https://10.0.0.1:10250${path}`, labels: { job: 'kubelet', metrics_path: path }, health: 'up' as const, lastError: '' });
+    expect(familyFindings(scrape, observation({ roles: { kubelet: { health: 'up', targets: [kubelet('/metrics'), { ...kubelet('/metrics/probes'), job: 'kubelet-probes' }] } } }))).toEqual([]);
+  });
+
   it('cannot judge when target health itself is unknown', () => {
     expect(scrape.rule(observation({ healthFrom: 'none' }))).toBeNull();
   });

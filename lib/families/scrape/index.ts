@@ -13,6 +13,22 @@ import { causeOfDownTarget, ROLE_NAMES } from './causes';
 interface ScrapeDetail {
   role: NodeRole;
   health: RoleHealth;
+  /** target-duplicated: the targets that scrape one address and path, from different jobs. */
+  twins?: RoleHealth['targets'];
+}
+
+/**
+ * What a target scrapes: its scrape URL, or (from `up`, which has no URL) its instance and metrics_path.
+ * The kubelet's /metrics, /metrics/cadvisor and /metrics/probes share an address but not a path.
+ */
+const scrapedKey = (target: RoleHealth['targets'][number]) => target.scrapeUrl || `${target.instance} ${target.labels.metrics_path ?? ''}`;
+
+/** THE rule of target-duplicated: targets of one role that scrape the same thing under different jobs. */
+function twinsOf(health: RoleHealth): RoleHealth['targets'] | null {
+  const byKey = new Map<string, RoleHealth['targets']>();
+  for (const target of health.targets) byKey.set(scrapedKey(target), [...(byKey.get(scrapedKey(target)) ?? []), target]);
+  const twins = [...byKey.values()].find((group) => new Set(group.map((target) => target.pool ?? target.job)).size > 1);
+  return twins ?? null;
 }
 
 const TITLES: Record<NodeRole, string> = { kubelet: 'kubelet /metrics target', cadvisor: 'cAdvisor /metrics/cadvisor target', 'node-exporter': 'node-exporter target' };
@@ -49,18 +65,47 @@ export const scrape = defineFamily<ScrapeDetail>({
   causes: {
     'target-down': ['unauthorized', 'forbidden', 'wrong-port', 'connection-refused', 'tls', 'timeout', 'unknown'],
     'target-missing': ['no-target', 'node-address-unknown'],
+    'target-duplicated': ['scraped-twice'],
   },
   parts: {},
   absent: 'ok',
 
   rule(observation) {
     if (observation.healthFrom === 'none') return null;
-    return NODE_ROLES.map((role) => verdictOf(role, observation.roles[role], observation.roles, observation));
+    return NODE_ROLES.flatMap((role) => {
+      const health = observation.roles[role];
+      const twins = twinsOf(health);
+      const duplicated: Verdict<ScrapeDetail>[] = twins
+        ? [{ subject: `${ROLE_NAMES[role]} scraped twice`, title: `${TITLES[role]}s`, state: 'fault', kind: 'target-duplicated', cause: 'scraped-twice', detail: { role, health, twins } }]
+        : [];
+      return [verdictOf(role, health, observation.roles, observation), ...duplicated];
+    });
   },
 
-  describe({ kind, subject, detail: { role, health } }, observation): Finding[] {
+  describe({ kind, subject, detail: { role, health, twins } }, observation): Finding[] {
     const node = observation.node.name;
     const common = { family: 'scrape' as const, node, subject, layer: 'scrape' as const, expectedByDesign: false };
+    if (kind === 'target-duplicated' && twins) {
+      const jobs = [...new Set(twins.map((target) => target.job))];
+      return [
+        {
+          ...common,
+          kind,
+          cause: 'scraped-twice',
+          severity: 'warning',
+          summary: `${ROLE_NAMES[role]} of ${node} is scraped by ${jobs.length} jobs: ${jobs.join(', ')}`,
+          explanation: `Prometheus scrapes the same ${ROLE_NAMES[role]} endpoint of this node under ${jobs.length} jobs, so every series it exposes is stored once per job. Sums and counts over the node double, and joins on node or instance fail with "many-to-many matching not allowed". Usually a second monitoring stack, or a static job left behind after a migration to ServiceMonitors.`,
+          evidence: twins.map((target) => ({
+            source: 'prometheus' as const,
+            ...evidenceSource(observation),
+            excerpt: `job="${target.job}" instance="${target.instance}"${target.scrapeUrl ? ` ${target.scrapeUrl}` : ''} health=${target.health}`,
+            at: observation.at,
+          })),
+          remediation: { text: `Keep the job your dashboards and rules select (by its job label) and remove the other: ${jobs.join(' or ')}. For a static job, delete its scrape_config; for a second stack, turn its node-exporter or kubelet scraping off.` },
+          references: ['https://github.com/prometheus-operator/prometheus-operator/issues/1767', 'https://github.com/prometheus/prometheus/issues/7376'],
+        },
+      ];
+    }
     if (kind === 'target-missing') {
       const cause = missingCause(role, observation.node.internalIp);
       const noAddress = cause === 'node-address-unknown';
@@ -117,6 +162,10 @@ export const scrape = defineFamily<ScrapeDetail>({
     if (to !== 'gap' || !verdict) return null;
     const role = verdict.detail.role;
     const title = verdict.title;
+    if (verdict.kind === 'target-duplicated') {
+      const jobs = [...new Set((verdict.detail.twins ?? []).map((target) => target.job))];
+      return { text: `From ${context.clock(atMs)} the ${ROLE_NAMES[role]} of this node is scraped by ${jobs.length} jobs (${jobs.join(', ')}): a scrape job was added that covers the same endpoint; its series are stored twice from then on.`, events: [] };
+    }
     if (verdict.kind === 'target-missing') {
       return { text: `The ${title} disappeared at ${context.clock(atMs)}: service discovery stopped finding the node, or a relabel rule now drops it.`, events: [] };
     }
