@@ -136,11 +136,20 @@ const proxiedKubelet = (apiserver: string, path: string): RelabelConfig[] => [
   { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: `/api/v1/nodes/$1/proxy${path}` },
 ];
 
-/** `apiserver`: the API server's address, which the prometheus chart's kubelet jobs scrape through. */
+const COMMON_JOB = { kubeletAuth: false, honorLabels: false, honorTimestamps: true, relabelConfigs: [], metricRelabelConfigs: [] };
+
+/**
+ * Every job Prometheus runs: the profile's own, and the leftover static one (with targets only where a node
+ * plants scraped-twice, an empty job otherwise). `apiserver`: the API server's address, which the
+ * prometheus chart's kubelet jobs scrape through.
+ */
 export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc:443'): ScrapeJob[] {
-  const common = { kubeletAuth: false, honorLabels: false, honorTimestamps: true, relabelConfigs: [], metricRelabelConfigs: [] };
-  // Static targets only where a node plants scraped-twice; an empty job otherwise.
-  const legacy: ScrapeJob = { ...common, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' };
+  return [...profileJobs(profile, apiserver), { ...COMMON_JOB, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' }];
+}
+
+/** The profile's own jobs, whose targets come from discovery. */
+function profileJobs(profile: Profile, apiserver = 'kubernetes.default.svc:443'): ScrapeJob[] {
+  const common = COMMON_JOB;
   if (profile === 'prometheus-chart') {
     const viaApiserver = { ...common, scheme: 'https' as const, kubeletAuth: true, insecureSkipVerify: false };
     return [
@@ -156,7 +165,6 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
       // node-exporter and kube-state-metrics targets share this job.
       { ...common, jobName: 'kubernetes-service-endpoints', role: 'node-exporter', scheme: 'http', metricsPath: '/metrics', honorLabels: true, relabelConfigs: SERVICE_ENDPOINTS_RELABELING },
       { ...common, jobName: 'prometheus', role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
-      legacy,
     ];
   }
   if (profile === 'kube-prometheus') {
@@ -169,7 +177,6 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
       { ...common, jobName: job('prometheus-node-exporter', 0), role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' },
       { ...common, jobName: job('kube-state-metrics', 0), role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', honorLabels: true },
       { ...common, jobName: job('prometheus', 0), role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
-      legacy,
     ];
   }
   const nodeJob = { ...common, scheme: 'https' as const, kubeletAuth: true, insecureSkipVerify: false, relabelConfigs: [LABELMAP_NODE_LABELS] };
@@ -181,7 +188,6 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
     // namespace and pod become exported_node, exported_namespace, exported_pod.
     { ...common, jobName: 'kubernetes-pods', role: 'kube-state-metrics', scheme: 'http', metricsPath: '/metrics', relabelConfigs: PODS_RELABELING },
     { ...common, jobName: 'prometheus', role: 'prometheus', scheme: 'http', metricsPath: '/metrics' },
-    legacy,
   ];
 }
 
@@ -203,9 +209,6 @@ interface TargetInput {
  * profile, it scrapes the exporter of a node that plants `scraped-twice` a second time.
  */
 export const LEGACY_EXPORTER_JOB = 'node-exporter-legacy';
-
-/** The profile's own jobs, whose targets come from discovery: not the leftover static one. */
-const profileJobs = (profile: Profile, apiserver?: string) => scrapeJobs(profile, apiserver).filter((job) => job.jobName !== LEGACY_EXPORTER_JOB);
 
 function legacyTargets(profile: Profile, nodes: readonly TargetInput[]): ScrapeTarget[] {
   const ports = nodePorts(profile);

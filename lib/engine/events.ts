@@ -1,5 +1,5 @@
 import type { EventComponent, TimelineEvent } from '@/lib/contract/timeline';
-import { RUNTIME_UNIT_NAMES } from '@/lib/families/cadvisor-labels/causes';
+import { runtimeUnitIn } from '@/lib/families/cadvisor-labels/causes';
 import type { CadvisorSource } from '@/lib/families/types';
 import { currentAt, type StepGrid, type StepSeries } from './steps';
 
@@ -45,7 +45,7 @@ export function restartEvents(starts: readonly StartSeries[], grid: StepGrid): T
 export function sourceStartEvents(source: CadvisorSource | undefined, stored: readonly TimelineEvent[], grid: StepGrid): TimelineEvent[] {
   if (!source) return [];
   const { units, summary } = source;
-  const runtimeUnit = RUNTIME_UNIT_NAMES.find((unit) => units[unit]);
+  const runtimeUnit = runtimeUnitIn(units);
   // The systemd units' series first; /stats/summary's system containers where cAdvisor has no such unit.
   const kubeletAt = units.kubelet?.startedAt ?? summary?.kubeletStartedAt;
   const runtimeAt = runtimeUnit ? units[runtimeUnit]!.startedAt : summary?.runtimeStartedAt;

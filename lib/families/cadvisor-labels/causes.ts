@@ -27,6 +27,9 @@ const CONTAINER_CGROUP = [
 /** The container runtimes' systemd units, as cAdvisor names their cgroups (/system.slice/<unit>.service). */
 export const RUNTIME_UNIT_NAMES = ['containerd', 'docker', 'crio', 'cri-docker'] as const;
 
+/** The runtime's unit among the systemd units the kubelet's cAdvisor exposes, if any. */
+export const runtimeUnitIn = (units: Readonly<Record<string, unknown>>) => RUNTIME_UNIT_NAMES.find((unit) => units[unit]);
+
 export function isContainerCgroup(id: string): boolean {
   return CONTAINER_CGROUP.some((pattern) => pattern.test(id));
 }

@@ -1,7 +1,7 @@
 import type { Finding } from '@/lib/contract/finding';
 import { quoteLabelValue } from '@/lib/prometheus/promql';
 import { defineFamily, queryOf, samplesOf, type Observation, type QueryScope } from '../types';
-import { CONTAINER_CGROUP_REGEX, EMPTY_LABEL_CAUSES, emptyLabelsCause, isContainerCgroup, listOf, RUNTIME_UNIT_NAMES, type CauseInput } from './causes';
+import { CONTAINER_CGROUP_REGEX, EMPTY_LABEL_CAUSES, emptyLabelsCause, isContainerCgroup, listOf, runtimeUnitIn, type CauseInput } from './causes';
 import { classifyContainers, containerLayers, droppedBy, unlabelledCgroup, type ContainerVerdict, type DroppedBy } from './layers';
 
 /**
@@ -43,7 +43,7 @@ function causeInput(observation: Observation): CauseInput {
   const { starts } = observation;
   const versions = { runtimeVersion: observation.node.containerRuntime, kubeletVersion: observation.node.kubeletVersion };
   if (!source?.cgroups) return { kubeletStartedAt: starts.kubelet, runtimeStartedAt: starts.runtime, ...versions };
-  const runtimeUnit = RUNTIME_UNIT_NAMES.find((unit) => source.units[unit]);
+  const runtimeUnit = runtimeUnitIn(source.units);
   return {
     kubeletStartedAt: source.units.kubelet?.startedAt ?? source.summary?.kubeletStartedAt ?? starts.kubelet,
     runtimeStartedAt: runtimeUnit ? source.units[runtimeUnit]!.startedAt : undefined,

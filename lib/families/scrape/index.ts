@@ -26,7 +26,10 @@ const scrapedKey = (target: RoleHealth['targets'][number]) => target.scrapeUrl |
 /** THE rule of target-duplicated: targets of one role that scrape the same thing under different jobs. */
 function twinsOf(health: RoleHealth): RoleHealth['targets'] | null {
   const byKey = new Map<string, RoleHealth['targets']>();
-  for (const target of health.targets) byKey.set(scrapedKey(target), [...(byKey.get(scrapedKey(target)) ?? []), target]);
+  for (const target of health.targets) {
+    const key = scrapedKey(target);
+    byKey.set(key, [...(byKey.get(key) ?? []), target]);
+  }
   const twins = [...byKey.values()].find((group) => new Set(group.map((target) => target.pool ?? target.job)).size > 1);
   return twins ?? null;
 }
