@@ -17,6 +17,8 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   'lab-statsoff': [['pvc-stats-missing', 'volume-stats-disabled', 'data/stats-off']],
   'lab-regression': [['pvc-stats-missing', 'kubelet-regression', 'data/regressed']],
   'lab-twice': [['target-duplicated', 'scraped-twice', 'node-exporter scraped twice']],
+  'lab-thermal': [['collector-failed', 'collector-error', 'collector thermal_zone']],
+  'lab-textfile': [['collector-failed', 'textfile-error', 'collector textfile']],
   'lab-forbidden': [
     ['target-down', 'forbidden', 'cAdvisor /metrics/cadvisor'],
     ['target-down', 'forbidden', 'kubelet /metrics'],
@@ -89,8 +91,8 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
     const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{id=${JSON.stringify(id)}}`)).length;
     expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
-    // Five other nodes run containerd; lab-forbidden's cAdvisor refuses every scrape, directly or proxied.
-    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 4);
+    // Seven other nodes run containerd; lab-forbidden's cAdvisor refuses every scrape, directly or proxied.
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 6);
   });
 
   it("lab-twice's premise: its exporter's series are stored once per job, since the leftover job began", async () => {
@@ -107,6 +109,35 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     const { timeline } = await withKubelet.timeline('lab-twice', rangeEnding(undefined, now), now);
     const began = timeline!.explanations.find((entry) => entry.laneId === 'scrape:node-exporter scraped twice');
     expect(began?.text).toMatch(/^From \d\d:\d\d:\d\d UTC the node-exporter of this node is scraped by 2 jobs \(.*node-exporter-legacy\)/);
+    expect(Math.abs(began!.atMs - (now - 2 * 3_600_000))).toBeLessThan(10 * 60_000);
+  });
+
+  it("lab-thermal's and lab-textfile's premise: the real node_exporters report the failures, and nfs reports 0 on every node", async () => {
+    const exporterOf = (name: string) => lab.nodes.find((node) => node.name === name)!.ip.replace(/\./g, '\\\\.');
+    const success = async (name: string, collector: string) =>
+      (await prometheus.instantQuery(`node_scrape_collector_success{instance=~"${exporterOf(name)}:[0-9]+",collector="${collector}"}`)).map((sample) => sample.value);
+    expect(await success('lab-thermal', 'thermal_zone')).toEqual([0]);
+    expect(await success('lab-statsoff', 'thermal_zone')).toEqual([1]);
+    // It worked on lab-thermal until two hours ago.
+    const worked = await prometheus.instantQuery(`max_over_time(node_scrape_collector_success{instance=~"${exporterOf('lab-thermal')}:[0-9]+",collector="thermal_zone"}[1d])`);
+    expect(worked.map((sample) => sample.value)).toEqual([1]);
+    const textfileErrors = await prometheus.instantQuery('node_textfile_scrape_error == 1');
+    const textfileIp = lab.nodes.find((node) => node.name === 'lab-textfile')!.ip;
+    expect(textfileErrors.map((sample) => sample.labels.instance!.split(':')[0])).toEqual([textfileIp]);
+    // The good file of the same directory is still read; the half-written one is not.
+    expect((await prometheus.instantQuery('node_reboot_required')).length).toBe(1);
+    expect((await prometheus.instantQuery('apt_upgrades_pending')).length).toBe(0);
+    // No data is not an error: nfs is 0 everywhere, and nowhere a finding.
+    const nfs = await prometheus.instantQuery('node_scrape_collector_success{collector="nfs"}');
+    expect(nfs.length).toBeGreaterThan(5);
+    expect(nfs.every((sample) => sample.value === 0)).toBe(true);
+  });
+
+  it('lab-thermal: the timeline says when the collector began failing', async () => {
+    const now = Date.now();
+    const { timeline } = await withKubelet.timeline('lab-thermal', rangeEnding(undefined, now), now);
+    const began = timeline!.explanations.find((entry) => entry.laneId === 'collector:collector thermal_zone');
+    expect(began?.text).toMatch(/^node_exporter's thermal_zone collector began failing at \d\d:\d\d:\d\d UTC with no exporter restart before it/);
     expect(Math.abs(began!.atMs - (now - 2 * 3_600_000))).toBeLessThan(10 * 60_000);
   });
 

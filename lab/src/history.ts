@@ -7,7 +7,7 @@ import { agoFrom, type LabClock } from './clock';
 import { formatGoFloat, formatLabels, type Family, type Labels } from './exposition';
 import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
 import { kubeletFamilies } from './kubelet-payloads';
-import { exporterMounts, isMountListed, type RootDisk } from './node-exporters';
+import { collectorSuccess, exporterMounts, isMountListed, type RootDisk } from './node-exporters';
 import { nodeStateAt, type NodeState } from './node-state';
 import { faultOf, type LabNode, type Scenario } from './scenario';
 import { compileRules, relabel, type RelabelRule } from '@/lib/prometheus/relabel';
@@ -34,6 +34,8 @@ const KEPT_SAMPLES = new Set([
   'node_filesystem_avail_bytes',
   'node_filesystem_free_bytes',
   'node_filesystem_device_error',
+  'node_scrape_collector_success',
+  'node_textfile_scrape_error',
   'kube_node_info',
   'kube_pod_info',
   'kube_pod_created',
@@ -149,6 +151,8 @@ function exporterFamilies(node: LabNode, view: LabNode, state: NodeState, input:
     samples.push({ name: 'node_filesystem_free_bytes', labels, value: free });
   }
   samples.push({ name: 'process_start_time_seconds', labels: [], value: Math.round(exporterStartedAt(node, input.clock, t) / 10) / 100 });
+  for (const [collector, success] of Object.entries(collectorSuccess(state))) samples.push({ name: 'node_scrape_collector_success', labels: [['collector', collector]], value: success });
+  samples.push({ name: 'node_textfile_scrape_error', labels: [], value: state.textfileMalformed ? 1 : 0 });
   return [{ name: 'node_filesystem', type: 'gauge', help: '', samples }];
 }
 

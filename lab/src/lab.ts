@@ -11,7 +11,7 @@ import { writeText } from './exposition';
 import { backfill, buildHistory, writeOpenMetrics } from './history';
 import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
 import { configz, kubeletFamilies, probeFamilies, statsSummary } from './kubelet-payloads';
-import { exporterExtraArgs, exporterMounts, measureRootDisk, prepareExporterFilesystem, startNodeExporter } from './node-exporters';
+import { exporterExtraArgs, exporterMounts, hasTextfileDirectory, measureRootDisk, prepareExporterFilesystem, startNodeExporter } from './node-exporters';
 import { nodeStateAt } from './node-state';
 import { ProcessGroup, type LabProcess, type SpawnOptions } from './processes';
 import { startPrometheus, waitForReady, writePrometheusConfig } from './prometheus';
@@ -160,12 +160,12 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     for (const node of nodes) if (node.template && !firstClone.has(node.template)) firstClone.set(node.template, node);
     const exporterView = (node: LabNode) => (node.template ? firstClone.get(node.template)! : node);
     for (const node of nodes.filter((candidate) => !candidate.template)) {
-      const prepared = prepareExporterFilesystem(join(runDir, 'nodes', node.name), exporterMounts(node, stateNow(node), root), stateNow(node));
+      const prepared = prepareExporterFilesystem(join(runDir, 'nodes', node.name), exporterMounts(node, stateNow(node), root), stateNow(node), hasTextfileDirectory(node));
       startNodeExporter(processes, node.name, ipOf(node), ports.nodeExporter, prepared, exporterExtraArgs(profile, node));
     }
     const templateHosts = new Map<string, string>();
     [...firstClone.entries()].forEach(([template, clone], index) => {
-      const prepared = prepareExporterFilesystem(join(runDir, 'templates', template), exporterMounts(clone, stateNow(clone), root), stateNow(clone));
+      const prepared = prepareExporterFilesystem(join(runDir, 'templates', template), exporterMounts(clone, stateNow(clone), root), stateNow(clone), hasTextfileDirectory(clone));
       const host = addresses.templateExporter(index);
       templateHosts.set(template, host);
       startNodeExporter(processes, `template-${template}`, host, ports.nodeExporter, prepared, exporterExtraArgs(profile, clone));

@@ -13,6 +13,11 @@ import type { Profile } from './targets';
  *   containerized exporter sees without `mountPropagation: HostToContainer`), while a healthy one is a
  *   tmpfs mount of the claim's capacity;
  * - a mountpoint under a 0700 root-owned directory gives device_error 1 to an exporter running as 65534.
+ * Its fake `--path.sysfs` has one thermal zone, whose reading is empty on a node with an unreadable zone:
+ * the real thermal_zone collector then fails. The nfs collector finds no /proc/net/rpc/nfs on any node and
+ * reports 0 for "no data", as on real nodes without NFS. A node with a textfile fault gets a textfile
+ * directory (`--collector.textfile.directory`, set by hand: no chart sets one) with a good file and a
+ * half-written one.
  */
 
 export interface MountEntry {
@@ -56,6 +61,9 @@ export const KUBE_PROMETHEUS_EXTRA_ARGS = [
 export function exporterExtraArgs(profile: Profile, node: LabNode): string[] {
   return profile === 'kube-prometheus' || faultOf(node.spec, 'pv-mounts-excluded') ? KUBE_PROMETHEUS_EXTRA_ARGS : [];
 }
+
+/** Only a node with a textfile fault has a textfile directory: its operators added one by hand. */
+export const hasTextfileDirectory = (node: LabNode) => faultOf(node.spec, 'textfile-malformed') !== undefined;
 
 const MOUNT_EXCLUDE_FLAG = '--collector.filesystem.mount-points-exclude=';
 
@@ -110,17 +118,44 @@ export interface PreparedExporter {
   dir: string;
   procfs: string;
   rootfs: string;
+  sysfs: string;
+  /** The textfile directory, on a node that has one. */
+  textfile?: string;
   /** Filesystems to mount for reachable mountpoints: tmpfs of the mount's size. */
   tmpfs: { target: string; sizeBytes: number }[];
 }
 
-/** Lays out the fake procfs and rootfs for one exporter; directories stay traversable by uid 65534. */
-export function prepareExporterFilesystem(dir: string, mounts: readonly MountEntry[], state: NodeState): PreparedExporter {
+/** The collectors the lab's exporters run, each with the success it reports (1, or 0 for an error or no data). */
+export function collectorSuccess(state: NodeState): Record<string, number> {
+  return { ...COLLECTORS_RUN, thermal_zone: state.thermalZoneUnreadable ? 0 : 1 };
+}
+const COLLECTORS_RUN = { filesystem: 1, nfs: 0, textfile: 1, thermal_zone: 1 };
+
+/** A textfile as a cron job writes it; cut off mid-line while the fault is on. */
+const TEXTFILE_GOOD = '# HELP node_reboot_required Whether a reboot is pending.\n# TYPE node_reboot_required gauge\nnode_reboot_required 0\n';
+const TEXTFILE_JOB = '# HELP apt_upgrades_pending Apt packages pending updates.\n# TYPE apt_upgrades_pending gauge\napt_upgrades_pending{arch="amd64",origin="Debian"} 3\n';
+
+/** Lays out the fake procfs, sysfs and rootfs for one exporter; directories stay traversable by uid 65534. */
+export function prepareExporterFilesystem(dir: string, mounts: readonly MountEntry[], state: NodeState, withTextfile = false): PreparedExporter {
   const procfs = join(dir, 'proc');
   const rootfs = join(dir, 'rootfs');
+  const sysfs = join(dir, 'sys');
+  const zone = join(sysfs, 'class', 'thermal', 'thermal_zone0');
   mkdirSync(join(procfs, '1'), { recursive: true });
   mkdirSync(rootfs, { recursive: true });
-  for (const path of [dir, procfs, join(procfs, '1'), rootfs]) chmodSync(path, 0o755);
+  mkdirSync(zone, { recursive: true });
+  for (const path of [dir, procfs, join(procfs, '1'), rootfs, sysfs, join(sysfs, 'class'), join(sysfs, 'class', 'thermal'), zone]) chmodSync(path, 0o755);
+  writeFileSync(join(zone, 'type'), 'x86_pkg_temp\n');
+  writeFileSync(join(zone, 'policy'), 'step_wise\n');
+  writeFileSync(join(zone, 'temp'), state.thermalZoneUnreadable ? '' : '42000\n');
+  let textfile: string | undefined;
+  if (withTextfile) {
+    textfile = join(dir, 'textfile');
+    mkdirSync(textfile, { recursive: true });
+    chmodSync(textfile, 0o755);
+    writeFileSync(join(textfile, 'reboot.prom'), TEXTFILE_GOOD);
+    writeFileSync(join(textfile, 'apt.prom'), state.textfileMalformed ? TEXTFILE_JOB.slice(0, TEXTFILE_JOB.indexOf('{') + 12) : TEXTFILE_JOB);
+  }
   const lines = mounts.map((mount) => `${mount.device} ${mount.mountpoint} ${mount.fstype} rw,relatime 0 0`);
   writeFileSync(join(procfs, '1', 'mounts'), `${lines.join('\n')}\n`);
   const tmpfs: PreparedExporter['tmpfs'] = [];
@@ -138,7 +173,7 @@ export function prepareExporterFilesystem(dir: string, mounts: readonly MountEnt
   for (const mountpoint of state.unreachableMounts) {
     if (!mountpoint.startsWith('/root/')) throw new Error(`unreachable mount ${mountpoint} must live under /root`);
   }
-  return { dir, procfs, rootfs, tmpfs };
+  return { dir, procfs, rootfs, sysfs, ...(textfile ? { textfile } : {}), tmpfs };
 }
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -154,8 +189,10 @@ export function startNodeExporter(processes: ProcessGroup, name: string, host: s
     `--web.listen-address=${host}:${port}`,
     `--path.procfs=${prepared.procfs}`,
     `--path.rootfs=${prepared.rootfs}`,
+    `--path.sysfs=${prepared.sysfs}`,
     '--collector.disable-defaults',
-    '--collector.filesystem',
+    ...Object.keys(COLLECTORS_RUN).map((name) => `--collector.${name}`),
+    ...(prepared.textfile ? [`--collector.textfile.directory=${prepared.textfile}`] : []),
     ...extraArgs,
   ];
   const script = [

@@ -22,6 +22,10 @@ export interface NodeState {
   /** Mountpoints node_exporter cannot statfs (device_error 1). */
   unreachableMounts: string[];
   volumeStatsDisabled: boolean;
+  /** The thermal zone's reading fails: node_exporter's thermal_zone collector reports 0. */
+  thermalZoneUnreadable: boolean;
+  /** A file of the exporter's textfile directory is malformed: node_textfile_scrape_error 1. */
+  textfileMalformed: boolean;
 }
 
 export interface PlacedPod {
@@ -91,6 +95,8 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
   const wrongPort = faultOf(spec, 'node-exporter-wrong-port');
   const rootSized = faultOf(spec, 'pv-mounts-root-sized');
   const deviceError = faultOf(spec, 'mount-device-error');
+  const thermal = faultOf(spec, 'thermal-zone-unreadable');
+  const textfile = faultOf(spec, 'textfile-malformed');
 
   return {
     runtime,
@@ -110,6 +116,8 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
     pvMountsRootSized: rootSized !== undefined && activeSince(clock, rootSized.since, t),
     unreachableMounts: deviceError && activeSince(clock, deviceError.since, t) ? [deviceError.mount.mountpoint] : [],
     volumeStatsDisabled: faultOf(spec, 'volume-stats-disabled') !== undefined,
+    thermalZoneUnreadable: thermal !== undefined && activeSince(clock, thermal.since, t),
+    textfileMalformed: textfile !== undefined && activeSince(clock, textfile.since, t),
   };
 }
 

@@ -98,6 +98,10 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('volume-stats-disabled') }),
   // A leftover static job (LEGACY_EXPORTER_JOB) scrapes the node's exporter too, since `since`: every series twice.
   z.object({ kind: z.literal('scraped-twice'), since: durationSchema }),
+  // The node's thermal zone answers with an error since `since` (an empty reading): the real thermal_zone collector fails.
+  z.object({ kind: z.literal('thermal-zone-unreadable'), since: durationSchema }),
+  // A script writes a .prom file of the exporter's textfile directory in place; since `since`, it is half written.
+  z.object({ kind: z.literal('textfile-malformed'), since: durationSchema }),
 ]);
 
 const nodeSchema = z.object({

@@ -60,6 +60,7 @@ describe('the fleet matrix', () => {
         'cadvisor-labels': { nodes: 1, faults: 1, worstSeverity: 'critical' },
         'root-sized-filesystem': { nodes: 0, faults: 0, worstSeverity: null },
         'device-error': { nodes: 0, faults: 0, worstSeverity: null },
+        collector: { nodes: 0, faults: 0, worstSeverity: null },
         scrape: { nodes: 1, faults: 2, worstSeverity: 'critical' },
       },
     });

@@ -89,7 +89,7 @@ describe('buildTimeline', () => {
     expect(timelineSchema.parse(timeline)).toEqual(timeline);
     expect(timeline.lanes.map((entry) => entry.id)).toEqual(['cadvisor-labels:container cgroups', 'scrape:kubelet /metrics', 'scrape:cAdvisor /metrics/cadvisor', 'scrape:node-exporter']);
     for (const entry of timeline.lanes) expect(states(timeline, entry.id)).toEqual([['ok', 0, 60]]);
-    expect(timeline.quietFamilies.map((entry) => entry.family)).toEqual(['volume-stats', 'root-sized-filesystem', 'device-error']);
+    expect(timeline.quietFamilies.map((entry) => entry.family)).toEqual(['volume-stats', 'root-sized-filesystem', 'device-error', 'collector']);
     expect(timeline.endMs).toBe(END);
     expect(timeline.events).toEqual([]);
     expect(timeline.explanations).toEqual([]);
@@ -141,6 +141,17 @@ describe('buildTimeline', () => {
       lanes: [['ok', 0, 10], ['gap', 10, 60]],
       text: 'Device errors began 30 s after node-exporter restarted at 12:09:30 UTC: running as another user (such as uid 65534) or with other mounts, it can no longer stat the mountpoint.',
       events: ['restart:node-exporter:'],
+    },
+    {
+      name: 'a collector that began failing, with no exporter restart',
+      spec: {
+        // thermal_zone reports 0 from minute 25; it succeeded on the node the day before, so that 0 is an error.
+        parts: { collector: { failing: [series({ ...EXPORTER, collector: 'thermal_zone' }, 25, 61, 0)], worked: [series({ ...EXPORTER, collector: 'thermal_zone' }, 25, 61)], textfile: [] } },
+      },
+      laneId: 'collector:collector thermal_zone',
+      lanes: [['ok', 0, 25], ['gap', 25, 60]],
+      text: "node_exporter's thermal_zone collector began failing at 12:25:00 UTC with no exporter restart before it: what it reads on the node changed (a kernel, driver or device).",
+      events: [],
     },
     {
       name: 'a kubelet target that went down after a kubelet restart',

@@ -1,4 +1,5 @@
 import { cadvisorLabels } from './cadvisor-labels';
+import { collector } from './collector';
 import { deviceError } from './device-error';
 import { rootSizedFilesystem } from './root-sized-filesystem';
 import { scrape } from './scrape';
@@ -10,4 +11,4 @@ import { volumeStats } from './volume-stats';
  * and the docs table all iterate this list: adding a family is its folder plus one line here (and its ids in
  * lib/contract/finding.ts, which a test keeps in step).
  */
-export const FAMILIES: readonly AnyFamily[] = [volumeStats, cadvisorLabels, rootSizedFilesystem, deviceError, scrape];
+export const FAMILIES: readonly AnyFamily[] = [volumeStats, cadvisorLabels, rootSizedFilesystem, deviceError, collector, scrape];

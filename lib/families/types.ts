@@ -194,6 +194,12 @@ export interface Family<D = unknown> {
   causes: Readonly<Partial<Record<FindingKind, readonly string[]>>>;
   parts: Readonly<Record<string, QueryPart>>;
   /**
+   * The family whose request this family's parts join (default: a request of its own). A fleet load may send
+   * at most 10 requests at 1,000 nodes; families that read the same targets share one. A failed request
+   * degrades every family in it.
+   */
+  request?: FamilyId;
+  /**
    * The state of a subject that has a lane but no verdict at a step where the rule could judge: a claim no
    * pod on the node uses is `not-expected`; a mountpoint without an error is `ok`.
    */

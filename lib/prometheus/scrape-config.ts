@@ -15,17 +15,42 @@ const scrapeConfigSchema = z
     honor_labels: z.boolean().optional(),
     metrics_path: z.string().optional(),
     metric_relabel_configs: z.array(relabelConfigSchema).nullish(),
+    // Prometheus renders these with its defaults: 0 (no limit), body_size_limit as "0B" or "10MiB".
+    sample_limit: z.number().int().nonnegative().optional(),
+    body_size_limit: z.union([z.string(), z.number()]).optional(),
+    label_limit: z.number().int().nonnegative().optional(),
+    label_name_length_limit: z.number().int().nonnegative().optional(),
+    label_value_length_limit: z.number().int().nonnegative().optional(),
   })
   .passthrough();
 
 const configSchema = z.object({ scrape_configs: z.array(scrapeConfigSchema).nullish() }).passthrough();
 
+/** A job's scrape limits that are set (0 means none, and is left out), as its configuration writes them. */
+export interface ScrapeLimits {
+  jobName: string;
+  sample_limit?: number;
+  body_size_limit?: string;
+  label_limit?: number;
+  label_name_length_limit?: number;
+  label_value_length_limit?: number;
+}
+
 export interface ScrapeJobRules {
   jobName: string;
+  limits: ScrapeLimits;
   honorLabels: boolean;
   /** The path it scrapes unless a target's relabelling changes `__metrics_path__`. */
   metricsPath: string;
   metricRelabel: RelabelRule[];
+}
+
+function limitsOf(job: z.infer<typeof scrapeConfigSchema>): ScrapeLimits {
+  const limits: ScrapeLimits = { jobName: job.job_name };
+  for (const name of ['sample_limit', 'label_limit', 'label_name_length_limit', 'label_value_length_limit'] as const) if (job[name]) limits[name] = job[name];
+  const body = String(job.body_size_limit ?? '');
+  if (body !== '' && !/^0[A-Za-z]*$/.test(body)) limits.body_size_limit = body;
+  return limits;
 }
 
 export class ScrapeConfigError extends Error {}
@@ -42,7 +67,7 @@ export function parseScrapeConfig(yaml: string): Map<string, ScrapeJobRules> {
   if (!parsed.success) throw new ScrapeConfigError(`the configuration has no readable scrape_configs (${parsed.error.issues[0]?.message ?? 'invalid'})`);
   const jobs = new Map<string, ScrapeJobRules>();
   for (const job of parsed.data.scrape_configs ?? []) {
-    jobs.set(job.job_name, { jobName: job.job_name, honorLabels: job.honor_labels ?? false, metricsPath: job.metrics_path ?? '/metrics', metricRelabel: compileRules(job.metric_relabel_configs ?? []) });
+    jobs.set(job.job_name, { jobName: job.job_name, limits: limitsOf(job), honorLabels: job.honor_labels ?? false, metricsPath: job.metrics_path ?? '/metrics', metricRelabel: compileRules(job.metric_relabel_configs ?? []) });
   }
   return jobs;
 }

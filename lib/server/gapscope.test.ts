@@ -41,7 +41,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const sample = (labels: Record<string, string>, value = 1): VectorSample => ({ labels, value, timestampMs: 0 });
 
-/** A Prometheus that knows one node, whose kubelet role has one target scraped at `scrapeUrl`, and one claim without stats. */
+/** A Prometheus that knows one node (family parts are asked as "family part"), whose kubelet role has one target scraped at `scrapeUrl`, and one claim without stats. */
 function prometheus(internalIp: string, target: { labels: Record<string, string>; scrapeUrl: string }): PrometheusClient {
   const nodeInfo = [sample({ node: 'node-a', internal_ip: internalIp, kubelet_version: 'v1.31.4', container_runtime_version: 'containerd://1.7.27' })];
   const parts: Record<string, VectorSample[]> = {
@@ -53,7 +53,7 @@ function prometheus(internalIp: string, target: { labels: Record<string, string>
   const targets: TargetHealth[] = [{ pool: target.labels.job!, scrapeUrl: target.scrapeUrl, labels: target.labels, health: 'up', lastError: '' }];
   const stub = {
     instantQuery: async (promql: string) => (promql === KSM_EXPORTED_QUERY ? [] : promql.includes('kube_node_info') ? nodeInfo : promql.startsWith('up') ? [sample(target.labels)] : []),
-    instantBatch: async (queries: Record<string, string>) => Object.fromEntries(Object.keys(queries).map((key) => [key, parts[key] ?? []])),
+    instantBatch: async (queries: Record<string, string>) => Object.fromEntries(Object.keys(queries).map((key) => [key, parts[key.split(' ').at(-1)!] ?? []])),
     targets: async () => targets,
   };
   return stub as unknown as PrometheusClient;

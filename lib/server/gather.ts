@@ -1,4 +1,5 @@
 import 'server-only';
+import type { FamilyId } from '@/lib/contract/finding';
 import type { SourceStatus } from '@/lib/contract/source';
 import type { StepSeries, StepGrid } from '@/lib/engine/steps';
 import { onGrid } from '@/lib/engine/steps';
@@ -71,15 +72,27 @@ export async function gatherFamilies(
   sources: SourceStatus[],
   { node, extra = {} }: { node?: FleetNode; extra?: Record<string, string> } = {},
 ): Promise<{ gathered: Gathered; extra: Record<string, StepSeries[]> | null }> {
-  const planned = FAMILIES.map((family) => ({ id: family.id, ...queriesOf(family.parts, scope) }));
+  const planned = FAMILIES.map((family) => ({ id: family.id, request: family.request ?? family.id, ...queriesOf(family.parts, scope) }));
   const starts = queriesOf(START_PARTS, scope);
   const skippedRoles = new Set<NodeRole>([...planned.flatMap((family) => family.skippedRoles), ...starts.skippedRoles]);
-  const [startAnswers, ...answers] = await Promise.all([ask(prometheus, { ...starts.queries, ...extra }, grid, atMs, sources), ...planned.map((family) => ask(prometheus, family.queries, grid, atMs, sources))]);
+  // Families that share a request (Family.request) are asked together, their parts keyed "family part".
+  const requests = new Map<FamilyId, Record<string, string>>();
+  for (const family of planned) {
+    const queries = requests.get(family.request) ?? {};
+    for (const [key, promql] of Object.entries(family.queries)) queries[`${family.id} ${key}`] = promql;
+    requests.set(family.request, queries);
+  }
+  const [startAnswers, ...answers] = await Promise.all([ask(prometheus, { ...starts.queries, ...extra }, grid, atMs, sources), ...[...requests.values()].map((queries) => ask(prometheus, queries, grid, atMs, sources))]);
+  const answered = new Map([...requests.keys()].map((request, index) => [request, answers[index]]));
+  const answersOf = (family: (typeof planned)[number]) => {
+    const all = answered.get(family.request);
+    return all ? Object.fromEntries(Object.keys(family.queries).map((key) => [key, all[`${family.id} ${key}`]!])) : null;
+  };
   if (node && grid.stepMs === 0) for (const role of skippedRoles) sources.push(skipped(role, node));
   return {
     gathered: {
       grid,
-      families: Object.fromEntries(planned.map((family, index) => [family.id, answers[index]])),
+      families: Object.fromEntries(planned.map((family) => [family.id, answersOf(family)])),
       queries: Object.fromEntries(planned.map((family) => [family.id, family.queries])),
       starts: startAnswers,
       startsQuery: Object.values(starts.queries).join('\n'),

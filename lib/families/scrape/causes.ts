@@ -1,4 +1,5 @@
 import type { Finding } from '@/lib/contract/finding';
+import type { ScrapeLimits } from '@/lib/prometheus/scrape-config';
 import { addressOfUrl, pathOf } from '@/lib/topology/targets';
 import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
 
@@ -14,6 +15,11 @@ import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
  * - `connection-refused`: nothing listens (the kubelet read-only port 10255 is off by default since 1.16)
  * - `tls`: certificate or handshake failure
  * - `timeout`: context deadline exceeded
+ * - `sample-limit`: "sample limit exceeded": the target exposes more samples than the job's sample_limit, so
+ *   Prometheus fails the whole scrape (a big node's cAdvisor, with many containers, hits it first)
+ * - `body-size-limit`: "body size limit exceeded": the response is larger than the job's body_size_limit
+ * - `label-limit`: "label_limit exceeded", "label_name_length_limit exceeded" or "label_value_length_limit
+ *   exceeded": one series has more labels, or a longer label name or value, than the job allows
  * - `unknown`: anything else (the last error is in the evidence)
  * Causes of target-missing: `no-target` (no scrape target for this node and role at all), and
  * `node-address-unknown` (no kubelet target for a node that reports no InternalIP: its address is what the
@@ -55,8 +61,54 @@ function portOf(target: Target): string | null {
   return addressOf(target)?.split(':').at(-1) ?? null;
 }
 
-/** Why `target` (of `role` on a node whose targets are `roles`) is down. */
-export function causeOfDownTarget(role: NodeRole, target: Target, roles?: Partial<Record<NodeRole, RoleHealth>>): TargetCause {
+const SCRAPE_CONFIG = 'https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config';
+
+/** "sample_limit: 20000", or the limit's name alone when the job's configuration was not read. */
+function setting(name: keyof ScrapeLimits, limits: ScrapeLimits | undefined): string {
+  const value = limits?.[name];
+  return value === undefined ? name : `${name}: ${value}`;
+}
+
+/** A scrape limit of the job that the target exceeded: Prometheus drops the whole scrape, and only lastError says why. */
+function limitCause(error: string, limits: ScrapeLimits | undefined): TargetCause | null {
+  const job = limits?.jobName ? `the job ${limits.jobName}` : 'its scrape job';
+  if (/sample limit exceeded/.test(error)) {
+    return {
+      cause: 'sample-limit',
+      explanation: `The target exposes more samples than ${job} accepts (${setting('sample_limit', limits)}). Prometheus then rejects the whole scrape: up is 0 and nothing of the target is stored, not even the samples under the limit. The limit bites on big nodes first: a node with many containers has more cAdvisor series, so the same job works on small nodes and fails on big ones.`,
+      remediation: {
+        text: `Raise the job's sample_limit above what the biggest node exposes (count it with scrape_samples_post_metric_relabeling on the nodes that still work), or drop series you do not need with metric_relabel_configs, which run before the limit is checked. In kube-prometheus-stack the value is kubelet.serviceMonitor.sampleLimit.`,
+        snippet: 'sample_limit: 0  # no limit; or a value above the biggest node',
+      },
+      references: [SCRAPE_CONFIG, 'https://github.com/prometheus/prometheus/issues/12521'],
+    };
+  }
+  if (/body size limit exceeded/.test(error)) {
+    return {
+      cause: 'body-size-limit',
+      explanation: `The target's response is larger than ${job} reads (${setting('body_size_limit', limits)}). Prometheus stops reading and fails the scrape: up is 0 and nothing is stored. A node whose payload grew (more containers, more volumes, more series) crosses it first.`,
+      remediation: {
+        text: 'Raise body_size_limit for the job above the biggest node\'s payload, or reduce what the target exposes. In kube-prometheus-stack the limit comes from prometheus.prometheusSpec.enforcedBodySizeLimit, applied to every job.',
+        snippet: 'body_size_limit: 0  # no limit; or a size above the biggest node, such as 50MB',
+      },
+      references: [SCRAPE_CONFIG],
+    };
+  }
+  if (/label_(name_length_|value_length_)?limit exceeded/.test(error)) {
+    return {
+      cause: 'label-limit',
+      explanation: `A series of the target has more labels, or a longer label name or value, than ${job} allows (${['label_limit', 'label_name_length_limit', 'label_value_length_limit'].map((name) => setting(name as keyof ScrapeLimits, limits)).join(', ')}). Prometheus rejects the whole scrape for one such series; the last error names the metric.`,
+      remediation: {
+        text: "Raise the job's label limit, or drop or shorten the offending labels with metric_relabel_configs (labeldrop, or a replace that truncates). In kube-prometheus-stack: kubelet.serviceMonitor.labelLimit, labelNameLengthLimit and labelValueLengthLimit.",
+      },
+      references: [SCRAPE_CONFIG, 'https://github.com/deckhouse/deckhouse/pull/7858'],
+    };
+  }
+  return null;
+}
+
+/** Why `target` (of `role` on a node whose targets are `roles`) is down; `limits`: its job's scrape limits, where read. */
+export function causeOfDownTarget(role: NodeRole, target: Target, roles?: Partial<Record<NodeRole, RoleHealth>>, limits?: ScrapeLimits): TargetCause {
   const error = target.lastError;
   const port = portOf(target);
   const address = addressOf(target);
@@ -122,6 +174,8 @@ export function causeOfDownTarget(role: NodeRole, target: Target, roles?: Partia
       references: ['https://kubernetes.io/docs/reference/access-authn-authz/kubelet-tls-bootstrapping/'],
     };
   }
+  const limit = limitCause(error, limits);
+  if (limit) return limit;
   if (/deadline exceeded|timeout/i.test(error)) {
     return {
       cause: 'timeout',

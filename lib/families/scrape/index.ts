@@ -53,10 +53,13 @@ function verdictOf(role: NodeRole, health: RoleHealth, roles: Record<NodeRole, R
   }
   if (health.health === 'down') {
     const down = health.targets.find((target) => target.health === 'down')!;
-    return { ...base, state: 'fault', kind: 'target-down', cause: causeOfDownTarget(role, down, roles).cause };
+    return { ...base, state: 'fault', kind: 'target-down', cause: causeOfDownTarget(role, down, roles, limitsOf(down, observation)).cause };
   }
   return { ...base, state: health.health === 'up' ? 'ok' : 'no-data' };
 }
+
+/** The scrape limits of the job a target belongs to (its scrape pool), where the configuration was read. */
+const limitsOf = (target: RoleHealth['targets'][number], observation: Observation) => observation.scrapeRules?.get(target.pool ?? target.job)?.limits;
 
 function evidenceSource(observation: Observation) {
   return observation.healthFrom === 'targets-api' ? { endpoint: 'GET /api/v1/targets' } : { query: 'up' };
@@ -66,7 +69,7 @@ export const scrape = defineFamily<ScrapeDetail>({
   id: 'scrape',
   title: 'Scrape targets',
   causes: {
-    'target-down': ['unauthorized', 'forbidden', 'wrong-port', 'connection-refused', 'tls', 'timeout', 'unknown'],
+    'target-down': ['unauthorized', 'forbidden', 'wrong-port', 'connection-refused', 'tls', 'timeout', 'sample-limit', 'body-size-limit', 'label-limit', 'unknown'],
     'target-missing': ['no-target', 'node-address-unknown'],
     'target-duplicated': ['scraped-twice'],
   },
@@ -138,7 +141,7 @@ export const scrape = defineFamily<ScrapeDetail>({
     return health.targets
       .filter((target) => target.health === 'down')
       .map((target) => {
-        const { cause, explanation, remediation, references } = causeOfDownTarget(role, target, observation.roles);
+        const { cause, explanation, remediation, references } = causeOfDownTarget(role, target, observation.roles, limitsOf(target, observation));
         return {
           ...common,
           kind: 'target-down' as const,
