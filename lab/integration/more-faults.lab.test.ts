@@ -19,6 +19,14 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   'lab-twice': [['target-duplicated', 'scraped-twice', 'node-exporter scraped twice']],
   'lab-thermal': [['collector-failed', 'collector-error', 'collector thermal_zone']],
   'lab-textfile': [['collector-failed', 'textfile-error', 'collector textfile']],
+  'lab-big': [['target-down', 'sample-limit', 'cAdvisor /metrics/cadvisor']],
+  'lab-digest': [['target-down', 'label-limit', 'cAdvisor /metrics/cadvisor']],
+  'lab-scrapeerror': [['cadvisor-scrape-error', 'container-scrape-error', 'container cgroups']],
+  // By design only: no warning or critical finding.
+  'lab-windows': [
+    ['cadvisor-container-series-missing', 'windows-node', 'container cgroups'],
+    ['target-missing', 'windows-node', 'node-exporter'],
+  ],
   'lab-forbidden': [
     ['target-down', 'forbidden', 'cAdvisor /metrics/cadvisor'],
     ['target-down', 'forbidden', 'kubelet /metrics'],
@@ -91,8 +99,9 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
     const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{id=${JSON.stringify(id)}}`)).length;
     expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
-    // Seven other nodes run containerd; lab-forbidden's cAdvisor refuses every scrape, directly or proxied.
-    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 6);
+    // Seven nodes with containerd.service are stored: lab-forbidden refuses every scrape, lab-big's and lab-digest's
+    // cAdvisor exceed the job's limits, and lab-uninitialized has no target.
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 7);
   });
 
   it("lab-twice's premise: its exporter's series are stored once per job, since the leftover job began", async () => {
@@ -131,6 +140,23 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     const nfs = await prometheus.instantQuery('node_scrape_collector_success{collector="nfs"}');
     expect(nfs.length).toBeGreaterThan(5);
     expect(nfs.every((sample) => sample.value === 0)).toBe(true);
+  });
+
+  it("lab-big's and lab-digest's premise: the real Prometheus enforces the cAdvisor job's limits on them only", async () => {
+    const targets = await prometheus.targets();
+    const cadvisorOf = (name: string) => targets.filter((target) => target.scrapeUrl.includes('/metrics/cadvisor') && Object.values(target.labels).includes(name));
+    expect(cadvisorOf('lab-big').map((target) => target.lastError)).toEqual(['sample limit exceeded']);
+    expect(cadvisorOf('lab-digest').map((target) => target.lastError)).toEqual([expect.stringMatching(/^label_value_length_limit exceeded \(metric: .*label name: image/)]);
+    expect(cadvisorOf('lab-twice').map((target) => target.health)).toEqual(['up']);
+    // Its kubelet /metrics, under the same limits in kube-prometheus, is below them.
+    const kubeletOf = targets.filter((target) => /^https:.*\/metrics$/.test(target.scrapeUrl) && Object.values(target.labels).includes('lab-big'));
+    expect(kubeletOf.map((target) => target.health)).toEqual(['up']);
+    // gapscope reads the limits from Prometheus' own rendering of its configuration, and names them.
+    const config = await prometheus.scrapeConfig();
+    const job = [...config.values()].find((entry) => entry.limits.sample_limit !== undefined && entry.metricsPath.length > 0 && targets.some((target) => target.pool === entry.jobName && target.scrapeUrl.includes('cadvisor')));
+    expect(job?.limits).toMatchObject({ sample_limit: 250, label_value_length_limit: 160 });
+    const [finding] = (await withKubelet.node('lab-big', rangeEnding())).findings;
+    expect(finding!.explanation).toContain(`The target exposes more samples than the job ${job!.jobName} accepts (sample_limit: 250)`);
   });
 
   it('lab-thermal: the timeline says when the collector began failing', async () => {

@@ -38,6 +38,8 @@ export function cgroupsOf(node: LabNode, state: NodeState): Cgroup[] {
   const base = { container: '', image: '', name: '', namespace: '', pod: '' };
   // CRI-O's unit is crio.service.
   const runtimeUnit = node.spec.runtimeUnit ?? { containerd: 'containerd', docker: 'docker', 'cri-o': 'crio' }[runtimeKind(state.runtime)];
+  // On Windows the kubelet has no cAdvisor: its /metrics/cadvisor serves the machine alone (kubernetes#98235).
+  if (node.spec.os === 'windows') return [{ ...base, id: '/', kind: 'root', startedAt: bootedAt }];
   const cgroups: Cgroup[] = [
     { ...base, id: '/', kind: 'root', startedAt: bootedAt },
     { ...base, id: '/kubepods', kind: 'qos', startedAt: bootedAt },
@@ -67,6 +69,7 @@ export function cgroupsOf(node: LabNode, state: NodeState): Cgroup[] {
       startedAt,
     });
     for (const container of placed.pod.containers) {
+      if (state.unreadableContainers.includes(container.name)) continue;
       const id = stableContainerId(`${placed.uid}/${container.name}`);
       cgroups.push({
         id: `${podPath}/${id}`,
@@ -151,7 +154,7 @@ export function cadvisorFamilies({ node, state, now, kernelVersion, osImage, mac
   }
 
   out.family('container_scrape_error', 'gauge', '1 if there was an error while getting container metrics, 0 otherwise');
-  out.sample('container_scrape_error', [], 0);
+  out.sample('container_scrape_error', [], state.unreadableContainers.length > 0 ? 1 : 0);
 
   out.family('container_spec_memory_limit_bytes', 'gauge', 'Memory limit for the container.');
   for (const cgroup of cgroups) out.sample('container_spec_memory_limit_bytes', labelsOf(cgroup), cgroup.kind === 'container' ? 536870912 : 0);

@@ -11,7 +11,7 @@ import { collectorSuccess, exporterMounts, isMountListed, type RootDisk } from '
 import { nodeStateAt, type NodeState } from './node-state';
 import { faultOf, type LabNode, type Scenario } from './scenario';
 import { compileRules, relabel, type RelabelRule } from '@/lib/prometheus/relabel';
-import { scrapeJobs, scrapeTargets, storedLabels, type Profile, type ScrapeTarget } from './targets';
+import { scrapeJobs, scrapeTargets, storedLabels, type Profile, type ScrapeLimitSpec, type ScrapeTarget } from './targets';
 
 /**
  * Backfills the scenario's story with `promtool tsdb create-blocks-from openmetrics` before Prometheus
@@ -30,6 +30,7 @@ const KEPT_SAMPLES = new Set([
   'container_cpu_usage_seconds_total',
   'container_memory_working_set_bytes',
   'container_start_time_seconds',
+  'container_scrape_error',
   'node_filesystem_size_bytes',
   'node_filesystem_avail_bytes',
   'node_filesystem_free_bytes',
@@ -129,6 +130,22 @@ function exporterStartedAt(node: LabNode, clock: LabClock, t: number): number {
   return restart !== undefined && t >= restart ? restart : agoFrom(clock, 30 * 86_400_000);
 }
 
+/**
+ * Would the job's limits fail this scrape, as the live Prometheus fails it? Samples are counted before metric
+ * relabelling (Prometheus counts after it): the lab's limits sit far from every node's count, so both agree.
+ */
+function overLimit(families: readonly Family[], limits: ScrapeLimitSpec | undefined): boolean {
+  if (!limits?.sampleLimit && !limits?.labelValueLengthLimit) return false;
+  let samples = 0;
+  for (const family of families) {
+    for (const sample of family.samples) {
+      if (limits.labelValueLengthLimit && sample.labels.some(([, value]) => value.length > limits.labelValueLengthLimit!)) return true;
+      samples++;
+    }
+  }
+  return limits.sampleLimit !== undefined && samples > limits.sampleLimit;
+}
+
 function addFamilies(book: SeriesBook, step: number, families: readonly Family[], target: ScrapeTarget, honorLabels: boolean) {
   for (const family of families) {
     for (const sample of family.samples) {
@@ -160,7 +177,8 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
   const { clock, nodes, profile, addresses } = input;
   const stepTimes: number[] = [];
   for (let t = clock.startedAt - input.spanMs; t < clock.startedAt; t += input.stepMs) stepTimes.push(t);
-  const jobs = scrapeJobs(profile);
+  const jobs = scrapeJobs(profile, undefined, input.scenario.scrapeLimits);
+  const jobLimits = new Map(jobs.map((job) => [job.jobName, job.limits]));
   const book = new SeriesBook(stepTimes.length, new Map(jobs.map((job) => [job.jobName, compileRules(job.metricRelabelConfigs)])));
   const honor = new Map(jobs.map((job) => [job.jobName, job.honorLabels]));
   const machineId = (node: LabNode) => node.name.padEnd(32, '0').slice(0, 32);
@@ -187,10 +205,16 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
       const honorLabels = honor.get(target.jobName) ?? false;
       if (target.role === 'kube-state-metrics') addFamilies(book, step, ksm, target, honorLabels);
       if (!node || !state) continue;
-      if (target.role === 'kubelet') addFamilies(book, step, kubeletFamilies(node, state, t, input.root), target, honorLabels);
+      const limits = jobLimits.get(target.jobName);
+      if (target.role === 'kubelet') {
+        const families = kubeletFamilies(node, state, t, input.root);
+        if (overLimit(families, limits)) book.add(target, false, 'up', [], step, 0);
+        else addFamilies(book, step, families, target, honorLabels);
+      }
       if (target.role === 'cadvisor') {
         const families = cadvisorFamilies({ node, state, now: t, kernelVersion: KERNEL_VERSION, osImage: OS_IMAGE, machineId: machineId(node) });
-        addFamilies(book, step, families, target, honorLabels);
+        if (overLimit(families, limits)) book.add(target, false, 'up', [], step, 0);
+        else addFamilies(book, step, families, target, honorLabels);
       }
       if (target.role === 'node-exporter') {
         const families = exporterFamilies(node, input.exporterView(node), state, input, t);

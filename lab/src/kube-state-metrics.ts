@@ -11,6 +11,9 @@ import { faultOf, volumeName, type LabNode, type ScenarioClaim } from './scenari
 
 export const KERNEL_VERSION = '6.1.0-28-amd64';
 export const OS_IMAGE = 'Debian GNU/Linux 12 (bookworm)';
+/** What a Windows Server 2022 node reports in its NodeInfo (osImage, kernelVersion). */
+export const WINDOWS_OS_IMAGE = 'Windows Server 2022 Datacenter';
+export const WINDOWS_KERNEL_VERSION = '10.0.20348.2762';
 
 export interface KsmNode {
   node: LabNode;
@@ -52,7 +55,7 @@ export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly Scenario
   out.family('kube_node_info', 'gauge', '[STABLE] Information about a cluster node.');
   for (const { node, state, internalIp } of nodes) {
     out.sample('kube_node_info', [
-      ['node', node.name], ['kernel_version', KERNEL_VERSION], ['os_image', OS_IMAGE],
+      ['node', node.name], ['kernel_version', node.spec.os === 'windows' ? WINDOWS_KERNEL_VERSION : KERNEL_VERSION], ['os_image', node.spec.os === 'windows' ? WINDOWS_OS_IMAGE : OS_IMAGE],
       ['container_runtime_version', state.runtime], ['kubelet_version', state.kubeletVersion],
       ['kubeproxy_version', 'deprecated'], ['provider_id', ''], ['pod_cidr', `10.244.${node.index % 256}.0/24`],
       ['system_uuid', stableUid(`machine/${node.name}`).replace(/-/g, '')], ['internal_ip', faultOf(node.spec, 'node-uninitialized') ? '' : internalIp],

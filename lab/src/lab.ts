@@ -159,7 +159,8 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     const firstClone = new Map<string, LabNode>();
     for (const node of nodes) if (node.template && !firstClone.has(node.template)) firstClone.set(node.template, node);
     const exporterView = (node: LabNode) => (node.template ? firstClone.get(node.template)! : node);
-    for (const node of nodes.filter((candidate) => !candidate.template)) {
+    // No exporter on Windows nodes: node_exporter's DaemonSet selects Linux nodes.
+    for (const node of nodes.filter((candidate) => !candidate.template && candidate.spec.os === 'linux')) {
       const prepared = prepareExporterFilesystem(join(runDir, 'nodes', node.name), exporterMounts(node, stateNow(node), root), stateNow(node), hasTextfileDirectory(node));
       startNodeExporter(processes, node.name, ipOf(node), ports.nodeExporter, prepared, exporterExtraArgs(profile, node));
     }
@@ -228,7 +229,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
 
     const targets = scrapeTargets(profile, addresses, nodes.map((node) => ({ node, ip: ipOf(node), nodeExporterOnKubeletPort: stateNow(node).nodeExporterOnKubeletPort, scrapedTwice: stateNow(node).scrapedTwice })));
     const configFile = join(runDir, 'prometheus.yml');
-    writePrometheusConfig(profile, targets, scrapeIntervalMs, { configFile, sdDir: join(runDir, 'sd'), tokenFile: tokenFiles.prometheus, caFile: tls.caFile }, `${addresses.apiserver}:${APISERVER_PORT}`);
+    writePrometheusConfig(profile, targets, scrapeIntervalMs, { configFile, sdDir: join(runDir, 'sd'), tokenFile: tokenFiles.prometheus, caFile: tls.caFile }, `${addresses.apiserver}:${APISERVER_PORT}`, scenario.scrapeLimits);
     startPrometheus(processes, addresses.prometheus, configFile, dataDir);
     const prometheusUrl = `http://${addresses.prometheus}:${PROMETHEUS_PORT}`;
     await waitForReady(`${prometheusUrl}/-/ready`, 30_000);

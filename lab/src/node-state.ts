@@ -26,6 +26,8 @@ export interface NodeState {
   thermalZoneUnreadable: boolean;
   /** A file of the exporter's textfile directory is malformed: node_textfile_scrape_error 1. */
   textfileMalformed: boolean;
+  /** Containers (by name) cAdvisor cannot read: left out, with container_scrape_error 1. */
+  unreadableContainers: string[];
 }
 
 export interface PlacedPod {
@@ -97,6 +99,7 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
   const deviceError = faultOf(spec, 'mount-device-error');
   const thermal = faultOf(spec, 'thermal-zone-unreadable');
   const textfile = faultOf(spec, 'textfile-malformed');
+  const unreadable = faultOf(spec, 'cadvisor-container-unreadable');
 
   return {
     runtime,
@@ -118,6 +121,7 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
     volumeStatsDisabled: faultOf(spec, 'volume-stats-disabled') !== undefined,
     thermalZoneUnreadable: thermal !== undefined && activeSince(clock, thermal.since, t),
     textfileMalformed: textfile !== undefined && activeSince(clock, textfile.since, t),
+    unreadableContainers: unreadable && activeSince(clock, unreadable.since, t) ? [unreadable.container] : [],
   };
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { PROMETHEUS_PORT } from './addresses';
 import type { ProcessGroup } from './processes';
-import { scrapeJobs, type Profile, type ScrapeTarget } from './targets';
+import { scrapeJobs, type Profile, type ScrapeLimitSpec, type ScrapeTarget } from './targets';
 
 export interface PrometheusFiles {
   configFile: string;
@@ -13,9 +13,9 @@ export interface PrometheusFiles {
 }
 
 /** Writes prometheus.yml and one file_sd file per job; the target groups carry each target's labels. */
-export function writePrometheusConfig(profile: Profile, targets: readonly ScrapeTarget[], scrapeIntervalMs: number, files: PrometheusFiles, apiserver: string): void {
+export function writePrometheusConfig(profile: Profile, targets: readonly ScrapeTarget[], scrapeIntervalMs: number, files: PrometheusFiles, apiserver: string, limits: ScrapeLimitSpec = {}): void {
   const seconds = Math.max(1, Math.round(scrapeIntervalMs / 1000));
-  const scrapeConfigs = scrapeJobs(profile, apiserver).map((job, index) => {
+  const scrapeConfigs = scrapeJobs(profile, apiserver, limits).map((job, index) => {
     const sdFile = join(files.sdDir, `job-${index}.json`);
     const groups = targets
       .filter((target) => target.jobName === job.jobName)
@@ -36,6 +36,8 @@ export function writePrometheusConfig(profile: Profile, targets: readonly Scrape
       file_sd_configs: [{ files: [sdFile] }],
       ...(job.relabelConfigs.length > 0 ? { relabel_configs: job.relabelConfigs } : {}),
       ...(job.metricRelabelConfigs.length > 0 ? { metric_relabel_configs: job.metricRelabelConfigs } : {}),
+      ...(job.limits?.sampleLimit ? { sample_limit: job.limits.sampleLimit } : {}),
+      ...(job.limits?.labelValueLengthLimit ? { label_value_length_limit: job.limits.labelValueLengthLimit } : {}),
     };
   });
   const config = {

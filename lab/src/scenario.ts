@@ -100,6 +100,9 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scraped-twice'), since: durationSchema }),
   // The node's thermal zone answers with an error since `since` (an empty reading): the real thermal_zone collector fails.
   z.object({ kind: z.literal('thermal-zone-unreadable'), since: durationSchema }),
+  // cAdvisor fails to read one container since `since` (its cgroup files error): it leaves the container out
+  // and reports container_scrape_error 1.
+  z.object({ kind: z.literal('cadvisor-container-unreadable'), container: z.string().regex(/^[a-z0-9-]+$/), since: durationSchema }),
   // A script writes a .prom file of the exporter's textfile directory in place; since `since`, it is half written.
   z.object({ kind: z.literal('textfile-malformed'), since: durationSchema }),
 ]);
@@ -108,6 +111,8 @@ const nodeSchema = z.object({
   name: nodeNameSchema,
   role: z.string().optional(),
   runtime: runtimeSchema,
+  /** A Windows node: no node_exporter, a kubelet whose /metrics/cadvisor has no container series. */
+  os: z.enum(['linux', 'windows']).default('linux'),
   /** As the kubelet reports it, distribution suffix included (v1.33.5+k3s1). */
   kubeletVersion: z.string().regex(/^v\d+\.\d+\.\d+(\+[a-z0-9.]+)?$/),
   kubeletStartedAgo: durationSchema,
@@ -137,6 +142,12 @@ export const scenarioSchema = z
     scrapeInterval: durationSchema,
     rootDiskDevice: z.string().default('/dev/vda1'),
     claims: z.array(claimSchema).default([]),
+    /**
+     * Scrape limits an operator set on the cAdvisor job (kube-prometheus-stack: kubelet.serviceMonitor's
+     * sampleLimit and labelValueLengthLimit, which the operator writes into each of the kubelet ServiceMonitor's
+     * jobs). The real Prometheus enforces them.
+     */
+    scrapeLimits: z.object({ sampleLimit: z.number().int().positive().optional(), labelValueLengthLimit: z.number().int().positive().optional() }).default({}),
     nodes: z.array(nodeSchema).min(1),
     /** How the size knob makes more nodes: clones of these nodes, picked by weight. */
     generate: z.object({ templates: z.array(templateSchema).min(1) }).optional(),

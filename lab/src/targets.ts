@@ -60,6 +60,13 @@ export interface ScrapeJob {
   honorTimestamps: boolean;
   relabelConfigs: RelabelConfig[];
   metricRelabelConfigs: RelabelConfig[];
+  /** sample_limit and label_value_length_limit, where the scenario sets them. */
+  limits?: ScrapeLimitSpec;
+}
+
+export interface ScrapeLimitSpec {
+  sampleLimit?: number;
+  labelValueLengthLimit?: number;
 }
 
 /** The chart's `relabelings` for every kubelet endpoint: "metrics_path is required to match upstream rules and charts". */
@@ -143,8 +150,13 @@ const COMMON_JOB = { kubeletAuth: false, honorLabels: false, honorTimestamps: tr
  * plants scraped-twice, an empty job otherwise). `apiserver`: the API server's address, which the
  * prometheus chart's kubelet jobs scrape through.
  */
-export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc:443'): ScrapeJob[] {
-  return [...profileJobs(profile, apiserver), { ...COMMON_JOB, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' }];
+export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc:443', limits: ScrapeLimitSpec = {}): ScrapeJob[] {
+  const limited = limits.sampleLimit !== undefined || limits.labelValueLengthLimit !== undefined;
+  // In kube-prometheus the limits are the kubelet ServiceMonitor's, so every one of its endpoints' jobs has them.
+  const limitedRoles: TargetRole[] = profile === 'kube-prometheus' ? ['kubelet', 'cadvisor', 'probes'] : ['cadvisor'];
+  return [...profileJobs(profile, apiserver), { ...COMMON_JOB, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter' as const, scheme: 'http' as const, metricsPath: '/metrics' }].map((job) =>
+    limited && limitedRoles.includes(job.role) ? { ...job, limits } : job,
+  );
 }
 
 /** The profile's own jobs, whose targets come from discovery. */
@@ -266,7 +278,7 @@ function prometheusChartTargets(addresses: LabAddresses, nodes: readonly TargetI
       const ksmAddress = `${addresses.kubeStateMetrics}:${KSM_PORT}`;
       const ksm = serviceEndpoint('prometheus-kube-state-metrics', 'kube-state-metrics', ksmNode);
       targets.push({ role: 'kube-state-metrics', node: null, jobName: job.jobName, address: ksmAddress, sdLabels: ksm, labels: { job: job.jobName, instance: ksmAddress, ...withoutMeta(relabelled(ksm, SERVICE_ENDPOINTS_RELABELING)) } });
-      for (const { node, ip, nodeExporterOnKubeletPort } of nodes) {
+      for (const { node, ip, nodeExporterOnKubeletPort } of nodes.filter(runsNodeExporter)) {
         const address = nodeExporterAddress(ip, nodeExporterOnKubeletPort, ports);
         const sdLabels = serviceEndpoint('prometheus-prometheus-node-exporter', 'prometheus-node-exporter', node.name);
         targets.push({ role: 'node-exporter', node: node.name, jobName: job.jobName, address, sdLabels, labels: { job: job.jobName, instance: address, ...withoutMeta(relabelled(sdLabels, SERVICE_ENDPOINTS_RELABELING)) } });
@@ -283,6 +295,9 @@ function relabelled(sd: Record<string, string>, rules: RelabelConfig[]): Record<
 }
 
 const withoutMeta = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([name]) => !name.startsWith('__')));
+
+/** node_exporter's DaemonSet selects Linux nodes (kubernetes.io/os: linux): a Windows node has no exporter pod. */
+export const runsNodeExporter = ({ node }: { node: LabNode }) => node.spec.os === 'linux';
 
 /** Nodes discovery gives a target: an uninitialized node has no address and no node-exporter pod. */
 const discoverable = (nodes: readonly TargetInput[]) => nodes.filter(({ node }) => !faultOf(node.spec, 'node-uninitialized'));
@@ -322,7 +337,7 @@ function profileTargets(profile: Profile, addresses: LabAddresses, all: readonly
       targets.push({ role: job.role, node: null, jobName: job.jobName, address, sdLabels, labels });
       continue;
     }
-    for (const { node, ip, nodeExporterOnKubeletPort } of nodes) {
+    for (const { node, ip, nodeExporterOnKubeletPort } of job.role === 'node-exporter' ? nodes.filter(runsNodeExporter) : nodes) {
       const address = job.role === 'node-exporter' ? nodeExporterAddress(ip, nodeExporterOnKubeletPort, ports) : `${ip}:${ports.kubelet}`;
       if (profile === 'kube-prometheus') {
         if (job.role === 'node-exporter') {

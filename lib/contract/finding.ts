@@ -21,6 +21,7 @@ export const FINDING_KINDS = [
   'target-missing',
   'target-duplicated',
   'collector-failed',
+  'cadvisor-scrape-error',
 ] as const;
 
 /**

@@ -100,6 +100,7 @@ function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubel
       internalIp: labels?.internal_ip ?? node.internalIp,
       kubeletVersion: kubeletVersion ?? node.kubeletVersion,
       containerRuntime: labels?.container_runtime_version ?? node.containerRuntime,
+      ...((labels?.os_image ?? node.osImage) ? { osImage: labels?.os_image ?? node.osImage } : {}),
     },
     roles: rolesAt(input, step, pools),
     healthFrom: 'up-series',

@@ -58,7 +58,16 @@ export interface NodeFacts {
   internalIp: string;
   kubeletVersion: string;
   containerRuntime: string;
+  /** kube_node_info's os_image, where known. */
+  osImage?: string;
 }
+
+/**
+ * A Windows node (kube_node_info's os_image): no node_exporter runs there (windows_exporter does, under its own
+ * job), and its kubelet's /metrics/cadvisor has no container series (kubernetes#98235). Their absence is by design.
+ */
+export const isWindows = (node: NodeFacts) => /^windows/i.test(node.osImage ?? '');
+export const WINDOWS_REFERENCES = ['https://github.com/kubernetes/kubernetes/issues/98235', 'https://github.com/prometheus-community/windows_exporter'];
 
 /** Start times of the node's processes (epoch ms), where stored. */
 export interface ProcessStarts {

@@ -63,7 +63,7 @@ const behaviours: Record<string, (response: ServerResponse, url: string) => void
   },
   // The shape of Prometheus 2.42's own rendering: defaults filled in, the regex quoted.
   config: (response) =>
-    response.end(JSON.stringify({ status: 'success', data: { yaml: 'global:\n  scrape_interval: 5s\nscrape_configs:\n- job_name: serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1\n  honor_labels: true\n  metric_relabel_configs:\n  - source_labels: [id, pod]\n    separator: ;\n    regex: .+;\n    replacement: $1\n    action: drop\n- job_name: node-exporter\n' } })),
+    response.end(JSON.stringify({ status: 'success', data: { yaml: 'global:\n  scrape_interval: 5s\nscrape_configs:\n- job_name: serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1\n  honor_labels: true\n  metric_relabel_configs:\n  - source_labels: [id, pod]\n    separator: ;\n    regex: .+;\n    replacement: $1\n    action: drop\n  sample_limit: 20000\n  body_size_limit: 10MiB\n  label_value_length_limit: 120\n- job_name: node-exporter\n  body_size_limit: 0B\n' } })),
   'config-not-prometheus': (response) => response.end(JSON.stringify({ status: 'success', data: { yaml: 'scrape_configs: 5\n' } })),
   'config-not-yaml': (response) => response.end(JSON.stringify({ status: 'success', data: { yaml: 'a: [\n' } })),
   // Prometheus 2.42's shape: a kubelet scraped through the API server's proxy, and one scraped directly.
@@ -182,6 +182,9 @@ describe('PrometheusClient', () => {
     expect(cadvisor.honorLabels).toBe(true);
     expect(cadvisor.metricRelabel).toMatchObject([{ position: 1, action: 'drop', sourceLabels: ['id', 'pod'], regexText: '.+;' }]);
     expect(jobs.get('node-exporter')!.metricRelabel).toEqual([]);
+    // The scrape limits that are set; 0 (no limit) is left out.
+    expect(cadvisor.limits).toEqual({ jobName: 'serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1', sample_limit: 20000, body_size_limit: '10MiB', label_value_length_limit: 120 });
+    expect(jobs.get('node-exporter')!.limits).toEqual({ jobName: 'node-exporter' });
   });
 
   it.each([

@@ -26,6 +26,8 @@ export interface FleetNode {
   internalIp: string;
   kubeletVersion: string;
   containerRuntime: string;
+  /** kube_node_info's os_image ("Windows Server 2022 Datacenter"); absent where unknown. */
+  osImage?: string;
   roles: Record<NodeRole, RoleHealth>;
 }
 
@@ -34,6 +36,7 @@ export interface NodeInfoRow {
   internalIp: string;
   kubeletVersion: string;
   containerRuntime: string;
+  osImage?: string;
 }
 
 /** kube_node_info series -> one row per node (two KSM replicas or shards give duplicate series). */
@@ -48,6 +51,7 @@ export function nodeRowsFromInfo(series: readonly { labels: Record<string, strin
       internalIp: labels.internal_ip ?? '',
       kubeletVersion: labels.kubelet_version ?? '',
       containerRuntime: labels.container_runtime_version ?? '',
+      ...(labels.os_image ? { osImage: labels.os_image } : {}),
     });
   }
   return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));

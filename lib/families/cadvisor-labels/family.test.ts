@@ -138,6 +138,13 @@ describe('running containers across the layers (expected, source, stored)', () =
     expect(cadvisorLabels.layers!(cadvisorLabels.rule(node)!, node)!.source).toEqual({ read: false, detail: '/metrics/cadvisor: kubelet 10.0.0.1:10250 returned 403 Forbidden for /metrics/cadvisor' });
   });
 
+  it('a Windows node: its running containers have no cAdvisor series by design', () => {
+    const [finding, ...others] = familyFindings(cadvisorLabels, observed({ node: { osImage: 'Windows Server 2022 Datacenter' }, scrapeRules: new Map() }));
+    expect(others).toEqual([]);
+    expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'windows-node', severity: 'info', expectedByDesign: true, layer: 'expected' });
+    expect(finding!.evidence[0]!.excerpt).toBe('2 of 3 running containers have no series stored under their pod and name: shop/checkout-0 checkout, shop/checkout-0 envoy');
+  });
+
   it('stored alone, no rule that drops them: not stored, cause unknown to storage', () => {
     const [finding] = familyFindings(cadvisorLabels, observed({ scrapeRules: new Map() }));
     expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'not-stored', layer: 'stored' });
@@ -197,5 +204,38 @@ describe('legacy labels at the source', () => {
     const [finding] = familyFindings(cadvisorLabels, node);
     expect(finding).toMatchObject({ kind: 'cadvisor-legacy-labels', layer: 'scrape', evidence: [{ source: 'kubelet', endpoint: 'GET /metrics/cadvisor (n)', value: scanned.legacySeries }] });
     expect(finding!.explanation).toMatch(/none of them is even stored/);
+  });
+});
+
+describe('cadvisor-scrape-error', () => {
+  /** container_scrape_error as the real captures serve it (0), or as cAdvisor reports a failed container (1). */
+  const scrapeError = (file: string, value: number) => {
+    const [family] = parseExposition(realFixture(file), { families: ['container_scrape_error'] }).families;
+    return family!.samples.map((entry) => sample({ job: 'kubelet', instance: '10.0.0.1:10250', ...entry.labels }, value)).filter((entry) => entry.value === 1);
+  };
+  const exporter = sample({ namespace: 'search', pod: 'search-0', container: 'exporter', container_id: `containerd://${'c'.repeat(64)}`, node: 'n' });
+  const observed = (errors: ReturnType<typeof sample>[], unstored = [exporter]) => observation({ scrapeRules: new Map(), parts: { 'cadvisor-labels': { unlabelled: [], legacy: [], expected: [sample({ node: 'n' }, 2)], unstored, scrapeError: errors } } });
+
+  it.each(['cadvisor/prometheus_metrics', 'nri-kubernetes/k8s-1.31_kubelet_metrics_cadvisor.txt'])('%s: 0, nothing to report', (file) => {
+    expect(scrapeError(file, 0)).toEqual([]);
+    const verdict = cadvisorLabels.rule(observed([], []))!.find((entry) => entry.subject === 'container cgroups');
+    expect(verdict).toMatchObject({ state: 'ok' });
+  });
+
+  it('1: explains the containers without series, in place of cadvisor-container-series-missing', () => {
+    const node = observed(scrapeError('nri-kubernetes/k8s-1.31_kubelet_metrics_cadvisor.txt', 1));
+    const [finding, ...others] = familyFindings(cadvisorLabels, node);
+    expect(others).toEqual([]);
+    expect(finding).toMatchObject({ kind: 'cadvisor-scrape-error', cause: 'container-scrape-error', severity: 'warning', layer: 'source', summary: 'cAdvisor on n failed to read 1 container (container_scrape_error 1)' });
+    expect(finding!.evidence.map((entry) => entry.excerpt)).toEqual([
+      'container_scrape_error{job="kubelet",instance="10.0.0.1:10250"} 1',
+      '1 of 2 running containers have no series stored under their pod and name: search/search-0 exporter',
+    ]);
+    // Without the error the same containers are an unexplained gap.
+    expect(familyFindings(cadvisorLabels, observed([]))[0]).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'not-stored' });
+  });
+
+  it('1 with every container stored: still a warning, some series are missing', () => {
+    expect(familyFindings(cadvisorLabels, observed([sample({ job: 'kubelet' }, 1)], []))[0]).toMatchObject({ kind: 'cadvisor-scrape-error', summary: 'cAdvisor on n failed to read some containers (container_scrape_error 1)' });
   });
 });

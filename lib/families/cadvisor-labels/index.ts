@@ -1,7 +1,8 @@
 import type { Finding } from '@/lib/contract/finding';
 import { quoteLabelValue } from '@/lib/prometheus/promql';
-import { defineFamily, queryOf, samplesOf, type Observation, type QueryScope } from '../types';
+import { defineFamily, isWindows, queryOf, samplesOf, WINDOWS_REFERENCES, type Observation, type QueryScope } from '../types';
 import { CONTAINER_CGROUP_REGEX, EMPTY_LABEL_CAUSES, emptyLabelsCause, isContainerCgroup, listOf, runtimeUnitIn, type CauseInput } from './causes';
+import { SCRAPE_ERROR_CAUSE, scrapeErrorFinding } from './scrape-error';
 import { classifyContainers, containerLayers, droppedBy, unlabelledCgroup, type ContainerVerdict, type DroppedBy } from './layers';
 
 /**
@@ -14,6 +15,9 @@ import { classifyContainers, containerLayers, droppedBy, unlabelledCgroup, type 
  *   `dropped-before-storage` (a rule of the cadvisor job's metric_relabel_configs drops them, or would drop
  *   them once their labels are empty: the kubelet tells which), `not-at-source` (the kubelet's cAdvisor has
  *   no cgroup for them), `not-stored` (nothing explains it).
+ * - `cadvisor-scrape-error` (cause `container-scrape-error`): cAdvisor says it failed to read containers
+ *   (`container_scrape_error 1`, ./scrape-error.ts); it explains the containers without series, in place of
+ *   `cadvisor-container-series-missing`, unless labels are empty, which explains more.
  * - `cadvisor-legacy-labels` (cause `pre-1-16-label-names`): series still labelled pod_name/container_name.
  * Only container cgroups count: `id="/"`, system slices and pod-level cgroups never carry image or name.
  * Subject of the first two: the node's container cgroups, one lane.
@@ -76,8 +80,9 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
   title: 'cAdvisor labels',
   causes: {
     'cadvisor-labels-empty': EMPTY_LABEL_CAUSES,
-    'cadvisor-container-series-missing': ['dropped-before-storage', 'not-at-source', 'not-stored'],
+    'cadvisor-container-series-missing': ['dropped-before-storage', 'not-at-source', 'not-stored', 'windows-node'],
     'cadvisor-legacy-labels': ['pre-1-16-label-names'],
+    'cadvisor-scrape-error': [SCRAPE_ERROR_CAUSE],
   },
   parts: {
     unlabelled: {
@@ -86,6 +91,7 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
     },
     legacy: { of: 'cadvisor', promql: (scope) => `count by (job, instance) (${scope.select('container_cpu_usage_seconds_total', 'pod_name!=""')})` },
     expected: { of: 'node', needs: 'cadvisor', promql: (scope) => `count by (node) (${running(scope)})` },
+    scrapeError: { of: 'cadvisor', promql: (scope) => `${scope.select('container_scrape_error')} == 1` },
     unstored: { of: 'node', needs: 'cadvisor', promql: (scope) => `${running(scope)} unless on (namespace, pod, container) ${scope.select('container_cpu_usage_seconds_total', 'container!=""')}` },
   },
   absent: 'ok',
@@ -109,6 +115,10 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
     let empty;
     if (ids.length > 0 || emptyAtSource > 0) {
       empty = { subject: EMPTY_SUBJECT, state: 'fault' as const, kind: 'cadvisor-labels-empty' as const, cause: emptyLabelsCause(causeInput(observation)).cause, title, value: Math.max(ids.length, emptyAtSource), detail };
+    } else if (samplesOf(observation, 'cadvisor-labels', 'scrapeError').length > 0) {
+      empty = { subject: EMPTY_SUBJECT, state: 'fault' as const, kind: 'cadvisor-scrape-error' as const, cause: SCRAPE_ERROR_CAUSE, title, value: containers.length, detail };
+    } else if (containers.length > 0 && isWindows(observation.node)) {
+      empty = { subject: EMPTY_SUBJECT, state: 'by-design' as const, kind: 'cadvisor-container-series-missing' as const, cause: 'windows-node', title, value: containers.length, detail };
     } else if (containers.length > 0) {
       empty = { subject: EMPTY_SUBJECT, state: 'fault' as const, kind: 'cadvisor-container-series-missing' as const, cause: missingCause(containers, wouldDrop), title, value: containers.length, detail };
     } else {
@@ -127,7 +137,7 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
     return containerLayers(observation, verdict.detail.expected, verdict.detail.containers, verdict.detail.ids.length);
   },
 
-  describe({ detail }, observation) {
+  describe({ kind, detail }, observation) {
     const node = observation.node.name;
     const at = observation.at;
     if (detail.kind === 'legacy') {
@@ -148,6 +158,26 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
             : [{ source: 'prometheus', query: queryOf(observation, 'cadvisor-labels', 'legacy'), excerpt: `${detail.series} series with pod_name`, value: detail.series, at }],
           remediation: { text: 'Upgrade the kubelet, or copy the labels in metric_relabel_configs.', snippet: '- source_labels: [pod_name]\n  target_label: pod\n- source_labels: [container_name]\n  target_label: container' },
           references: ['https://github.com/kubernetes/kubernetes/pull/80376'],
+        },
+      ];
+    }
+    if (kind === 'cadvisor-scrape-error') return [scrapeErrorFinding(observation, detail.containers, detail.expected, EMPTY_SUBJECT, podList)];
+    if (kind === 'cadvisor-container-series-missing' && isWindows(observation.node)) {
+      return [
+        {
+          kind,
+          cause: 'windows-node',
+          family: 'cadvisor-labels',
+          node,
+          subject: EMPTY_SUBJECT,
+          severity: 'info',
+          layer: 'expected',
+          expectedByDesign: true,
+          summary: `${node} is a Windows node: its kubelet's cAdvisor has no per-container series`,
+          explanation: `kube_node_info says ${node} runs ${observation.node.osImage}. On Windows the kubelet's /metrics/cadvisor serves almost nothing (there is no cAdvisor on Windows: the kubelet's stats come from the runtime's CRI stats), so container_* series are absent for its ${detail.containers.length} running containers by design. windows_exporter's container collector exposes them as windows_container_* series.`,
+          evidence: [{ source: 'prometheus', query: queryOf(observation, 'cadvisor-labels', 'unstored'), excerpt: `${detail.containers.length} of ${detail.expected} running containers have no series stored under their pod and name: ${podList(detail.containers)}`, value: detail.containers.length, at: observation.at }],
+          remediation: { text: 'Nothing to fix. For per-container metrics on Windows, run windows_exporter with its container collector and query windows_container_* series.' },
+          references: WINDOWS_REFERENCES,
         },
       ];
     }
@@ -239,6 +269,9 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
   explain(change, context) {
     const { to, atMs, verdict } = change;
     if (to !== 'gap' || verdict?.detail.kind !== 'empty') return null;
+    if (verdict.kind === 'cadvisor-scrape-error') {
+      return { text: `From ${context.clock(atMs)} cAdvisor reports container_scrape_error 1: it fails to read ${verdict.value ? `${verdict.value} running container${verdict.value === 1 ? '' : 's'}` : 'some containers'} and leaves them out; the kubelet's log names the error.`, events: [] };
+    }
     const what = verdict.kind === 'cadvisor-container-series-missing' ? 'Running containers without stored cAdvisor series' : 'Empty image/name labels';
     const kubelet = context.latest(atMs, (event) => event.kind === 'restart' && event.component === 'kubelet');
     // The runtime's (re)start after the kubelet's, within the cause window: the factory found no runtime.

@@ -31,6 +31,22 @@ describe('causeOfDownTarget', () => {
     expect(causeOfDownTarget('node-exporter', down, kubeletAt(kubelet)).cause).toBe(cause);
   });
 
+  it.each([
+    // Prometheus' own lastError texts (scrape/scrape.go).
+    ['sample limit exceeded', 'sample-limit', /sample_limit: 5000/],
+    ['body size limit exceeded', 'body-size-limit', /body_size_limit: 8MiB/],
+    ['label_limit exceeded (metric: container_cpu_usage_seconds_total, number of labels: 31, limit: 30)', 'label-limit', /label_limit: 30/],
+    ['label_value_length_limit exceeded (metric: container_memory_rss, label name: image, value: "registry.example.com/a@sha256:…", length: 130, limit: 120)', 'label-limit', /label_value_length_limit/],
+  ])('a target over its job\'s limit: %s -> %s, naming the limit the job sets', (error, cause, setting) => {
+    const limits = { jobName: 'kubernetes-cadvisor', sample_limit: 5000, body_size_limit: '8MiB', label_limit: 30 };
+    const found = causeOfDownTarget('cadvisor', target(error), undefined, limits);
+    expect(found.cause).toBe(cause);
+    expect(found.explanation).toMatch(setting);
+    expect(found.explanation).toMatch(/the job kubernetes-cadvisor/);
+    // Without the configuration the cause is the same; the text names the setting without a value.
+    expect(causeOfDownTarget('cadvisor', target(error)).cause).toBe(cause);
+  });
+
   it("finds the kubelet's port where its targets scrape through the API server's proxy, from the address node discovery gave", () => {
     const proxied = { ...target('', 'node-a', 'https://10.96.0.1:443/api/v1/nodes/node-a/proxy/metrics'), health: 'up' as const, discoveredAddress: '10.0.0.1:11250' };
     const roles = { kubelet: { health: 'up' as const, targets: [proxied] } };
@@ -73,6 +89,18 @@ describe('the scrape rule', () => {
       ['target-missing', 'no-target', 'warning'],
     ]);
     expect(findings[0]!.evidence[0]!.excerpt).toContain('lastError="server returned HTTP status 403 Forbidden"');
+  });
+
+  it("a Windows node has no node-exporter by design (kube_node_info's os_image); its kubelet targets are judged as any", () => {
+    const windows = observation({ node: { osImage: 'Windows Server 2022 Datacenter' }, roles: { 'node-exporter': role('node-exporter', 'missing'), kubelet: role('kubelet', 'missing') } });
+    const findings = familyFindings(scrape, windows);
+    expect(findings.map((finding) => [finding.kind, finding.cause, finding.severity, finding.expectedByDesign])).toEqual([
+      ['target-missing', 'no-target', 'critical', false],
+      ['target-missing', 'windows-node', 'info', true],
+    ]);
+    expect(findings[1]!.explanation).toMatch(/runs Windows Server 2022 Datacenter.*windows_exporter/);
+    // The same gap on a Linux node is a fault.
+    expect(familyFindings(scrape, observation({ node: { osImage: 'Debian GNU/Linux 12 (bookworm)' }, roles: { 'node-exporter': role('node-exporter', 'missing') } }))[0]).toMatchObject({ cause: 'no-target', expectedByDesign: false });
   });
 
   it('reports nothing for a node whose targets are all up, and says no-data for a target not scraped yet', () => {

@@ -1,7 +1,7 @@
 import type { Finding } from '@/lib/contract/finding';
 import { NODE_ROLES } from '@/lib/topology/targets';
 import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
-import { defineFamily, type Observation, type Verdict } from '../types';
+import { defineFamily, isWindows, WINDOWS_REFERENCES, type Observation, type Verdict } from '../types';
 import { causeOfDownTarget, ROLE_NAMES } from './causes';
 
 /**
@@ -49,6 +49,7 @@ function verdictOf(role: NodeRole, health: RoleHealth, roles: Record<NodeRole, R
   if (health.health === 'missing') {
     // Right after Prometheus starts, discovery has not produced every target: not scraped yet, not missing.
     if (observation.notScrapedYet) return { ...base, state: 'no-data' };
+    if (role === 'node-exporter' && isWindows(observation.node)) return { ...base, state: 'by-design', kind: 'target-missing', cause: 'windows-node' };
     return { ...base, state: 'fault', kind: 'target-missing', cause: missingCause(role, observation.node.internalIp) };
   }
   if (health.health === 'down') {
@@ -70,7 +71,7 @@ export const scrape = defineFamily<ScrapeDetail>({
   title: 'Scrape targets',
   causes: {
     'target-down': ['unauthorized', 'forbidden', 'wrong-port', 'connection-refused', 'tls', 'timeout', 'sample-limit', 'body-size-limit', 'label-limit', 'unknown'],
-    'target-missing': ['no-target', 'node-address-unknown'],
+    'target-missing': ['no-target', 'node-address-unknown', 'windows-node'],
     'target-duplicated': ['scraped-twice'],
   },
   parts: {},
@@ -109,6 +110,25 @@ export const scrape = defineFamily<ScrapeDetail>({
           })),
           remediation: { text: `Keep the job your dashboards and rules select (by its job label) and remove the other: ${jobs.join(' or ')}. For a static job, delete its scrape_config; for a second stack, turn its node-exporter or kubelet scraping off.` },
           references: ['https://github.com/prometheus-operator/prometheus-operator/issues/1767', 'https://github.com/prometheus/prometheus/issues/7376'],
+        },
+      ];
+    }
+    if (kind === 'target-missing' && role === 'node-exporter' && isWindows(observation.node)) {
+      return [
+        {
+          ...common,
+          kind,
+          cause: 'windows-node',
+          severity: 'info',
+          expectedByDesign: true,
+          summary: `${node} is a Windows node: no node-exporter runs there`,
+          explanation: `kube_node_info says ${node} runs ${observation.node.osImage}. node_exporter does not run on Windows (its DaemonSet selects Linux nodes), so no node-exporter target and no node_* series exist for this node by design. windows_exporter exposes the machine's metrics instead, as windows_* series under its own job.`,
+          evidence: [
+            { source: 'prometheus', ...evidenceSource(observation), excerpt: `no node-exporter target matches node ${node}`, at: observation.at },
+            { source: 'prometheus', query: `kube_node_info{node="${node}"}`, excerpt: `kube_node_info{node="${node}",os_image="${observation.node.osImage}"} 1`, at: observation.at },
+          ],
+          remediation: { text: 'Nothing to fix. To monitor Windows nodes, deploy windows_exporter (the prometheus-community windows-exporter chart) and use dashboards written for windows_* series.' },
+          references: WINDOWS_REFERENCES,
         },
       ];
     }
