@@ -95,3 +95,21 @@ test('healthz reports Prometheus reachability without failing liveness', async (
   expect(degraded.status()).toBe(200);
   expect(await degraded.json()).toMatchObject({ status: 'degraded', prometheus: { ok: false, kind: 'unreachable' } });
 });
+
+test("kube-state-metrics' missing label allowlist is said once, for the cluster, and each node page links to it", async ({ page }) => {
+  const fleet = new FleetPage(page);
+  await fleet.open();
+  await fleet.waitUntilScraped();
+  const cluster = page.getByTestId('cluster-findings');
+  await expect(cluster.locator('[data-testid="finding-card"][data-kind="inventory-labels-missing"][data-cause="metric-labels-allowlist"]')).toHaveCount(1);
+  await expect(cluster).toContainText('--metric-labels-allowlist');
+  // Counted on no node: the healthy node has no fault.
+  await expect(fleet.row('lab-healthy')).toHaveAttribute('data-worst', 'none');
+  await page.goto('/nodes/lab-healthy');
+  const link = page.locator('[data-testid="cluster-link"][data-kind="inventory-labels-missing"]');
+  await expect(link).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('no-faults')).toBeVisible();
+  await link.getByRole('link').click();
+  await expect(page).toHaveURL(/\/#cluster$/);
+  await expect(page.getByTestId('cluster-findings')).toBeVisible();
+});

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { FindingCard } from '@/components/findings/finding-card';
+import { CLUSTER_ANCHOR } from '@/components/fleet/cluster-findings';
 import type { NodeInvestigation } from '@/lib/contract/investigation';
 import { findingId, nodeViewSearch, type NodeView } from '@/lib/node-view/state';
 
@@ -15,6 +16,11 @@ export function NodeFindings({ investigation, view, children }: { investigation:
       <section aria-label="Faults" data-testid="faults">
         <h2>Faults</h2>
         {faults.length === 0 ? <p data-testid="no-faults">{investigation.found === null ? 'Unknown: the inventory could not be read (see Sources).' : 'No fault found on this node.'}</p> : faults.map(card)}
+        {investigation.clusterFindings?.map((finding) => (
+          <p key={`${finding.kind}:${finding.subject}`} className="muted" data-testid="cluster-link" data-kind={finding.kind}>
+            Cluster-wide, not this node&apos;s: <a href={`/#${CLUSTER_ANCHOR}`}>{finding.summary}</a>
+          </p>
+        ))}
       </section>
       {children}
       {byDesign.length > 0 ? (

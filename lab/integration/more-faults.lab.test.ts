@@ -159,6 +159,12 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     expect(finding!.explanation).toContain(`The target exposes more samples than the job ${job!.jobName} accepts (sample_limit: 250)`);
   });
 
+  it('kube-state-metrics with a label allowlist: its labels are stored, and nothing is said about them', async () => {
+    expect(await prometheus.labelNames(['kube_node_labels'])).toEqual(expect.arrayContaining(['label_kubernetes_io_os', 'label_kubernetes_io_arch']));
+    expect(await prometheus.labelNames(['kube_pod_labels'])).toContain('label_app_kubernetes_io_name');
+    expect((await withKubelet.fleet()).clusterFindings).toEqual([]);
+  });
+
   it('lab-thermal: the timeline says when the collector began failing', async () => {
     const now = Date.now();
     const { timeline } = await withKubelet.timeline('lab-thermal', rangeEnding(undefined, now), now);

@@ -228,6 +228,21 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     expect(volumes.counts).toMatchObject({ expectedByDesign: byDesign, bySeverity: { critical: 0, warning: 1, info: byDesign } });
     expect(volumes.worstSeverity).toBe('warning');
     expect(fleet.nodes!.find((node) => node.name === 'lab-healthy')!.worstSeverity).toBeNull();
+    // kube-state-metrics runs with its default flags: no label allowlist. Said once for the cluster, on no node.
+    expect(fleet.clusterFindings.map((finding) => [finding.kind, finding.cause, finding.node])).toEqual([['inventory-labels-missing', 'metric-labels-allowlist', '']]);
+  });
+
+  it("inventory-labels-missing's premise: Prometheus holds kube_pod_labels without any label_*, and no kube_node_labels", async () => {
+    const client = labPrometheus(lab);
+    expect((await client.instantQuery('count(kube_pod_labels)'))[0]!.value).toBeGreaterThan(3);
+    expect(await client.instantQuery('kube_node_labels')).toEqual([]);
+    const names = await client.labelNames(['kube_pod_labels', 'kube_node_labels']);
+    expect(names).toEqual(expect.arrayContaining(['__name__', 'uid']));
+    expect(names.filter((name) => name.startsWith('label_'))).toEqual([]);
+    // Each node page links to it, and counts it nowhere.
+    const investigation = await labGapscope(client).node('lab-healthy', rangeEnding());
+    expect(investigation.clusterFindings?.map((finding) => finding.kind)).toEqual(['inventory-labels-missing']);
+    expect(investigation.findings).toEqual([]);
   });
 
   it('reads the kubelet itself where stats are missing, and reaches the same verdicts', async () => {

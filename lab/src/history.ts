@@ -190,7 +190,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
       addresses,
       nodes.map((node) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: states.get(node.name)!.nodeExporterOnKubeletPort, scrapedTwice: states.get(node.name)!.scrapedTwice })),
     );
-    const ksm = ksmFamilies(nodes.map((node) => ({ node, state: states.get(node.name)!, internalIp: addresses.node(node.index) })), input.scenario.claims, agoFrom(clock, 30 * 86_400_000));
+    const ksm = ksmFamilies(nodes.map((node) => ({ node, state: states.get(node.name)!, internalIp: addresses.node(node.index) })), input.scenario.claims, agoFrom(clock, 30 * 86_400_000), input.scenario.kubeStateMetrics.metricLabelsAllowlist);
     for (const target of targets) {
       const node = nodes.find((candidate) => candidate.name === target.node);
       const state = node ? states.get(node.name) : undefined;

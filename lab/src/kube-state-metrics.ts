@@ -50,7 +50,32 @@ function volumeInfoLabels(claim: ScenarioClaim): Labels {
 const namespaceOf = (claim: ScenarioClaim) => claim.claim.split('/')[0] ?? '';
 const nameOf = (claim: ScenarioClaim) => claim.claim.split('/')[1] ?? '';
 
-export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly ScenarioClaim[], createdAt: number): Family[] {
+/**
+ * kube-state-metrics' --metric-labels-allowlist ("nodes=[kubernetes.io/os],pods=[*]"): the Kubernetes labels
+ * each resource's *_labels metric exports. Empty by default in 2.x (and in kube-prometheus-stack's values).
+ */
+export function parseLabelsAllowlist(flag: string): Map<string, string[]> {
+  const allowed = new Map<string, string[]>();
+  for (const match of flag.matchAll(/([a-z]+)=\[([^\]]*)\]/g)) allowed.set(match[1]!, match[2]!.split(',').map((label) => label.trim()).filter(Boolean));
+  return allowed;
+}
+
+/** A Kubernetes label as a Prometheus label name, as kube-state-metrics sanitizes it. */
+const labelName = (key: string) => `label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+
+function allowedLabels(labels: Record<string, string>, allowed: readonly string[] | undefined): [string, string][] {
+  if (!allowed) return [];
+  return Object.entries(labels)
+    .filter(([key]) => allowed.includes('*') || allowed.includes(key))
+    .map(([key, value]) => [labelName(key), value] as [string, string]);
+}
+
+/** The labels the lab's nodes and pods carry. */
+const nodeLabels = (node: KsmNode['node']) => ({ 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': node.name, 'kubernetes.io/os': node.spec.os });
+const podLabels = (name: string) => ({ 'app.kubernetes.io/name': name.replace(/(-[a-z0-9]{8,10})?-[a-z0-9]{5}$|-\d+$/, '') });
+
+export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly ScenarioClaim[], createdAt: number, metricLabelsAllowlist = ''): Family[] {
+  const allowlist = parseLabelsAllowlist(metricLabelsAllowlist);
   const out = new ExpositionWriter();
   out.family('kube_node_info', 'gauge', '[STABLE] Information about a cluster node.');
   for (const { node, state, internalIp } of nodes) {
@@ -61,6 +86,9 @@ export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly Scenario
       ['system_uuid', stableUid(`machine/${node.name}`).replace(/-/g, '')], ['internal_ip', faultOf(node.spec, 'node-uninitialized') ? '' : internalIp],
     ], 1);
   }
+  // Without allowed node labels kube-state-metrics 2.x exports no kube_node_labels sample at all (the 1.35 capture).
+  out.family('kube_node_labels', 'gauge', '[STABLE] Kubernetes labels converted to Prometheus labels.');
+  if (allowlist.has('nodes')) for (const { node } of nodes) out.sample('kube_node_labels', [['node', node.name], ...allowedLabels(nodeLabels(node), allowlist.get('nodes'))], 1);
   out.family('kube_node_created', 'gauge', '[STABLE] Unix creation timestamp');
   for (const { node } of nodes) out.sample('kube_node_created', [['node', node.name]], Math.floor(createdAt / 1000));
   out.family('kube_node_status_condition', 'gauge', '[STABLE] The condition of a cluster node.');
@@ -80,6 +108,11 @@ export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly Scenario
       ['pod_ip', `10.244.${node.index % 256}.${10 + (placed.pod.containers.length * 7 + spec.name.length) % 240}`],
       ['node', node.name], ['created_by_kind', owner[0]!], ['created_by_name', owner[1]!], ['priority_class', ''], ['host_network', 'false'],
     ], 1);
+  }
+  out.family('kube_pod_labels', 'gauge', '[STABLE] Kubernetes labels converted to Prometheus labels.');
+  for (const { placed } of pods) {
+    const { spec } = placed.pod;
+    out.sample('kube_pod_labels', [['namespace', spec.namespace], ['pod', spec.name], ['uid', placed.uid], ...allowedLabels(podLabels(spec.name), allowlist.get('pods'))], 1);
   }
   out.family('kube_pod_created', 'gauge', '[STABLE] Unix creation timestamp');
   for (const { placed } of pods) out.sample('kube_pod_created', [['namespace', placed.pod.spec.namespace], ['pod', placed.pod.spec.name], ['uid', placed.uid]], Math.floor(createdAt / 1000));

@@ -213,7 +213,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
       });
     servers.push(await listenHttpsWithPlainHttpAnswer(tls, apiserverHandler(backends, nodeObjects, tokens), addresses.apiserver, APISERVER_PORT));
     const ksmText = () =>
-      writeText(ksmFamilies(nodes.map((node) => ({ node, state: stateNow(node), internalIp: ipOf(node) })), scenario.claims, clock.startedAt - 30 * 86_400_000));
+      writeText(ksmFamilies(nodes.map((node) => ({ node, state: stateNow(node), internalIp: ipOf(node) })), scenario.claims, clock.startedAt - 30 * 86_400_000, scenario.kubeStateMetrics.metricLabelsAllowlist));
     servers.push(await listen(createServer(plainHandler({ '/metrics': ksmText, '/healthz': () => 'OK' })), addresses.kubeStateMetrics, KSM_PORT));
 
     // History, then Prometheus.

@@ -147,6 +147,8 @@ export const scenarioSchema = z
      * sampleLimit and labelValueLengthLimit, which the operator writes into each of the kubelet ServiceMonitor's
      * jobs). The real Prometheus enforces them.
      */
+    /** kube-state-metrics' --metric-labels-allowlist; empty (its 2.x default, and kube-prometheus-stack's) by default. */
+    kubeStateMetrics: z.object({ metricLabelsAllowlist: z.string().default('') }).default({ metricLabelsAllowlist: '' }),
     scrapeLimits: z.object({ sampleLimit: z.number().int().positive().optional(), labelValueLengthLimit: z.number().int().positive().optional() }).default({}),
     nodes: z.array(nodeSchema).min(1),
     /** How the size knob makes more nodes: clones of these nodes, picked by weight. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NODE_ROLES } from '@/lib/topology/targets';
-import { FAMILY_IDS, FINDING_KINDS, SEVERITIES } from './finding';
+import { FAMILY_IDS, FINDING_KINDS, findingSchema, SEVERITIES } from './finding';
 import { sourceStatusSchema } from './source';
 
 /** GET /api/v1/nodes and the fleet page: every node with its findings counted, no findings themselves. */
@@ -38,6 +38,8 @@ export const fleetNodeSummarySchema = z.object({
 export const fleetInvestigationSchema = z.object({
   generatedAt: z.string(),
   nodes: z.array(fleetNodeSummarySchema).nullable(),
+  /** Findings about the whole cluster (kube-state-metrics' label allowlist): shown once, counted on no node. */
+  clusterFindings: z.array(findingSchema),
   sources: z.array(sourceStatusSchema),
 });
 

@@ -43,6 +43,8 @@ export const nodeInvestigationSchema = z.object({
   evaluatedAt: z.string(),
   range: resolvedRangeSchema,
   findings: z.array(findingSchema),
+  /** The fleet's cluster-wide findings, for the page to link to (not the node's: never counted in its findings). */
+  clusterFindings: z.array(findingSchema).optional(),
   /** The layer accounting of families that count subjects at every layer (cadvisor-labels). */
   layers: z.array(containerLayersSchema).optional(),
   sources: z.array(sourceStatusSchema),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FAMILY_IDS, type FamilyId, type Severity } from '@/lib/contract/finding';
+import { type FamilyId, type Severity } from '@/lib/contract/finding';
 import type { FamilyCount, FleetNodeSummary } from '@/lib/contract/fleet';
 import { FAMILIES } from '@/lib/families/registry';
 
@@ -14,11 +14,13 @@ type GapFamily = FamilyId;
 /** The matrix's family columns: the registry's families, in its order. */
 export const MATRIX_COLUMNS: readonly { id: FamilyId; title: string }[] = FAMILIES.map((family) => ({ id: family.id, title: family.title }));
 const COLUMN_IDS = MATRIX_COLUMNS.map((column) => column.id);
+/** The per-node families, as the URL may name them (cluster-wide checks have no column). */
+const COLUMN_ENUM = FAMILIES.map((family) => family.id) as [FamilyId, ...FamilyId[]];
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 /** 30 rows keep the first page under 150 KB with its React payload, at any fleet size. */
 export const PAGE_SIZE = 30;
-export const SORTS = ['worst', 'name', ...FAMILY_IDS] as const;
+export const SORTS = ['worst', 'name', ...COLUMN_ENUM] as const;
 
 const optionalText = z
   .string()
@@ -28,7 +30,7 @@ const optionalText = z
 /** The view state of the matrix, as the URL carries it; anything unreadable falls back to the default. */
 export const matrixStateSchema = z.object({
   q: optionalText.pipe(z.string().max(253).optional()).catch(undefined),
-  family: z.enum(FAMILY_IDS).optional().catch(undefined),
+  family: z.enum(COLUMN_ENUM).optional().catch(undefined),
   severity: z.enum(['critical', 'warning', 'info']).optional().catch(undefined),
   /** "1": hide findings expected by design (the default shows them, apart, in grey). */
   hideExpected: z

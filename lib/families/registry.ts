@@ -1,6 +1,7 @@
 import { cadvisorLabels } from './cadvisor-labels';
 import { collector } from './collector';
 import { deviceError } from './device-error';
+import { inventoryLabels } from './inventory-labels';
 import { rootSizedFilesystem } from './root-sized-filesystem';
 import { scrape } from './scrape';
 import type { AnyFamily } from './types';
@@ -12,3 +13,9 @@ import { volumeStats } from './volume-stats';
  * lib/contract/finding.ts, which a test keeps in step).
  */
 export const FAMILIES: readonly AnyFamily[] = [volumeStats, cadvisorLabels, rootSizedFilesystem, deviceError, collector, scrape];
+
+/**
+ * Checks that are cluster-wide by nature (kube-state-metrics' label allowlist): computed once, shown once for
+ * the fleet and linked from each node page, never counted per node.
+ */
+export const CLUSTER_CHECKS = [inventoryLabels] as const;

@@ -51,6 +51,8 @@ const behaviours: Record<string, (response: ServerResponse, url: string) => void
   },
   shape: (response) => response.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } })),
   'not-api': (response) => response.end(JSON.stringify({ hello: 'world' })),
+  labels: (response, url) => response.end(JSON.stringify({ status: 'success', data: ['__name__', 'namespace', 'pod', 'uid', new URL(url, 'http://x').searchParams.getAll('match[]').join('|')] })),
+  'labels-not-names': (response) => response.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } })),
   slow: (response) => setTimeout(() => response.end(vector('1')), 2_000).unref(),
   huge: (response) => response.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [], pad: 'x'.repeat(4096) } })),
   unauthorized: (response) => {
@@ -174,6 +176,13 @@ describe('PrometheusClient', () => {
     const error = await failure(client('no-targets').targets());
     expect(error.kind).toBe('unsupported');
     expect(error.message).toMatch(/has no \/api\/v1\/targets endpoint.*Thanos Query and Mimir/);
+  });
+
+  it('asks the label names of the matching series over the last five minutes, one match[] per selector', async () => {
+    const names = await client('labels').labelNames(['kube_node_labels', 'kube_pod_labels'], 1_700_000_000_000);
+    expect(names).toEqual(['__name__', 'namespace', 'pod', 'uid', 'kube_node_labels|kube_pod_labels']);
+    const error = await failure(client('labels-not-names').labelNames(['kube_pod_labels']));
+    expect(error.kind).toBe('invalid-response');
   });
 
   it("reads each scrape job's metric_relabel_configs from the loaded configuration", async () => {

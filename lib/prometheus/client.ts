@@ -10,7 +10,7 @@ import { viewScope } from '@/lib/abort-scope';
 import { addressOfUrl } from '@/lib/topology/targets';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
-import { buildInfoDataSchema, configDataSchema, envelopeSchema, matrixDataSchema, runtimeInfoDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
+import { buildInfoDataSchema, configDataSchema, envelopeSchema, labelNamesDataSchema, matrixDataSchema, runtimeInfoDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
 import { parseScrapeConfig, ScrapeConfigError, type ScrapeJobRules } from './scrape-config';
 
 /**
@@ -251,6 +251,15 @@ export class PrometheusClient {
       if (error instanceof ScrapeConfigError) throw new UpstreamError('prometheus', 'invalid-response', endpoint, `Prometheus' ${error.message}`);
       throw error;
     }
+  }
+
+  /**
+   * The label names of the series matching `selectors` within the last five minutes before `atMs`
+   * (GET /api/v1/labels with match[]): which labels a metric carries, without reading its series.
+   */
+  async labelNames(selectors: readonly string[], atMs = Date.now()): Promise<string[]> {
+    const params = new URLSearchParams([...selectors.map((selector) => ['match[]', selector]), ['start', String((atMs - 300_000) / 1000)], ['end', String(atMs / 1000)]]);
+    return this.request('GET', `/api/v1/labels?${params.toString()}`, labelNamesDataSchema);
   }
 
   /** GAPSCOPE_PROMETHEUS_TIMEOUT: also the time a whole view has (lib/abort-scope.ts). */

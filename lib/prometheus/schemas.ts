@@ -42,4 +42,7 @@ export const runtimeInfoDataSchema = z.object({ startTime: z.string() }).passthr
 /** GET /api/v1/status/config: the loaded configuration as YAML. */
 export const configDataSchema = z.object({ yaml: z.string() }).passthrough();
 
+/** GET /api/v1/labels: the label names of the matching series. */
+export const labelNamesDataSchema = z.array(z.string().max(1024)).max(100_000);
+
 export const buildInfoDataSchema = z.object({ version: z.string() }).passthrough();

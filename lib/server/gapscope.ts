@@ -16,6 +16,8 @@ import { readCadvisorSource } from '@/lib/kubelet/cadvisor-source';
 import { viaOf } from '@/lib/kubelet/reads';
 import { readVolumeStatsSource } from '@/lib/kubelet/volume-stats';
 import type { Observation } from '@/lib/families/types';
+import type { Finding } from '@/lib/contract/finding';
+import { INVENTORY_LABEL_METRICS, inventoryLabels } from '@/lib/families/inventory-labels';
 import type { FleetNode } from '@/lib/topology/fleet';
 import { PrometheusClient, prometheusConfigFromEnv, type VectorSample } from '@/lib/prometheus/client';
 import type { ResolvedRange } from '@/lib/time-range';
@@ -56,6 +58,7 @@ export class Gapscope {
   private readonly sharedInfo = sharedBy<VectorSample[]>();
   private readonly sharedConfig = sharedFor<NonNullable<Observation['scrapeRules']>>();
   private readonly sharedExported = sharedFor<boolean>();
+  private readonly sharedLabelNames = sharedFor<string[]>();
 
   constructor(private readonly deps: GapscopeDeps) {}
 
@@ -138,9 +141,10 @@ export class Gapscope {
     if (!node) return { ...base, found: false, sources };
 
     const ksmExported = await this.ksmExported(sources, now);
-    const [{ gathered }, scrapeRules] = await Promise.all([
+    const [{ gathered }, scrapeRules, clusterFindings] = await Promise.all([
       gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up'), ksmExported }, instantGrid(evaluatedAtMs), atMs, sources, { node }),
       this.scrapeRules(sources, now),
+      live ? this.clusterFindings(sources, now) : [],
     ]);
     let observation = observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules });
     let verdicts = verdictsOf(observation);
@@ -152,7 +156,7 @@ export class Gapscope {
       observation = { ...observation, ...reading.observed };
       verdicts = verdictsOf(observation);
     }
-    return { ...base, found: true, findings: findingsOf(observation, verdicts), layers: layersOf(observation, verdicts), sources };
+    return { ...base, found: true, findings: findingsOf(observation, verdicts), clusterFindings, layers: layersOf(observation, verdicts), sources };
   }
 
   /**
@@ -203,6 +207,23 @@ export class Gapscope {
     } catch (error) {
       sources.push(sourceFailure(error, { source: 'prometheus', endpoint }));
       return false;
+    }
+  }
+
+  /**
+   * The cluster-wide findings (lib/families/registry.ts CLUSTER_CHECKS) from one label names request, read at
+   * most once a minute; none where it fails (the source says why).
+   */
+  private async clusterFindings(sources: SourceStatus[], now: number): Promise<Finding[]> {
+    const endpoint = `GET /api/v1/labels ${INVENTORY_LABEL_METRICS.map((metric) => `match[]=${metric}`).join(' ')}`;
+    try {
+      const names = await this.sharedLabelNames(SCRAPE_CONFIG_TTL_MS, now, () => this.deps.prometheus.labelNames(INVENTORY_LABEL_METRICS, now));
+      const findings = inventoryLabels.findings(names, new Date(now).toISOString());
+      sources.push({ source: 'prometheus', endpoint, ok: true, ...(findings === null ? { detail: 'no kube_node_labels or kube_pod_labels series: their labels cannot be judged' } : {}) });
+      return findings ?? [];
+    } catch (error) {
+      sources.push(sourceFailure(error, { source: 'prometheus', endpoint }));
+      return [];
     }
   }
 
@@ -258,11 +279,15 @@ export class Gapscope {
     const generatedAt = new Date(now).toISOString();
     const inventory = await loadFleet(prometheus, this.inventoryOptions);
     const sources = [...inventory.sources];
-    if (inventory.nodes === null) return { generatedAt, nodes: null, sources };
+    if (inventory.nodes === null) return { generatedAt, nodes: null, clusterFindings: [], sources };
     const ksmExported = await this.ksmExported(sources, now);
-    const [{ gathered }, scrapeRules] = await Promise.all([gatherFamilies(prometheus, { kind: 'fleet', ksmExported }, instantGrid(now), undefined, sources), this.scrapeRules(sources, now)]);
+    const [{ gathered }, scrapeRules, clusterFindings] = await Promise.all([
+      gatherFamilies(prometheus, { kind: 'fleet', ksmExported }, instantGrid(now), undefined, sources),
+      this.scrapeRules(sources, now),
+      this.clusterFindings(sources, now),
+    ]);
     const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules }))));
-    return { generatedAt, nodes, sources };
+    return { generatedAt, nodes, clusterFindings, sources };
   }
 
   /** Liveness plus whether Prometheus answers; never queued behind a page's work for long (one request). */

@@ -1,3 +1,4 @@
+import { ClusterFindings } from '@/components/fleet/cluster-findings';
 import { FleetMatrix } from '@/components/fleet/fleet-matrix';
 import { MatrixFilters } from '@/components/fleet/matrix-filters';
 import { SourcePanel } from '@/components/source-panel';
@@ -26,6 +27,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
             comes from the stored layer (Prometheus) alone; a node&apos;s page reads its kubelet to confirm at the source.
           </p>
           <FleetMatrix matrix={buildMatrix(fleet.nodes, state)} state={state} nodeHref={(node) => `/nodes/${encodeURIComponent(node)}`} />
+          <ClusterFindings findings={fleet.clusterFindings} />
         </>
       )}
     </>
