@@ -43,6 +43,10 @@ test('the fleet matrix has a column for exporter collectors, and counts the new 
   await expect(cell('lab-textfile', 'collector')).toHaveAttribute('data-faults', '1');
   await expect(cell('lab-big', 'scrape')).toHaveAttribute('data-faults', '1');
   await expect(cell('lab-scrapeerror', 'cadvisor-labels')).toHaveAttribute('data-faults', '1');
+  await expect(page.locator('th', { hasText: 'Pod network' })).toBeVisible();
+  await expect(cell('lab-crio', 'cadvisor-network')).toHaveAttribute('data-faults', '1');
+  // The trap: CRI-O whose pods all use the host network has nothing to report per pod.
+  await expect(page.locator('[data-testid="fleet-row"][data-node="lab-crio-host"]')).toHaveAttribute('data-worst', 'none');
   // The Windows node: findings by design only, no fault in any column.
   const windows = page.locator('[data-testid="fleet-row"][data-node="lab-windows"]');
   await expect(windows).toHaveAttribute('data-worst', 'none');
@@ -56,6 +60,7 @@ const CARDS = [
   ['lab-digest', 'target-down', 'label-limit', 'label_value_length_limit exceeded'],
   ['lab-scrapeerror', 'cadvisor-scrape-error', 'container-scrape-error', 'container_scrape_error'],
   ['lab-twice', 'target-duplicated', 'scraped-twice', 'node-exporter-legacy'],
+  ['lab-crio', 'cadvisor-network-missing', 'no-infra-container', 'host_network="false"'],
 ] as const;
 
 for (const [node, kind, cause, evidence] of CARDS) {
@@ -81,6 +86,18 @@ test('lab-thermal: the timeline has a lane for the collector, and says when it b
   await expect(nodePage.timeline.locator('.recharts-surface')).toBeVisible({ timeout: 30_000 });
   await expect(nodePage.lane('collector:collector thermal_zone')).toBeVisible();
   await expect(nodePage.explanations('collector:collector thermal_zone').first()).toHaveText(/node_exporter's thermal_zone collector began failing at \d\d:\d\d:\d\d UTC/);
+});
+
+test("lab-restart: once its container restarts (45 s after the lab's start), the page shows both cgroups' series, and why", async ({ page }) => {
+  const nodePage = new NodePage(page);
+  await expect(async () => {
+    await nodePage.open('lab-restart');
+    await expect(nodePage.card('cadvisor-series-duplicated', 'stale-after-restart')).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 120_000, intervals: [2_000] });
+  await expect(nodePage.card('cadvisor-series-duplicated', 'stale-after-restart').getByTestId('evidence')).toContainText('container="payments"');
+  // The container that restarted two hours ago: nothing left to say.
+  await nodePage.open('lab-restarted');
+  await expect(page.getByTestId('no-faults')).toBeVisible({ timeout: 30_000 });
 });
 
 test('lab-windows: no fault, its missing node-exporter and container series are expected by design', async ({ page }) => {

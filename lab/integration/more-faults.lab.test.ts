@@ -22,6 +22,10 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   'lab-big': [['target-down', 'sample-limit', 'cAdvisor /metrics/cadvisor']],
   'lab-digest': [['target-down', 'label-limit', 'cAdvisor /metrics/cadvisor']],
   'lab-scrapeerror': [['cadvisor-scrape-error', 'container-scrape-error', 'container cgroups']],
+  'lab-crio': [['cadvisor-network-missing', 'no-infra-container', 'pod network series']],
+  // Traps: no warning or critical finding.
+  'lab-crio-host': [],
+  'lab-restarted': [],
   // By design only: no warning or critical finding.
   'lab-windows': [
     ['cadvisor-container-series-missing', 'windows-node', 'container cgroups'],
@@ -99,9 +103,9 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
     const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{id=${JSON.stringify(id)}}`)).length;
     expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
-    // Seven nodes with containerd.service are stored: lab-forbidden refuses every scrape, lab-big's and lab-digest's
+    // Nine nodes with containerd.service are stored: lab-forbidden refuses every scrape, lab-big's and lab-digest's
     // cAdvisor exceed the job's limits, and lab-uninitialized has no target.
-    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 7);
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 9);
   });
 
   it("lab-twice's premise: its exporter's series are stored once per job, since the leftover job began", async () => {
@@ -157,6 +161,11 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     expect(job?.limits).toMatchObject({ sample_limit: 250, label_value_length_limit: 160 });
     const [finding] = (await withKubelet.node('lab-big', rangeEnding())).findings;
     expect(finding!.explanation).toContain(`The target exposes more samples than the job ${job!.jobName} accepts (sample_limit: 250)`);
+    // Its timeline's cAdvisor lane is down all along (the node was always this big), for the same cause.
+    const now = Date.now();
+    const { timeline } = await withKubelet.timeline('lab-big', rangeEnding(undefined, now), now);
+    const lane = timeline!.lanes.find((entry) => entry.id === 'scrape:cAdvisor /metrics/cadvisor')!;
+    expect(lane.segments.map((segment) => [segment.state, segment.cause])).toEqual([['gap', 'sample-limit']]);
   });
 
   it('kube-state-metrics with a label allowlist: its labels are stored, and nothing is said about them', async () => {
@@ -164,6 +173,37 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     expect(await prometheus.labelNames(['kube_pod_labels'])).toContain('label_app_kubernetes_io_name');
     expect((await withKubelet.fleet()).clusterFindings).toEqual([]);
   });
+
+  it("lab-crio's premise: pods with CPU series and none with network series; on containerd every pod has both", async () => {
+    const pods = async (node: string, metric: string) => {
+      const ip = lab.nodes.find((candidate) => candidate.name === node)!.ip;
+      const series = await prometheus.instantQuery(`${metric}{pod!=""}`);
+      return new Set(series.filter((entry) => entry.labels.instance?.startsWith(`${ip}:`) || Object.values(entry.labels).includes(node)).map((entry) => entry.labels.pod)).size;
+    };
+    expect(await pods('lab-crio', 'container_cpu_usage_seconds_total')).toBe(2);
+    expect(await pods('lab-crio', 'container_network_receive_bytes_total')).toBe(0);
+    expect(await pods('lab-crio-host', 'container_network_receive_bytes_total')).toBe(0);
+    expect(await pods('lab-twice', 'container_network_receive_bytes_total')).toBe(1);
+    const hostNetwork = await prometheus.instantQuery('kube_pod_info{host_network="true"}');
+    expect(hostNetwork.length).toBe(2);
+  });
+
+  it('lab-restart: after its container restarts, both cgroups are stored for the lookback, and the finding says why', async () => {
+    // The restart comes 45 s after the lab's start; its old series lingers for five minutes after that.
+    const duplicated = async () => (await withKubelet.node('lab-restart', rangeEnding())).findings.filter((finding) => finding.kind === 'cadvisor-series-duplicated');
+    let findings = await duplicated();
+    for (let attempt = 0; findings.length === 0 && attempt < 60; attempt++) {
+      await new Promise((done) => setTimeout(done, 2_000));
+      findings = await duplicated();
+    }
+    expect(findings.map((finding) => [finding.cause, finding.subject])).toEqual([['stale-after-restart', 'container series']]);
+    expect(findings[0]!.explanation).toMatch(/honor_timestamps: true and track_timestamps_staleness: false/);
+    // The premise: two series for one container, with two cgroup ids, both answering an instant query.
+    const series = await prometheus.instantQuery('container_cpu_usage_seconds_total{namespace="shop",pod="payments-7d5f6c8b9-k3j5h",container="payments"}');
+    expect(new Set(series.map((entry) => entry.labels.id)).size).toBe(2);
+    // The container that restarted two hours ago has one.
+    expect((await prometheus.instantQuery('container_cpu_usage_seconds_total{pod="orders-6c4d5e7f8-n8m2b",container="orders"}')).length).toBe(1);
+  }, 180_000);
 
   it('lab-thermal: the timeline says when the collector began failing', async () => {
     const now = Date.now();

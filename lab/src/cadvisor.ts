@@ -1,5 +1,5 @@
 import { stableContainerId } from './ids';
-import { runtimeKind, type NodeState } from './node-state';
+import { containerIdOf, runtimeKind, type NodeState } from './node-state';
 import { ExpositionWriter, type Family, type Labels } from './exposition';
 import type { LabNode } from './scenario';
 
@@ -56,21 +56,25 @@ export function cgroupsOf(node: LabNode, state: NodeState): Cgroup[] {
     // Containers (re)start once the runtime is up.
     const startedAt = Math.max(state.runtimeStartedAt, bootedAt) + 5_000;
     cgroups.push({ ...base, id: podPath, kind: 'pod', namespace: spec.namespace, pod: spec.name, startedAt });
-    const sandboxId = stableContainerId(`${placed.uid}/sandbox`);
-    const sandboxName = containerName(state.runtime, sandboxId, 'POD', spec.name, spec.namespace, placed.uid);
-    cgroups.push({
-      id: `${podPath}/${sandboxId}`,
-      kind: 'sandbox',
-      container: '',
-      image: blank('image', PAUSE_IMAGE),
-      name: blank('name', sandboxName),
-      namespace: blank('namespace', spec.namespace),
-      pod: blank('pod', spec.name),
-      startedAt,
-    });
+    // CRI-O drops the infra (pause) container by default (drop_infra_ctr): no sandbox cgroup, so no pod network series.
+    if (runtimeKind(state.runtime) !== 'cri-o') {
+      const sandboxId = stableContainerId(`${placed.uid}/sandbox`);
+      const sandboxName = containerName(state.runtime, sandboxId, 'POD', spec.name, spec.namespace, placed.uid);
+      cgroups.push({
+        id: `${podPath}/${sandboxId}`,
+        kind: 'sandbox',
+        container: '',
+        image: blank('image', PAUSE_IMAGE),
+        name: blank('name', sandboxName),
+        namespace: blank('namespace', spec.namespace),
+        pod: blank('pod', spec.name),
+        startedAt,
+      });
+    }
     for (const container of placed.pod.containers) {
       if (state.unreadableContainers.includes(container.name)) continue;
-      const id = stableContainerId(`${placed.uid}/${container.name}`);
+      const id = containerIdOf(placed, container.name, state);
+      const restartedAt = state.restartedContainers[container.name];
       cgroups.push({
         id: `${podPath}/${id}`,
         kind: 'container',
@@ -79,7 +83,7 @@ export function cgroupsOf(node: LabNode, state: NodeState): Cgroup[] {
         name: blank('name', containerName(state.runtime, id, container.name, spec.name, spec.namespace, placed.uid)),
         namespace: blank('namespace', spec.namespace),
         pod: blank('pod', spec.name),
-        startedAt,
+        startedAt: restartedAt ?? startedAt,
       });
     }
   }

@@ -1,6 +1,6 @@
 import { ExpositionWriter, type Family, type Labels } from './exposition';
 import { stableContainerId, stableUid } from './ids';
-import { runtimeKind, type NodeState } from './node-state';
+import { containerIdOf, runtimeKind, type NodeState } from './node-state';
 import { faultOf, volumeName, type LabNode, type ScenarioClaim } from './scenario';
 
 /**
@@ -106,7 +106,7 @@ export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly Scenario
     out.sample('kube_pod_info', [
       ['namespace', spec.namespace], ['pod', spec.name], ['uid', placed.uid], ['host_ip', internalIp],
       ['pod_ip', `10.244.${node.index % 256}.${10 + (placed.pod.containers.length * 7 + spec.name.length) % 240}`],
-      ['node', node.name], ['created_by_kind', owner[0]!], ['created_by_name', owner[1]!], ['priority_class', ''], ['host_network', 'false'],
+      ['node', node.name], ['created_by_kind', owner[0]!], ['created_by_name', owner[1]!], ['priority_class', ''], ['host_network', String(spec.hostNetwork)],
     ], 1);
   }
   out.family('kube_pod_labels', 'gauge', '[STABLE] Kubernetes labels converted to Prometheus labels.');
@@ -128,7 +128,7 @@ export function ksmFamilies(nodes: readonly KsmNode[], claims: readonly Scenario
       out.sample('kube_pod_container_info', [
         ['namespace', placed.pod.spec.namespace], ['pod', placed.pod.spec.name], ['uid', placed.uid], ['container', container.name],
         ['image_spec', container.image], ['image', container.image], ['image_id', `${container.image.split(':')[0]}@sha256:${stableContainerId(container.image)}`],
-        ['container_id', `${runtimeKind(state.runtime)}://${stableContainerId(`${placed.uid}/${container.name}`)}`],
+        ['container_id', `${runtimeKind(state.runtime)}://${containerIdOf(placed, container.name, state)}`],
       ], 1);
     }
   }

@@ -1,5 +1,5 @@
 import { agoFrom, type LabClock } from './clock';
-import { stableUid } from './ids';
+import { stableContainerId, stableUid } from './ids';
 import { faultOf, type LabNode, type LabPod, type ScenarioClaim } from './scenario';
 
 /**
@@ -28,6 +28,13 @@ export interface NodeState {
   textfileMalformed: boolean;
   /** Containers (by name) cAdvisor cannot read: left out, with container_scrape_error 1. */
   unreadableContainers: string[];
+  /** Containers (by name) that restarted by this moment, with when: a new container id from then on. */
+  restartedContainers: Record<string, number>;
+}
+
+/** A container's id as the runtime gives it: a new one after each restart. */
+export function containerIdOf(placed: PlacedPod, container: string, state: NodeState): string {
+  return stableContainerId(`${placed.uid}/${container}${state.restartedContainers[container] !== undefined ? '/restarted' : ''}`);
 }
 
 export interface PlacedPod {
@@ -100,6 +107,8 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
   const thermal = faultOf(spec, 'thermal-zone-unreadable');
   const textfile = faultOf(spec, 'textfile-malformed');
   const unreadable = faultOf(spec, 'cadvisor-container-unreadable');
+  const restart = faultOf(spec, 'container-restarted');
+  const restartedAt = restart ? (restart.afterStart !== undefined ? clock.startedAt + restart.afterStart : agoFrom(clock, restart.ago ?? 0)) : undefined;
 
   return {
     runtime,
@@ -122,6 +131,7 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
     thermalZoneUnreadable: thermal !== undefined && activeSince(clock, thermal.since, t),
     textfileMalformed: textfile !== undefined && activeSince(clock, textfile.since, t),
     unreadableContainers: unreadable && activeSince(clock, unreadable.since, t) ? [unreadable.container] : [],
+    restartedContainers: restart && restartedAt !== undefined && t >= restartedAt ? { [restart.container]: restartedAt } : {},
   };
 }
 

@@ -60,6 +60,8 @@ const podSchema = z.object({
   /** "name=image" pairs. */
   containers: z.array(z.string().regex(/^[a-z0-9-]+=\S+$/, 'expected "name=image"')).min(1),
   claims: z.array(z.string()).default([]),
+  /** The pod uses the node's network namespace (hostNetwork: true). */
+  hostNetwork: z.boolean().default(false),
   /** The pod ran on another node until this long ago (the backfilled history shows the move). */
   movedFrom: z.object({ node: nodeNameSchema, ago: durationSchema }).optional(),
 });
@@ -100,6 +102,9 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scraped-twice'), since: durationSchema }),
   // The node's thermal zone answers with an error since `since` (an empty reading): the real thermal_zone collector fails.
   z.object({ kind: z.literal('thermal-zone-unreadable'), since: durationSchema }),
+  // A container of the node restarts (a new container id): `ago` before the lab's start, or `afterStart` it,
+  // while the live Prometheus scrapes (the replaced container's series then linger, as cAdvisor timestamps them).
+  z.object({ kind: z.literal('container-restarted'), container: z.string().regex(/^[a-z0-9-]+$/), ago: durationSchema.optional(), afterStart: durationSchema.optional() }),
   // cAdvisor fails to read one container since `since` (its cgroup files error): it leaves the container out
   // and reports container_scrape_error 1.
   z.object({ kind: z.literal('cadvisor-container-unreadable'), container: z.string().regex(/^[a-z0-9-]+$/), since: durationSchema }),
@@ -172,6 +177,12 @@ export const scenarioSchema = z
         if (pod.movedFrom && !names.has(pod.movedFrom.node)) {
           ctx.addIssue({ code: 'custom', message: `pod ${pod.name} moved from unknown node ${pod.movedFrom.node}` });
         }
+      }
+    }
+    for (const node of scenario.nodes) {
+      const restart = node.faults.find((fault) => fault.kind === 'container-restarted');
+      if (restart && (restart.ago === undefined) === (restart.afterStart === undefined)) {
+        ctx.addIssue({ code: 'custom', message: `node ${node.name}: a container-restarted fault needs either ago or afterStart` });
       }
     }
     for (const template of scenario.generate?.templates ?? []) {

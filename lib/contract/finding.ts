@@ -6,7 +6,7 @@ import { z } from 'zod';
  * emits (lib/families/<family>/), and a registry test keeps these lists and the families in step.
  */
 
-export const FAMILY_IDS = ['volume-stats', 'cadvisor-labels', 'root-sized-filesystem', 'device-error', 'collector', 'scrape', 'inventory-labels'] as const;
+export const FAMILY_IDS = ['volume-stats', 'cadvisor-labels', 'cadvisor-network', 'cadvisor-duplicates', 'root-sized-filesystem', 'device-error', 'collector', 'scrape', 'inventory-labels'] as const;
 
 export const FINDING_KINDS = [
   'pvc-stats-missing',
@@ -23,6 +23,8 @@ export const FINDING_KINDS = [
   'collector-failed',
   'cadvisor-scrape-error',
   'inventory-labels-missing',
+  'cadvisor-network-missing',
+  'cadvisor-series-duplicated',
 ] as const;
 
 /**

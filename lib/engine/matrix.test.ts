@@ -58,6 +58,8 @@ describe('the fleet matrix', () => {
       families: {
         'volume-stats': { nodes: 1, faults: 1, worstSeverity: 'warning' },
         'cadvisor-labels': { nodes: 1, faults: 1, worstSeverity: 'critical' },
+        'cadvisor-network': { nodes: 0, faults: 0, worstSeverity: null },
+        'cadvisor-duplicates': { nodes: 0, faults: 0, worstSeverity: null },
         'root-sized-filesystem': { nodes: 0, faults: 0, worstSeverity: null },
         'device-error': { nodes: 0, faults: 0, worstSeverity: null },
         collector: { nodes: 0, faults: 0, worstSeverity: null },

@@ -89,7 +89,7 @@ describe('buildTimeline', () => {
     expect(timelineSchema.parse(timeline)).toEqual(timeline);
     expect(timeline.lanes.map((entry) => entry.id)).toEqual(['cadvisor-labels:container cgroups', 'scrape:kubelet /metrics', 'scrape:cAdvisor /metrics/cadvisor', 'scrape:node-exporter']);
     for (const entry of timeline.lanes) expect(states(timeline, entry.id)).toEqual([['ok', 0, 60]]);
-    expect(timeline.quietFamilies.map((entry) => entry.family)).toEqual(['volume-stats', 'root-sized-filesystem', 'device-error', 'collector']);
+    expect(timeline.quietFamilies.map((entry) => entry.family)).toEqual(['volume-stats', 'cadvisor-network', 'cadvisor-duplicates', 'root-sized-filesystem', 'device-error', 'collector']);
     expect(timeline.endMs).toBe(END);
     expect(timeline.events).toEqual([]);
     expect(timeline.explanations).toEqual([]);
@@ -190,6 +190,30 @@ describe('buildTimeline', () => {
     expect(states(timeline, laneId)).toEqual(lanes);
     expect(timeline.explanations).toEqual([expect.objectContaining({ laneId, atMs: START + (lanes[1]![1] as number) * MIN, text })]);
     expect(timeline.explanations[0]!.eventIds.map((id) => id.replace(/[0-9]+$/, ''))).toEqual(events);
+  });
+
+  it('a live range: the outage that lasts until now takes its cause from the target\'s current last error', () => {
+    const down = { ...target(CADVISOR), health: 'down' as const, lastError: 'sample limit exceeded' };
+    const node: FleetNode = { ...NODE, roles: { ...NODE.roles, cadvisor: { health: 'down', targets: [down] } } };
+    const spec: Spec = {
+      node,
+      up: [
+        { role: 'kubelet', series: series(KUBELET, ...ALL) },
+        { role: 'cadvisor', series: series(CADVISOR, 0, 61, (minute) => (minute < 15 ? 1 : minute < 20 ? 0 : minute < 40 ? 1 : 0)) },
+        { role: 'node-exporter', series: series(EXPORTER, ...ALL) },
+      ],
+    };
+    const live = buildTimeline({ ...input(spec), live: true });
+    // The earlier outage has no error of its own: its cause stays unknown.
+    expect(lane(live, 'scrape:cAdvisor /metrics/cadvisor')!.segments.map((segment) => [segment.state, segment.cause])).toEqual([
+      ['ok', undefined],
+      ['gap', 'unknown'],
+      ['ok', undefined],
+      ['gap', 'sample-limit'],
+    ]);
+    expect(live.explanations.at(-1)!.text).toBe("The cAdvisor /metrics/cadvisor target went down at 12:40:00 UTC: from then on a scrape exceeds the job's sample_limit. The node grew past it (more pods and containers, more series or longer labels), or the limit was lowered in a configuration reload.");
+    // A past range: today's error says nothing about it.
+    expect(lane(buildTimeline(input(spec)), 'scrape:cAdvisor /metrics/cadvisor')!.segments.at(-1)!.cause).toBe('unknown');
   });
 
   it("reads the runtime's start from the kubelet where the scrape job stored none, and says the event comes from the source", () => {

@@ -25,6 +25,11 @@ export interface TimelineInput {
   source?: CadvisorSource;
   /** The scrape jobs' metric_relabel_configs now (the configuration's history is not kept). */
   scrapeRules?: Observation['scrapeRules'];
+  /**
+   * The range ends now: a target down until the end of the range is down now, and its current last error (the
+   * node's targets, from the targets API) tells why for that last outage; `up` has no error of its own.
+   */
+  live?: boolean;
   history: {
     /** `up` of the node's targets over the range, each with its role. */
     up: { role: NodeRole; series: StepSeries }[];
@@ -53,15 +58,37 @@ function poolsOf(node: FleetNode): Map<string, string> {
   return new Map(Object.values(node.roles).flatMap((health) => health.targets.flatMap((target) => (target.pool ? [[`${target.job}\u0000${target.instance}`, target.pool] as const] : []))));
 }
 
-/** Target health at each step, from `up`. */
-function rolesAt(input: TimelineInput, step: number, pools: ReadonlyMap<string, string>): Record<NodeRole, RoleHealth> {
+/**
+ * For a live range, the targets down now, by job and instance, with the step where their last outage began
+ * (down at every step from there to the end): their current last error and scrape URL hold from that step.
+ */
+function currentOutages(input: TimelineInput): Map<string, { from: number; target: RoleHealth['targets'][number] }> {
+  const outages = new Map<string, { from: number; target: RoleHealth['targets'][number] }>();
+  if (!input.live) return outages;
+  const downNow = new Map<string, RoleHealth['targets'][number]>(Object.values(input.node.roles).flatMap((health) => health.targets.filter((target) => target.health === 'down' && target.lastError).map((target) => [`${target.job}\u0000${target.instance}`, target] as const)));
+  for (const { series } of input.history.up) {
+    const key = `${series.labels.job ?? ''}\u0000${series.labels.instance ?? ''}`;
+    const target = downNow.get(key);
+    const values = series.values;
+    let from = values.length;
+    while (from > 0 && values[from - 1] === 0) from--;
+    if (target && from < values.length) outages.set(key, { from, target });
+  }
+  return outages;
+}
+
+/** Target health at each step, from `up` (with the current last error for the outage that lasts until now). */
+function rolesAt(input: TimelineInput, step: number, pools: ReadonlyMap<string, string>, outages: ReturnType<typeof currentOutages>): Record<NodeRole, RoleHealth> {
   const roles = {} as Record<NodeRole, RoleHealth>;
   for (const role of NODE_ROLES) {
     const targets = input.history.up
       .filter((entry) => entry.role === role && entry.series.values[step] !== undefined)
       .map(({ series }) => {
-        const pool = pools.get(`${series.labels.job ?? ''}\u0000${series.labels.instance ?? ''}`);
-        return { instance: series.labels.instance ?? '', job: series.labels.job ?? '', ...(pool ? { pool } : {}), labels: series.labels, health: series.values[step] === 1 ? ('up' as const) : ('down' as const), lastError: '' };
+        const key = `${series.labels.job ?? ''}\u0000${series.labels.instance ?? ''}`;
+        const pool = pools.get(key);
+        const outage = outages.get(key);
+        const current = outage && step >= outage.from ? { lastError: outage.target.lastError, ...(outage.target.scrapeUrl ? { scrapeUrl: outage.target.scrapeUrl } : {}) } : { lastError: '' };
+        return { instance: series.labels.instance ?? '', job: series.labels.job ?? '', ...(pool ? { pool } : {}), labels: series.labels, health: series.values[step] === 1 ? ('up' as const) : ('down' as const), ...current };
       });
     roles[role] = { health: combineHealth(targets), targets };
   }
@@ -91,7 +118,7 @@ function kubeletVersions(input: TimelineInput, inventoryStep: number[]): (string
   });
 }
 
-function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubeletVersion: string | undefined, pools: ReadonlyMap<string, string>): NodeAtStep {
+function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubeletVersion: string | undefined, pools: ReadonlyMap<string, string>, outages: ReturnType<typeof currentOutages>): NodeAtStep {
   const labels = currentAt(input.history.nodeInfo, inventoryStep)?.labels;
   const { node } = input;
   return {
@@ -102,7 +129,7 @@ function nodeAt(input: TimelineInput, step: number, inventoryStep: number, kubel
       containerRuntime: labels?.container_runtime_version ?? node.containerRuntime,
       ...((labels?.os_image ?? node.osImage) ? { osImage: labels?.os_image ?? node.osImage } : {}),
     },
-    roles: rolesAt(input, step, pools),
+    roles: rolesAt(input, step, pools, outages),
     healthFrom: 'up-series',
     ...(input.scrapeRules ? { scrapeRules: input.scrapeRules } : {}),
   };
@@ -165,7 +192,8 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const firstInventory = input.history.nodeInfo.length > 0 ? Math.min(...inventoryStep) : -1;
   const versions = kubeletVersions(input, inventoryStep);
   const pools = poolsOf(input.node);
-  const nodes = times.map((_, step) => nodeAt(input, step, inventoryStep[step]!, versions[step], pools));
+  const outages = currentOutages(input);
+  const nodes = times.map((_, step) => nodeAt(input, step, inventoryStep[step]!, versions[step], pools, outages));
   const observations: Observation[] = nodes.map((node, step) => observe(input.gathered, step, node, inventoryStep[step]));
   const prometheusGap = times.map((_, step) => !input.history.up.some((entry) => entry.series.values[step] !== undefined) && !input.history.prometheusUp.some((series) => series.values[step] !== undefined));
 

@@ -1,4 +1,6 @@
 import { cadvisorLabels } from './cadvisor-labels';
+import { cadvisorDuplicates } from './cadvisor-duplicates';
+import { cadvisorNetwork } from './cadvisor-network';
 import { collector } from './collector';
 import { deviceError } from './device-error';
 import { inventoryLabels } from './inventory-labels';
@@ -12,7 +14,7 @@ import { volumeStats } from './volume-stats';
  * and the docs table all iterate this list: adding a family is its folder plus one line here (and its ids in
  * lib/contract/finding.ts, which a test keeps in step).
  */
-export const FAMILIES: readonly AnyFamily[] = [volumeStats, cadvisorLabels, rootSizedFilesystem, deviceError, collector, scrape];
+export const FAMILIES: readonly AnyFamily[] = [volumeStats, cadvisorLabels, cadvisorNetwork, cadvisorDuplicates, rootSizedFilesystem, deviceError, collector, scrape];
 
 /**
  * Checks that are cluster-wide by nature (kube-state-metrics' label allowlist): computed once, shown once for

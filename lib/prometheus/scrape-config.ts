@@ -13,6 +13,8 @@ const scrapeConfigSchema = z
   .object({
     job_name: z.string(),
     honor_labels: z.boolean().optional(),
+    honor_timestamps: z.boolean().optional(),
+    track_timestamps_staleness: z.boolean().optional(),
     metrics_path: z.string().optional(),
     metric_relabel_configs: z.array(relabelConfigSchema).nullish(),
     // Prometheus renders these with its defaults: 0 (no limit), body_size_limit as "0B" or "10MiB".
@@ -40,6 +42,9 @@ export interface ScrapeJobRules {
   jobName: string;
   limits: ScrapeLimits;
   honorLabels: boolean;
+  /** Whether samples keep the timestamps the target sets (default true), and get staleness markers anyway (2.48+). */
+  honorTimestamps: boolean;
+  trackTimestampsStaleness: boolean;
   /** The path it scrapes unless a target's relabelling changes `__metrics_path__`. */
   metricsPath: string;
   metricRelabel: RelabelRule[];
@@ -67,7 +72,7 @@ export function parseScrapeConfig(yaml: string): Map<string, ScrapeJobRules> {
   if (!parsed.success) throw new ScrapeConfigError(`the configuration has no readable scrape_configs (${parsed.error.issues[0]?.message ?? 'invalid'})`);
   const jobs = new Map<string, ScrapeJobRules>();
   for (const job of parsed.data.scrape_configs ?? []) {
-    jobs.set(job.job_name, { jobName: job.job_name, limits: limitsOf(job), honorLabels: job.honor_labels ?? false, metricsPath: job.metrics_path ?? '/metrics', metricRelabel: compileRules(job.metric_relabel_configs ?? []) });
+    jobs.set(job.job_name, { jobName: job.job_name, limits: limitsOf(job), honorLabels: job.honor_labels ?? false, honorTimestamps: job.honor_timestamps ?? true, trackTimestampsStaleness: job.track_timestamps_staleness ?? false, metricsPath: job.metrics_path ?? '/metrics', metricRelabel: compileRules(job.metric_relabel_configs ?? []) });
   }
   return jobs;
 }

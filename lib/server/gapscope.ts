@@ -255,6 +255,7 @@ export class Gapscope {
     const [input, scrapeRules] = await Promise.all([gatherTimeline(prometheus, node, gridOf(range, stepFor(range)), this.deps.jobRoles ?? {}, sources, ksmExported), this.scrapeRules(sources, now)]);
     if (!input) return { ...base, found: true, timeline: null, sources };
     input.scrapeRules = scrapeRules;
+    input.live = now - range.endMs <= LIVE_WINDOW_MS;
     let timeline = buildTimeline(input);
     // A cAdvisor gap ending now: the kubelet's own unit start times may tell why where none is stored (the
     // same read as the node page's, shared by the kubelet client).

@@ -105,7 +105,7 @@ describe('running containers across the layers (expected, source, stored)', () =
     summaryEndpoint: 'GET /stats/summary (n)',
     failures: [],
   });
-  const jobs = (rules: ReturnType<typeof compileRules>) => new Map([[JOB, { jobName: JOB, limits: { jobName: JOB }, honorLabels: true, metricsPath: '/metrics/cadvisor', metricRelabel: rules }]]);
+  const jobs = (rules: ReturnType<typeof compileRules>) => new Map([[JOB, { jobName: JOB, limits: { jobName: JOB }, honorTimestamps: true, trackTimestampsStaleness: false, honorLabels: true, metricsPath: '/metrics/cadvisor', metricRelabel: rules }]]);
   const withPool = { cadvisor: { health: 'up' as const, targets: [{ ...role('cadvisor', 'up').targets[0]!, pool: JOB }] } };
   const observed = (extra: Parameters<typeof observation>[0], unstored = [running('checkout', 'a'), running('envoy', 'b')]) =>
     observation({ roles: withPool, scrapeRules: jobs(CHART_RULES), ...extra, parts: { 'cadvisor-labels': { unlabelled: [], legacy: [], expected: [sample({ node: 'n' }, 3)], unstored } } });

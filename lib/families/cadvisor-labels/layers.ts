@@ -1,5 +1,6 @@
 import type { ContainerLayers } from '@/lib/contract/investigation';
 import { describeRule, relabel, type RelabelRule } from '@/lib/prometheus/relabel';
+import type { ScrapeJobRules } from '@/lib/prometheus/scrape-config';
 import { pathOf } from '@/lib/topology/targets';
 import type { Observation, Sample, SourceCgroup } from '../types';
 
@@ -60,14 +61,14 @@ export const hasPodLabels = (labels: Record<string, string>) => Boolean(labels.p
  * scrape the target's path (`serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1` scrapes
  * /metrics/cadvisor for `job="kubelet"`).
  */
-export function cadvisorJobs(observation: Observation): { job: string; target: Record<string, string>; rules: readonly RelabelRule[] }[] {
+export function cadvisorJobs(observation: Observation): { job: string; target: Record<string, string>; rules: readonly RelabelRule[]; config: ScrapeJobRules }[] {
   const jobs = observation.scrapeRules;
   if (!jobs) return [];
   return observation.roles.cadvisor.targets.flatMap((target) => {
     const byName = jobs.get(target.pool ?? target.job);
     const path = pathOf(target) || '/metrics/cadvisor';
     const found = byName ? [byName] : target.pool ? [] : [...jobs.values()].filter((job) => job.metricsPath === path);
-    return found.map((job) => ({ job: job.jobName, target: target.labels, rules: job.metricRelabel }));
+    return found.map((job) => ({ job: job.jobName, target: target.labels, rules: job.metricRelabel, config: job }));
   });
 }
 

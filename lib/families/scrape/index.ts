@@ -24,7 +24,7 @@ interface ScrapeDetail {
 const scrapedKey = (target: RoleHealth['targets'][number]) => target.scrapeUrl || `${target.instance} ${target.labels.metrics_path ?? ''}`;
 
 /** THE rule of target-duplicated: targets of one role that scrape the same thing under different jobs. */
-function twinsOf(health: RoleHealth): RoleHealth['targets'] | null {
+export function twinsOf(health: RoleHealth): RoleHealth['targets'] | null {
   const byKey = new Map<string, RoleHealth['targets']>();
   for (const target of health.targets) {
     const key = scrapedKey(target);
@@ -194,6 +194,13 @@ export const scrape = defineFamily<ScrapeDetail>({
     }
     if (verdict.kind === 'target-missing') {
       return { text: `The ${title} disappeared at ${context.clock(atMs)}: service discovery stopped finding the node, or a relabel rule now drops it.`, events: [] };
+    }
+    if (verdict.cause === 'sample-limit' || verdict.cause === 'body-size-limit' || verdict.cause === 'label-limit') {
+      const setting = { 'sample-limit': 'sample_limit', 'body-size-limit': 'body_size_limit', 'label-limit': 'label limits' }[verdict.cause];
+      return {
+        text: `The ${title} went down at ${context.clock(atMs)}: from then on a scrape exceeds the job's ${setting}. The node grew past it (more pods and containers, more series or longer labels), or the limit was lowered in a configuration reload.`,
+        events: [],
+      };
     }
     const component = role === 'node-exporter' ? 'node-exporter' : 'kubelet';
     const restart = context.latest(atMs, (event) => event.kind === 'restart' && event.component === component);
