@@ -31,6 +31,7 @@ const KEPT_SAMPLES = new Set([
   'container_memory_working_set_bytes',
   'container_start_time_seconds',
   'container_scrape_error',
+  'container_network_receive_bytes_total',
   'node_filesystem_size_bytes',
   'node_filesystem_avail_bytes',
   'node_filesystem_free_bytes',
