@@ -58,6 +58,7 @@ const CARDS = [
   ['lab-textfile', 'collector-failed', 'textfile-error', 'node_textfile_scrape_error'],
   ['lab-big', 'target-down', 'sample-limit', 'sample limit exceeded'],
   ['lab-digest', 'target-down', 'label-limit', 'label_value_length_limit exceeded'],
+  ['lab-packages', 'target-down', 'body-size-limit', 'body size limit exceeded'],
   ['lab-scrapeerror', 'cadvisor-scrape-error', 'container-scrape-error', 'container_scrape_error'],
   ['lab-twice', 'target-duplicated', 'scraped-twice', 'node-exporter-legacy'],
   ['lab-crio', 'cadvisor-network-missing', 'no-infra-container', 'host_network="false"'],
@@ -84,7 +85,7 @@ test('lab-thermal: the timeline has a lane for the collector, and says when it b
   const nodePage = new NodePage(page);
   await nodePage.open('lab-thermal');
   await expect(nodePage.timeline.locator('.recharts-surface')).toBeVisible({ timeout: 30_000 });
-  await expect(nodePage.lane('collector:collector thermal_zone')).toBeVisible();
+  await expect(nodePage.lane('collector:collector thermal_zone')).toHaveAttribute('data-state', 'gap');
   await expect(nodePage.explanations('collector:collector thermal_zone').first()).toHaveText(/node_exporter's thermal_zone collector began failing at \d\d:\d\d:\d\d UTC/);
 });
 

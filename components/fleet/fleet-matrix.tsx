@@ -22,64 +22,67 @@ export function FleetMatrix({ matrix, state, nodeHref, nodeTarget }: { matrix: M
   const { summary } = matrix;
   return (
     <>
-      <table className="fleet" data-testid="fleet-table">
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">kubelet /metrics</th>
-            <th scope="col">cAdvisor</th>
-            <th scope="col">node-exporter</th>
-            {MATRIX_COLUMNS.map(({ id: family, title }) => (
-              <th scope="col" key={family} aria-sort={state.sort === family ? 'descending' : undefined}>
-                <Link href={matrixSearch({ ...state, sort: family, page: 1 }) || '?'}>{title}</Link>
+      {/* Ten family columns and more: the table scrolls on its own rather than widening the page. */}
+      <div className="table-scroll">
+        <table className="fleet" data-testid="fleet-table">
+          <thead>
+            <tr>
+              <th scope="col">Node</th>
+              <th scope="col">kubelet /metrics</th>
+              <th scope="col">cAdvisor</th>
+              <th scope="col">node-exporter</th>
+              {MATRIX_COLUMNS.map(({ id: family, title }) => (
+                <th scope="col" key={family} aria-sort={state.sort === family ? 'descending' : undefined}>
+                  <Link href={matrixSearch({ ...state, sort: family, page: 1 }) || '?'}>{title}</Link>
+                </th>
+              ))}
+            </tr>
+            <tr className="summary-row" data-testid="matrix-summary">
+              <th scope="row" colSpan={4}>
+                All {summary.nodes} nodes · {summary.nodesWithFaults} with faults
               </th>
-            ))}
-          </tr>
-          <tr className="summary-row" data-testid="matrix-summary">
-            <th scope="row" colSpan={4}>
-              All {summary.nodes} nodes · {summary.nodesWithFaults} with faults
-            </th>
-            {MATRIX_COLUMNS.map(({ id: family }) => (
-              <td key={family} data-family={family} data-nodes={summary.families[family].nodes}>
-                {summary.families[family].nodes > 0 ? (
-                  <span className={`count ${summary.families[family].worstSeverity}`}>
-                    {summary.families[family].nodes} node{summary.families[family].nodes === 1 ? '' : 's'}
-                  </span>
-                ) : (
-                  <span className="muted">none</span>
-                )}
-              </td>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {matrix.rows.map(({ node, cells, worst }) => (
-            <tr key={node.name} data-testid="fleet-row" data-node={node.name} data-worst={worst ?? 'none'}>
-              <th scope="row">
-                {/* A plain link: next/link's client props would be repeated in the page's payload for every row. */}
-                <a href={nodeHref(node.name)} target={nodeTarget} rel={nodeTarget ? 'noreferrer' : undefined}>
-                  {node.name}
-                </a>
-                <span className="node-meta muted">{`${node.internalIp} · ${node.kubeletVersion} · ${node.containerRuntime}`}</span>
-              </th>
-              <td>
-                <HealthBadge role="kubelet" health={node.targets.kubelet} errors={node.lastErrors.kubelet} />
-              </td>
-              <td>
-                <HealthBadge role="cadvisor" health={node.targets.cadvisor} errors={node.lastErrors.cadvisor} />
-              </td>
-              <td>
-                <HealthBadge role="node-exporter" health={node.targets['node-exporter']} errors={node.lastErrors['node-exporter']} />
-              </td>
               {MATRIX_COLUMNS.map(({ id: family }) => (
-                <td key={family} data-family={family} data-faults={cells[family].faults} data-severity={cells[family].worstSeverity ?? 'none'}>
-                  <Cell cell={cells[family]} />
+                <td key={family} data-family={family} data-nodes={summary.families[family].nodes}>
+                  {summary.families[family].nodes > 0 ? (
+                    <span className={`count ${summary.families[family].worstSeverity}`}>
+                      {summary.families[family].nodes} node{summary.families[family].nodes === 1 ? '' : 's'}
+                    </span>
+                  ) : (
+                    <span className="muted">none</span>
+                  )}
                 </td>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {matrix.rows.map(({ node, cells, worst }) => (
+              <tr key={node.name} data-testid="fleet-row" data-node={node.name} data-worst={worst ?? 'none'}>
+                <th scope="row">
+                  {/* A plain link: next/link's client props would be repeated in the page's payload for every row. */}
+                  <a href={nodeHref(node.name)} target={nodeTarget} rel={nodeTarget ? 'noreferrer' : undefined}>
+                    {node.name}
+                  </a>
+                  <span className="node-meta muted">{`${node.internalIp} · ${node.kubeletVersion} · ${node.containerRuntime}`}</span>
+                </th>
+                <td>
+                  <HealthBadge role="kubelet" health={node.targets.kubelet} errors={node.lastErrors.kubelet} />
+                </td>
+                <td>
+                  <HealthBadge role="cadvisor" health={node.targets.cadvisor} errors={node.lastErrors.cadvisor} />
+                </td>
+                <td>
+                  <HealthBadge role="node-exporter" health={node.targets['node-exporter']} errors={node.lastErrors['node-exporter']} />
+                </td>
+                {MATRIX_COLUMNS.map(({ id: family }) => (
+                  <td key={family} data-family={family} data-faults={cells[family].faults} data-severity={cells[family].worstSeverity ?? 'none'}>
+                    <Cell cell={cells[family]} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {matrix.matching === 0 ? <p data-testid="matrix-no-match">No node matches these filters.</p> : null}
       <Pager matrix={matrix} state={state} />
     </>

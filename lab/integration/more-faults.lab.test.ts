@@ -21,6 +21,7 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   'lab-textfile': [['collector-failed', 'textfile-error', 'collector textfile']],
   'lab-big': [['target-down', 'sample-limit', 'cAdvisor /metrics/cadvisor']],
   'lab-digest': [['target-down', 'label-limit', 'cAdvisor /metrics/cadvisor']],
+  'lab-packages': [['target-down', 'body-size-limit', 'node-exporter']],
   'lab-scrapeerror': [['cadvisor-scrape-error', 'container-scrape-error', 'container cgroups']],
   'lab-crio': [['cadvisor-network-missing', 'no-infra-container', 'pod network series']],
   // Traps: no warning or critical finding.
@@ -103,9 +104,9 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
     const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{id=${JSON.stringify(id)}}`)).length;
     expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
-    // Nine nodes with containerd.service are stored: lab-forbidden refuses every scrape, lab-big's and lab-digest's
+    // Ten nodes with containerd.service are stored: lab-forbidden refuses every scrape, lab-big's and lab-digest's
     // cAdvisor exceed the job's limits, and lab-uninitialized has no target.
-    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 9);
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 10);
   });
 
   it("lab-twice's premise: its exporter's series are stored once per job, since the leftover job began", async () => {
@@ -152,6 +153,9 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     expect(cadvisorOf('lab-big').map((target) => target.lastError)).toEqual(['sample limit exceeded']);
     expect(cadvisorOf('lab-digest').map((target) => target.lastError)).toEqual([expect.stringMatching(/^label_value_length_limit exceeded \(metric: .*label name: image/)]);
     expect(cadvisorOf('lab-twice').map((target) => target.health)).toEqual(['up']);
+    // The body size limit: lab-packages' exporter answers over 1 MiB; every other target, Prometheus' own included, stays below.
+    const packages = lab.nodes.find((node) => node.name === 'lab-packages')!.ip;
+    expect(targets.filter((target) => target.health === 'down' && /body size limit/.test(target.lastError)).map((target) => target.scrapeUrl)).toEqual([expect.stringContaining(`//${packages}:`)]);
     // Its kubelet /metrics, under the same limits in kube-prometheus, is below them.
     const kubeletOf = targets.filter((target) => /^https:.*\/metrics$/.test(target.scrapeUrl) && Object.values(target.labels).includes('lab-big'));
     expect(kubeletOf.map((target) => target.health)).toEqual(['up']);

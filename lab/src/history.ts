@@ -7,7 +7,7 @@ import { agoFrom, type LabClock } from './clock';
 import { formatGoFloat, formatLabels, type Family, type Labels } from './exposition';
 import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
 import { kubeletFamilies } from './kubelet-payloads';
-import { collectorSuccess, exporterMounts, isMountListed, type RootDisk } from './node-exporters';
+import { collectorSuccess, exporterMounts, exporterOverBodyLimit, isMountListed, type RootDisk } from './node-exporters';
 import { nodeStateAt, type NodeState } from './node-state';
 import { faultOf, type LabNode, type Scenario } from './scenario';
 import { compileRules, relabel, type RelabelRule } from '@/lib/prometheus/relabel';
@@ -199,7 +199,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
         target.role === 'kubelet' || target.role === 'cadvisor' || target.role === 'probes'
           ? state?.kubeletAuth === 'ok'
           : target.role === 'node-exporter'
-            ? !state?.nodeExporterOnKubeletPort
+            ? !state?.nodeExporterOnKubeletPort && !(node && exporterOverBodyLimit(node, jobLimits.get(target.jobName)?.bodySizeLimit))
             : true;
       book.add(target, false, 'up', [], step, up ? 1 : 0);
       if (!up) continue;

@@ -161,7 +161,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     const exporterView = (node: LabNode) => (node.template ? firstClone.get(node.template)! : node);
     // No exporter on Windows nodes: node_exporter's DaemonSet selects Linux nodes.
     for (const node of nodes.filter((candidate) => !candidate.template && candidate.spec.os === 'linux')) {
-      const prepared = prepareExporterFilesystem(join(runDir, 'nodes', node.name), exporterMounts(node, stateNow(node), root), stateNow(node), hasTextfileDirectory(node));
+      const prepared = prepareExporterFilesystem(join(runDir, 'nodes', node.name), exporterMounts(node, stateNow(node), root), stateNow(node), hasTextfileDirectory(node), faultOf(node.spec, 'textfile-large')?.series);
       startNodeExporter(processes, node.name, ipOf(node), ports.nodeExporter, prepared, exporterExtraArgs(profile, node));
     }
     const templateHosts = new Map<string, string>();

@@ -63,7 +63,22 @@ export function exporterExtraArgs(profile: Profile, node: LabNode): string[] {
 }
 
 /** Only a node with a textfile fault has a textfile directory: its operators added one by hand. */
-export const hasTextfileDirectory = (node: LabNode) => faultOf(node.spec, 'textfile-malformed') !== undefined;
+export const hasTextfileDirectory = (node: LabNode) => faultOf(node.spec, 'textfile-malformed') !== undefined || faultOf(node.spec, 'textfile-large') !== undefined;
+
+/** A package inventory script's output: one series per installed package, `series` of them. */
+export function largeTextfile(series: number): string {
+  const lines = ['# HELP node_package_info Installed packages.', '# TYPE node_package_info gauge'];
+  for (let index = 0; index < series; index++) lines.push(`node_package_info{arch="amd64",name="lib-package-${String(index).padStart(5, '0')}",origin="Debian",version="2.${index % 40}.${index % 7}-1+deb12u1"} 1`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Would the node's exporter answer more than `limit` ("1MiB")? Its large textfile alone decides, by far. */
+export function exporterOverBodyLimit(node: LabNode, limit: string | undefined): boolean {
+  const large = faultOf(node.spec, 'textfile-large');
+  if (!large || !limit) return false;
+  const [, amount = '0', unit = 'Ki'] = /^(\d+)(Ki|Mi)B$/.exec(limit) ?? [];
+  return Buffer.byteLength(largeTextfile(large.series)) > Number(amount) * (unit === 'Mi' ? 1 << 20 : 1 << 10);
+}
 
 const MOUNT_EXCLUDE_FLAG = '--collector.filesystem.mount-points-exclude=';
 
@@ -136,7 +151,7 @@ const TEXTFILE_GOOD = '# HELP node_reboot_required Whether a reboot is pending.\
 const TEXTFILE_JOB = '# HELP apt_upgrades_pending Apt packages pending updates.\n# TYPE apt_upgrades_pending gauge\napt_upgrades_pending{arch="amd64",origin="Debian"} 3\n';
 
 /** Lays out the fake procfs, sysfs and rootfs for one exporter; directories stay traversable by uid 65534. */
-export function prepareExporterFilesystem(dir: string, mounts: readonly MountEntry[], state: NodeState, withTextfile = false): PreparedExporter {
+export function prepareExporterFilesystem(dir: string, mounts: readonly MountEntry[], state: NodeState, withTextfile = false, largeTextfileSeries?: number): PreparedExporter {
   const procfs = join(dir, 'proc');
   const rootfs = join(dir, 'rootfs');
   const sysfs = join(dir, 'sys');
@@ -155,6 +170,7 @@ export function prepareExporterFilesystem(dir: string, mounts: readonly MountEnt
     chmodSync(textfile, 0o755);
     writeFileSync(join(textfile, 'reboot.prom'), TEXTFILE_GOOD);
     writeFileSync(join(textfile, 'apt.prom'), state.textfileMalformed ? TEXTFILE_JOB.slice(0, TEXTFILE_JOB.indexOf('{') + 12) : TEXTFILE_JOB);
+    if (largeTextfileSeries) writeFileSync(join(textfile, 'packages.prom'), largeTextfile(largeTextfileSeries));
   }
   const lines = mounts.map((mount) => `${mount.device} ${mount.mountpoint} ${mount.fstype} rw,relatime 0 0`);
   writeFileSync(join(procfs, '1', 'mounts'), `${lines.join('\n')}\n`);

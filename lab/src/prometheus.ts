@@ -38,6 +38,7 @@ export function writePrometheusConfig(profile: Profile, targets: readonly Scrape
       ...(job.metricRelabelConfigs.length > 0 ? { metric_relabel_configs: job.metricRelabelConfigs } : {}),
       ...(job.limits?.sampleLimit ? { sample_limit: job.limits.sampleLimit } : {}),
       ...(job.limits?.labelValueLengthLimit ? { label_value_length_limit: job.limits.labelValueLengthLimit } : {}),
+      ...(job.limits?.bodySizeLimit ? { body_size_limit: job.limits.bodySizeLimit } : {}),
     };
   });
   const config = {

@@ -108,6 +108,9 @@ const faultSchema = z.discriminatedUnion('kind', [
   // cAdvisor fails to read one container since `since` (its cgroup files error): it leaves the container out
   // and reports container_scrape_error 1.
   z.object({ kind: z.literal('cadvisor-container-unreadable'), container: z.string().regex(/^[a-z0-9-]+$/), since: durationSchema }),
+  // A textfile exporter script writes `series` metrics into the exporter's textfile directory (a package
+  // inventory, say): its scrape grows past the job's body_size_limit.
+  z.object({ kind: z.literal('textfile-large'), series: z.number().int().positive() }),
   // A script writes a .prom file of the exporter's textfile directory in place; since `since`, it is half written.
   z.object({ kind: z.literal('textfile-malformed'), since: durationSchema }),
 ]);
@@ -154,7 +157,17 @@ export const scenarioSchema = z
      */
     /** kube-state-metrics' --metric-labels-allowlist; empty (its 2.x default, and kube-prometheus-stack's) by default. */
     kubeStateMetrics: z.object({ metricLabelsAllowlist: z.string().default('') }).default({ metricLabelsAllowlist: '' }),
-    scrapeLimits: z.object({ sampleLimit: z.number().int().positive().optional(), labelValueLengthLimit: z.number().int().positive().optional() }).default({}),
+    scrapeLimits: z
+      .object({
+        sampleLimit: z.number().int().positive().optional(),
+        labelValueLengthLimit: z.number().int().positive().optional(),
+        /**
+         * Prometheus' body_size_limit: kube-prometheus-stack's prometheusSpec.enforcedBodySizeLimit, which the
+         * operator writes into every job it generates; on the node-exporter job in the other profiles.
+         */
+        bodySizeLimit: z.string().regex(/^\d+(Ki|Mi)B$/, 'expected "1MiB" or "512KiB"').optional(),
+      })
+      .default({}),
     nodes: z.array(nodeSchema).min(1),
     /** How the size knob makes more nodes: clones of these nodes, picked by weight. */
     generate: z.object({ templates: z.array(templateSchema).min(1) }).optional(),

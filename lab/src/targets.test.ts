@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labAddresses } from './addresses';
 import { defaultLab } from '../test-support/default-lab';
-import { scrapeJobs, scrapeTargets, storedLabels } from './targets';
+import { LEGACY_EXPORTER_JOB, scrapeJobs, scrapeTargets, storedLabels, type Profile } from './targets';
 
 describe('storedLabels (Prometheus target label merging)', () => {
   it.each([
@@ -38,6 +38,21 @@ describe('scrape targets of the two profiles', () => {
     expect(cadvisor.intervalSeconds).toBe(10);
     expect(cadvisor.metricRelabelConfigs.at(-1)).toEqual({ source_labels: ['id', 'pod'], action: 'drop', regex: '.+;' });
     expect(scrapeJobs('kubernetes-sd').every((job) => job.metricRelabelConfigs.length === 0)).toBe(true);
+  });
+
+  it("puts the scenario's scrape limits where each profile's configuration puts them", () => {
+    const limits = { sampleLimit: 250, labelValueLengthLimit: 160, bodySizeLimit: '1MiB' };
+    const roles = (profile: Profile) => Object.fromEntries(scrapeJobs(profile, undefined, limits).map((job) => [job.jobName, job.limits ?? {}]));
+    // The operator: the kubelet ServiceMonitor's limits on its three jobs, enforcedBodySizeLimit on every job it generates.
+    const operator = roles('kube-prometheus');
+    expect(operator['serviceMonitor/monitoring/kube-prometheus-stack-kubelet/1']).toEqual(limits);
+    expect(operator['serviceMonitor/monitoring/kube-prometheus-stack-kube-state-metrics/0']).toEqual({ bodySizeLimit: '1MiB' });
+    expect(operator[LEGACY_EXPORTER_JOB]).toEqual({});
+    // Hand-written jobs: the cAdvisor job's sample and label limits, the node-exporter job's body size limit.
+    const handWritten = roles('kubernetes-sd');
+    expect(handWritten).toMatchObject({ 'kubernetes-cadvisor': { sampleLimit: 250, labelValueLengthLimit: 160 }, 'node-exporter': { bodySizeLimit: '1MiB' } });
+    expect(handWritten['kubernetes-nodes']).toEqual({});
+    expect(scrapeJobs('kubernetes-sd').every((job) => job.limits === undefined)).toBe(true);
   });
 
   it('kubernetes-sd: instance is the address, node labels come through labelmap, no node label', () => {

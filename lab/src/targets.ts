@@ -67,6 +67,7 @@ export interface ScrapeJob {
 export interface ScrapeLimitSpec {
   sampleLimit?: number;
   labelValueLengthLimit?: number;
+  bodySizeLimit?: string;
 }
 
 /** The chart's `relabelings` for every kubelet endpoint: "metrics_path is required to match upstream rules and charts". */
@@ -151,12 +152,18 @@ const COMMON_JOB = { kubeletAuth: false, honorLabels: false, honorTimestamps: tr
  * prometheus chart's kubelet jobs scrape through.
  */
 export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc:443', limits: ScrapeLimitSpec = {}): ScrapeJob[] {
-  const limited = limits.sampleLimit !== undefined || limits.labelValueLengthLimit !== undefined;
-  // In kube-prometheus the limits are the kubelet ServiceMonitor's, so every one of its endpoints' jobs has them.
+  // In kube-prometheus the sample and label limits are the kubelet ServiceMonitor's, so every one of its
+  // endpoints' jobs has them; the body size limit is the operator's enforced one, on every job it generates.
   const limitedRoles: TargetRole[] = profile === 'kube-prometheus' ? ['kubelet', 'cadvisor', 'probes'] : ['cadvisor'];
-  return [...profileJobs(profile, apiserver), { ...COMMON_JOB, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter' as const, scheme: 'http' as const, metricsPath: '/metrics' }].map((job) =>
-    limited && limitedRoles.includes(job.role) ? { ...job, limits } : job,
-  );
+  const limitsOf = (job: ScrapeJob, generated: boolean): ScrapeLimitSpec => ({
+    ...(limitedRoles.includes(job.role) ? { sampleLimit: limits.sampleLimit, labelValueLengthLimit: limits.labelValueLengthLimit } : {}),
+    ...(profile === 'kube-prometheus' ? (generated ? { bodySizeLimit: limits.bodySizeLimit } : {}) : job.role === 'node-exporter' && generated ? { bodySizeLimit: limits.bodySizeLimit } : {}),
+  });
+  const withLimits = (job: ScrapeJob, generated: boolean): ScrapeJob => {
+    const set = Object.fromEntries(Object.entries(limitsOf(job, generated)).filter(([, value]) => value !== undefined)) as ScrapeLimitSpec;
+    return Object.keys(set).length > 0 ? { ...job, limits: set } : job;
+  };
+  return [...profileJobs(profile, apiserver).map((job) => withLimits(job, true)), { ...COMMON_JOB, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' }];
 }
 
 /** The profile's own jobs, whose targets come from discovery. */
