@@ -24,6 +24,7 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   'lab-packages': [['target-down', 'body-size-limit', 'node-exporter']],
   'lab-scrapeerror': [['cadvisor-scrape-error', 'container-scrape-error', 'container cgroups']],
   'lab-crio': [['cadvisor-network-missing', 'no-infra-container', 'pod network series']],
+  'lab-netless': [['cadvisor-network-missing', 'unknown', 'pod network series']],
   // Traps: no warning or critical finding.
   'lab-crio-host': [],
   'lab-restarted': [],
@@ -104,9 +105,9 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
     const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{id=${JSON.stringify(id)}}`)).length;
     expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
-    // Ten nodes with containerd.service are stored: lab-forbidden refuses every scrape, lab-big's and lab-digest's
+    // Eleven nodes with containerd.service are stored: lab-forbidden refuses every scrape, lab-big's and lab-digest's
     // cAdvisor exceed the job's limits, and lab-uninitialized has no target.
-    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 10);
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 11);
   });
 
   it("lab-twice's premise: its exporter's series are stored once per job, since the leftover job began", async () => {

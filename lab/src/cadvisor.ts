@@ -1,7 +1,7 @@
 import { stableContainerId } from './ids';
 import { containerIdOf, runtimeKind, type NodeState } from './node-state';
 import { ExpositionWriter, type Family, type Labels } from './exposition';
-import type { LabNode } from './scenario';
+import { faultOf, type LabNode } from './scenario';
 
 /**
  * The kubelet's embedded cAdvisor, shaped after the real captures in shared/fixtures/real/nri-kubernetes:
@@ -153,7 +153,8 @@ export function cadvisorFamilies({ node, state, now, kernelVersion, osImage, mac
   for (const cgroup of cgroups) out.sample('container_memory_rss', labelsOf(cgroup), Math.round(workingSetBytes(cgroup) * 0.7), stamp(cgroup));
 
   out.family('container_network_receive_bytes_total', 'counter', 'Cumulative count of bytes received');
-  for (const cgroup of cgroups.filter((candidate) => candidate.kind === 'root' || candidate.kind === 'sandbox')) {
+  const podNetwork = !faultOf(node.spec, 'pod-network-unattributed');
+  for (const cgroup of cgroups.filter((candidate) => candidate.kind === 'root' || (podNetwork && candidate.kind === 'sandbox'))) {
     out.sample('container_network_receive_bytes_total', labelsOf(cgroup, [['interface', 'eth0']]), Math.round(cpuSeconds(cgroup, now) * 5e4), stamp(cgroup));
   }
 

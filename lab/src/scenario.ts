@@ -108,6 +108,9 @@ const faultSchema = z.discriminatedUnion('kind', [
   // cAdvisor fails to read one container since `since` (its cgroup files error): it leaves the container out
   // and reports container_scrape_error 1.
   z.object({ kind: z.literal('cadvisor-container-unreadable'), container: z.string().regex(/^[a-z0-9-]+$/), since: durationSchema }),
+  // containerd, but cAdvisor attributes the pods' network to no sandbox: network series for id="/" alone, as
+  // reported on containerd nodes without an explanation (cadvisor#3662, k3s#2895).
+  z.object({ kind: z.literal('pod-network-unattributed') }),
   // A textfile exporter script writes `series` metrics into the exporter's textfile directory (a package
   // inventory, say): its scrape grows past the job's body_size_limit.
   z.object({ kind: z.literal('textfile-large'), series: z.number().int().positive() }),
