@@ -39,6 +39,16 @@ describe('the family registry', () => {
     }
   });
 
+  it("shares requests only with a registered family's own request (no chains), so the fleet stays within ten requests", () => {
+    const ids = new Set(FAMILIES.map((family) => family.id));
+    for (const family of FAMILIES.filter((candidate) => candidate.request)) {
+      expect(ids.has(family.request!), `${family.id} joins ${family.request}`).toBe(true);
+      expect(FAMILIES.find((candidate) => candidate.id === family.request)!.request, `${family.request} has a request of its own`).toBeUndefined();
+    }
+    const requests = new Set(FAMILIES.filter((family) => Object.keys(family.parts).length > 0).map((family) => family.request ?? family.id));
+    expect(requests.size).toBe(4);
+  });
+
   it('a rule with no data to judge by says so (null), rather than inventing a verdict', () => {
     const bare = { node: { name: 'n', internalIp: '', kubeletVersion: '', containerRuntime: '' }, atMs: 0, at: '', roles: { kubelet: { health: 'up', targets: [] }, cadvisor: { health: 'up', targets: [] }, 'node-exporter': { health: 'up', targets: [] } }, healthFrom: 'none', starts: {}, parts: {}, queries: {} } as const;
     for (const family of FAMILIES) expect(family.rule(structuredClone(bare) as never), family.id).toBeNull();
