@@ -99,6 +99,8 @@ describe('the scrape rule', () => {
       ['target-missing', 'windows-node', 'info', true],
     ]);
     expect(findings[1]!.explanation).toMatch(/runs Windows Server 2022 Datacenter.*windows_exporter/);
+    // Never expected: the expected layer, like every absence by design.
+    expect(findings[1]!.layer).toBe('expected');
     // The same gap on a Linux node is a fault.
     expect(familyFindings(scrape, observation({ node: { osImage: 'Debian GNU/Linux 12 (bookworm)' }, roles: { 'node-exporter': role('node-exporter', 'missing') } }))[0]).toMatchObject({ cause: 'no-target', expectedByDesign: false });
   });

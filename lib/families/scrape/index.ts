@@ -120,6 +120,7 @@ export const scrape = defineFamily<ScrapeDetail>({
           kind,
           cause: 'windows-node',
           severity: 'info',
+          layer: 'expected',
           expectedByDesign: true,
           summary: `${node} is a Windows node: no node-exporter runs there`,
           explanation: `kube_node_info says ${node} runs ${observation.node.osImage}. node_exporter does not run on Windows (its DaemonSet selects Linux nodes), so no node-exporter target and no node_* series exist for this node by design. windows_exporter exposes the machine's metrics instead, as windows_* series under its own job.`,
