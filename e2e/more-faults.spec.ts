@@ -62,6 +62,7 @@ const CARDS = [
   ['lab-scrapeerror', 'cadvisor-scrape-error', 'container-scrape-error', 'container_scrape_error'],
   ['lab-twice', 'target-duplicated', 'scraped-twice', 'node-exporter-legacy'],
   ['lab-crio', 'cadvisor-network-missing', 'no-infra-container', 'host_network="false"'],
+  ['lab-twostacks', 'cadvisor-series-duplicated', 'scraped-twice', 'kubernetes-cadvisor-other-stack'],
   ['lab-netless', 'cadvisor-network-missing', 'unknown', 'no container_network_receive_bytes_total series with a pod label'],
 ] as const;
 

@@ -6,7 +6,7 @@ import type { Gapscope } from '@/lib/server/gapscope';
 import type { KubeletClient } from '@/lib/kubelet/client';
 import type { PrometheusClient } from '@/lib/prometheus/client';
 import { startLab, type RunningLab } from '../src/lab';
-import { LEGACY_EXPORTER_JOB, PROFILES } from '../src/targets';
+import { LEGACY_EXPORTER_JOB, OTHER_STACK_CADVISOR_JOB, PROFILES } from '../src/targets';
 import { expectAgreement } from '../test-support/agreement';
 import { labGapscope, labKubelet, labKubeletProxy, labPrometheus, rangeEnding } from '../test-support/clients';
 import { waitForScrapes } from '../test-support/prometheus-api';
@@ -28,6 +28,9 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   // Traps: no warning or critical finding.
   'lab-crio-host': [],
   'lab-restarted': [],
+  // Two stacks: the second scrapes through the API server's proxy, so the targets' URLs differ (in
+  // prometheus-chart they are the same URL: target-duplicated, below).
+  'lab-twostacks': [['cadvisor-series-duplicated', 'scraped-twice', 'container series']],
   // By design only: no warning or critical finding.
   'lab-windows': [
     ['cadvisor-container-series-missing', 'windows-node', 'container cgroups'],
@@ -53,6 +56,10 @@ const EXPECTED: Record<string, [string, string, string][]> = {
  * kube-prometheus-stack's node_exporter extraArgs exclude every PV mount: where a claim is mounted, the node
  * also gets fs-pv-mounts-excluded (by design), after its warning, as on any cluster with the chart's defaults.
  */
+/** The prometheus chart scrapes cAdvisor through the API server's proxy too: both stacks' targets share one URL. */
+const VIA_PROXY: Record<string, [string, string, string][]> = {
+  'lab-twostacks': [['target-duplicated', 'scraped-twice', 'cAdvisor /metrics/cadvisor scraped twice']],
+};
 const CHART_NODE_EXPORTER: Record<string, [string, string, string][]> = {
   'lab-statsoff': [EXPECTED['lab-statsoff']![0]!, EXPECTED['lab-excluded']![0]!],
   'lab-regression': [EXPECTED['lab-regression']![0]!, EXPECTED['lab-excluded']![0]!],
@@ -80,7 +87,7 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
   });
 
   it.each(Object.keys(EXPECTED))('diagnoses %s exactly', async (name) => {
-    const expected = profile === 'kube-prometheus' ? (CHART_NODE_EXPORTER[name] ?? EXPECTED[name]!) : EXPECTED[name]!;
+    const expected = profile === 'kube-prometheus' ? (CHART_NODE_EXPORTER[name] ?? EXPECTED[name]!) : viaProxy ? (VIA_PROXY[name] ?? EXPECTED[name]!) : EXPECTED[name]!;
     const investigation = await withKubelet.node(name, rangeEnding());
     for (const finding of investigation.findings) findingSchema.parse(finding);
     expect(investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject])).toEqual(expected);
@@ -105,9 +112,22 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
     // Stored: the chart's rules drop every cgroup series without a pod, units included; kubernetes-sd keeps them.
     const stored = async (id: string) => (await prometheus.instantQuery(`container_start_time_seconds{id=${JSON.stringify(id)}}`)).length;
     expect(await stored('/system.slice/k3s-agent.service')).toBe(profile === 'kube-prometheus' ? 0 : 1);
-    // Eleven nodes with containerd.service are stored: lab-forbidden refuses every scrape, lab-big's and lab-digest's
-    // cAdvisor exceed the job's limits, and lab-uninitialized has no target.
-    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 0 : 11);
+    // Twelve nodes' containerd.service is stored, lab-twostacks' twice (two jobs): lab-forbidden refuses every
+    // scrape, lab-big's and lab-digest's cAdvisor exceed the job's limits, lab-uninitialized has no target. In
+    // kube-prometheus only the second stack's job, which has no such rule, stores one.
+    expect(await stored('/system.slice/containerd.service')).toBe(profile === 'kube-prometheus' ? 1 : 13);
+  });
+
+  it("lab-twostacks' premise: each container series stored under two jobs with one cgroup id, from two scrape URLs", async () => {
+    const series = await prometheus.instantQuery('container_cpu_usage_seconds_total{pod="recommender-7b8c9d6e5-f3g5h",container="recommender"}');
+    const jobs = series.map((entry) => entry.labels.job);
+    expect(jobs).toContain(OTHER_STACK_CADVISOR_JOB);
+    expect(new Set(jobs).size).toBe(2);
+    expect(new Set(series.map((entry) => entry.labels.id)).size).toBe(1);
+    const urls = (await prometheus.targets()).filter((target) => Object.values(target.labels).includes('lab-twostacks') || target.scrapeUrl.includes('/nodes/lab-twostacks/')).filter((target) => target.scrapeUrl.endsWith('/metrics/cadvisor')).map((target) => target.scrapeUrl);
+    // Two URLs, except where the profile itself scrapes through the proxy: then one URL twice.
+    expect(new Set(urls).size).toBe(viaProxy ? 1 : 2);
+    expect(urls.length).toBe(2);
   });
 
   it("lab-twice's premise: its exporter's series are stored once per job, since the leftover job began", async () => {

@@ -189,7 +189,7 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
     const targets = scrapeTargets(
       profile,
       addresses,
-      nodes.map((node) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: states.get(node.name)!.nodeExporterOnKubeletPort, scrapedTwice: states.get(node.name)!.scrapedTwice })),
+      nodes.map((node) => ({ node, ip: addresses.node(node.index), nodeExporterOnKubeletPort: states.get(node.name)!.nodeExporterOnKubeletPort, scrapedTwice: states.get(node.name)!.scrapedTwice, cadvisorOtherStack: states.get(node.name)!.cadvisorOtherStack })),
     );
     const ksm = ksmFamilies(nodes.map((node) => ({ node, state: states.get(node.name)!, internalIp: addresses.node(node.index) })), input.scenario.claims, agoFrom(clock, 30 * 86_400_000), input.scenario.kubeStateMetrics.metricLabelsAllowlist);
     for (const target of targets) {

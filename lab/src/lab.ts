@@ -227,7 +227,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     rmSync(historyFile);
     log(`backfilled ${historySamples} samples of ${book.size} series in ${Date.now() - historyStarted} ms`);
 
-    const targets = scrapeTargets(profile, addresses, nodes.map((node) => ({ node, ip: ipOf(node), nodeExporterOnKubeletPort: stateNow(node).nodeExporterOnKubeletPort, scrapedTwice: stateNow(node).scrapedTwice })));
+    const targets = scrapeTargets(profile, addresses, nodes.map((node) => ({ node, ip: ipOf(node), nodeExporterOnKubeletPort: stateNow(node).nodeExporterOnKubeletPort, scrapedTwice: stateNow(node).scrapedTwice, cadvisorOtherStack: stateNow(node).cadvisorOtherStack })));
     const configFile = join(runDir, 'prometheus.yml');
     writePrometheusConfig(profile, targets, scrapeIntervalMs, { configFile, sdDir: join(runDir, 'sd'), tokenFile: tokenFiles.prometheus, caFile: tls.caFile }, `${addresses.apiserver}:${APISERVER_PORT}`, scenario.scrapeLimits);
     startPrometheus(processes, addresses.prometheus, configFile, dataDir);

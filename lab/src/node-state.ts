@@ -18,6 +18,8 @@ export interface NodeState {
   nodeExporterOnKubeletPort: boolean;
   /** A second, leftover job scrapes the node's exporter too. */
   scrapedTwice: boolean;
+  /** A second stack's job scrapes the node's cAdvisor through the API server's proxy too. */
+  cadvisorOtherStack: boolean;
   pvMountsRootSized: boolean;
   /** Mountpoints node_exporter cannot statfs (device_error 1). */
   unreachableMounts: string[];
@@ -101,6 +103,7 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
   const unauthorized = faultOf(spec, 'kubelet-unauthorized');
   const forbidden = faultOf(spec, 'kubelet-forbidden');
   const scrapedTwice = faultOf(spec, 'scraped-twice');
+  const otherStack = faultOf(spec, 'cadvisor-other-stack');
   const wrongPort = faultOf(spec, 'node-exporter-wrong-port');
   const rootSized = faultOf(spec, 'pv-mounts-root-sized');
   const deviceError = faultOf(spec, 'mount-device-error');
@@ -125,6 +128,7 @@ export function nodeStateAt(nodes: readonly LabNode[], node: LabNode, clock: Lab
           : 'ok',
     nodeExporterOnKubeletPort: wrongPort !== undefined && activeSince(clock, wrongPort.since, t),
     scrapedTwice: scrapedTwice !== undefined && activeSince(clock, scrapedTwice.since, t),
+    cadvisorOtherStack: otherStack !== undefined && activeSince(clock, otherStack.since, t),
     pvMountsRootSized: rootSized !== undefined && activeSince(clock, rootSized.since, t),
     unreachableMounts: deviceError && activeSince(clock, deviceError.since, t) ? [deviceError.mount.mountpoint] : [],
     volumeStatsDisabled: faultOf(spec, 'volume-stats-disabled') !== undefined,

@@ -98,6 +98,9 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('node-uninitialized') }),
   // volumeStatsAggPeriod: 0s in the kubelet configuration: the kubelet never computes volume stats.
   z.object({ kind: z.literal('volume-stats-disabled') }),
+  // A second monitoring stack's job (OTHER_STACK_CADVISOR_JOB) scrapes the node's cAdvisor through the API
+  // server's proxy too, since `since`: the same container series stored twice, under two addresses.
+  z.object({ kind: z.literal('cadvisor-other-stack'), since: durationSchema }),
   // A leftover static job (LEGACY_EXPORTER_JOB) scrapes the node's exporter too, since `since`: every series twice.
   z.object({ kind: z.literal('scraped-twice'), since: durationSchema }),
   // The node's thermal zone answers with an error since `since` (an empty reading): the real thermal_zone collector fails.

@@ -163,7 +163,11 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
     const set = Object.fromEntries(Object.entries(limitsOf(job, generated)).filter(([, value]) => value !== undefined)) as ScrapeLimitSpec;
     return Object.keys(set).length > 0 ? { ...job, limits: set } : job;
   };
-  return [...profileJobs(profile, apiserver).map((job) => withLimits(job, true)), { ...COMMON_JOB, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' }];
+  return [
+    ...profileJobs(profile, apiserver).map((job) => withLimits(job, true)),
+    { ...COMMON_JOB, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' },
+    { ...COMMON_JOB, jobName: OTHER_STACK_CADVISOR_JOB, role: 'cadvisor', scheme: 'https', kubeletAuth: true, insecureSkipVerify: false, metricsPath: '/metrics/cadvisor' },
+  ];
 }
 
 /** The profile's own jobs, whose targets come from discovery. */
@@ -221,6 +225,8 @@ interface TargetInput {
   nodeExporterOnKubeletPort: boolean;
   /** A leftover static job scrapes its exporter too (the scraped-twice fault). */
   scrapedTwice?: boolean;
+  /** A second stack's job scrapes its cAdvisor through the API server's proxy too (the cadvisor-other-stack fault). */
+  cadvisorOtherStack?: boolean;
 }
 
 /**
@@ -229,15 +235,30 @@ interface TargetInput {
  */
 export const LEGACY_EXPORTER_JOB = 'node-exporter-legacy';
 
-function legacyTargets(profile: Profile, nodes: readonly TargetInput[]): ScrapeTarget[] {
+/**
+ * A second monitoring stack's cAdvisor job, scraping through the API server's node proxy as the prometheus
+ * chart does, with `instance` set to the node's name: in every profile, for a node that plants
+ * `cadvisor-other-stack`. Where the profile itself scrapes that way (prometheus-chart), both jobs scrape one URL.
+ */
+export const OTHER_STACK_CADVISOR_JOB = 'kubernetes-cadvisor-other-stack';
+
+function legacyTargets(profile: Profile, addresses: LabAddresses, nodes: readonly TargetInput[]): ScrapeTarget[] {
   const ports = nodePorts(profile);
-  return discoverable(nodes)
+  const apiserver = `${addresses.apiserver}:${APISERVER_PORT}`;
+  const exporters = discoverable(nodes)
     .filter((input) => input.scrapedTwice)
     .map(({ node, ip }) => {
       const address = nodeExporterAddress(ip, false, ports);
       const labels = { job: LEGACY_EXPORTER_JOB, instance: address };
       return { role: 'node-exporter' as const, node: node.name, jobName: LEGACY_EXPORTER_JOB, address, sdLabels: labels, labels };
     });
+  const cadvisors = discoverable(nodes)
+    .filter((input) => input.cadvisorOtherStack)
+    .map(({ node }) => {
+      const labels = { job: OTHER_STACK_CADVISOR_JOB, instance: node.name };
+      return { role: 'cadvisor' as const, node: node.name, jobName: OTHER_STACK_CADVISOR_JOB, address: apiserver, sdLabels: { ...labels, __metrics_path__: `/api/v1/nodes/${node.name}/proxy/metrics/cadvisor` }, labels };
+    });
+  return [...exporters, ...cadvisors];
 }
 
 /** A pod's name as its ReplicaSet or DaemonSet would give it, stable per lab. */
@@ -310,7 +331,7 @@ export const runsNodeExporter = ({ node }: { node: LabNode }) => node.spec.os ==
 const discoverable = (nodes: readonly TargetInput[]) => nodes.filter(({ node }) => !faultOf(node.spec, 'node-uninitialized'));
 
 export function scrapeTargets(profile: Profile, addresses: LabAddresses, all: readonly TargetInput[]): ScrapeTarget[] {
-  return [...profileTargets(profile, addresses, all), ...legacyTargets(profile, all)];
+  return [...profileTargets(profile, addresses, all), ...legacyTargets(profile, addresses, all)];
 }
 
 function profileTargets(profile: Profile, addresses: LabAddresses, all: readonly TargetInput[]): ScrapeTarget[] {
