@@ -43,7 +43,11 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   // One container and its sandbox.
   'lab-embedded': [['cadvisor-labels-empty', 'runtime-socket-unreachable', 'container cgroups']],
   'lab-dockerdev': [['cadvisor-labels-empty', 'runtime-factory-failed', 'container cgroups']],
-  'lab-cridockerd': [['cadvisor-labels-empty', 'runtime-factory-failed', 'container cgroups']],
+  // cri-dockerd: cAdvisor has no Docker factory (empty labels), and the pods' network comes from CRI stats.
+  'lab-cridockerd': [
+    ['cadvisor-labels-empty', 'runtime-factory-failed', 'container cgroups'],
+    ['cadvisor-network-missing', 'cri-stats-provider', 'pod network series'],
+  ],
   // No InternalIP, so no kubelet endpoints and no node discovery address; its node-exporter pod is not scheduled.
   'lab-uninitialized': [
     ['target-missing', 'node-address-unknown', 'cAdvisor /metrics/cadvisor'],

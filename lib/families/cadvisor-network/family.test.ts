@@ -49,6 +49,8 @@ describe('cadvisor-network-missing', () => {
 
   it('cannot judge networks where no pod has series of its own (empty cAdvisor labels: a cadvisor-labels finding)', () => {
     expect(cadvisorNetwork.rule(observed({ expected: 4, labelled: 0, networked: 0 }))).toMatchObject([{ state: 'no-data' }]);
+    // Except through cri-dockerd, where the pods lose their network for a reason of its own as well.
+    expect(cadvisorNetwork.rule(observed({ expected: 4, labelled: 0, networked: 0 }, { containerRuntime: 'docker://24.0.7', kubeletVersion: 'v1.29.4' }))).toMatchObject([{ state: 'fault', cause: 'cri-stats-provider' }]);
     expect(cadvisorNetwork.rule(observation({ parts: { 'cadvisor-network': { expected: null, labelled: null, networked: null } } }))).toBeNull();
   });
 });

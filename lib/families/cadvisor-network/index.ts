@@ -10,9 +10,10 @@ import { defineFamily, queryOf, type Observation, type QueryScope } from '../typ
  * runtime's CRI instead of cAdvisor, pods have no network series at all.
  *
  * THE rule, per node at one instant: kube-state-metrics lists running pods off the host network on the node
- * (a hostNetwork pod shares the node's interfaces and has nothing of its own to report), the node's cAdvisor
- * attributes container series to pods (otherwise its labels are empty, a cadvisor-labels finding, and the
- * network series lack their pod too), and it has network series for none of them. Causes, from the runtime kube_node_info reports:
+ * (a hostNetwork pod shares the node's interfaces and has nothing of its own to report), and the node's
+ * cAdvisor has network series for none of them. Where cAdvisor attributes no container to a pod at all, its
+ * labels are empty (a cadvisor-labels finding) and that explains the network series too, except through
+ * cri-dockerd, whose pods lose both for two reasons of their own. Causes, from the runtime kube_node_info reports:
  * - `no-infra-container`: CRI-O, which drops the infra container by default (drop_infra_ctr);
  * - `cri-stats-provider`: Docker through cri-dockerd (a kubelet of 1.24 or later), whose CRI stats carry
  *   no sandbox network statistics;
@@ -81,8 +82,9 @@ export const cadvisorNetwork = defineFamily<NetworkDetail>({
     const sum = (samples: readonly { value: number }[]) => samples.reduce((total, sample) => total + sample.value, 0);
     const [expected, labelled, networked] = [sum(answers.expected), sum(answers.labelled), sum(answers.networked)];
     const detail = { expected, cause: causeOf(observation) };
-    // No pod has any cAdvisor series of its own: nothing here tells about networks (see cadvisor-labels).
-    if (labelled === 0) return [{ subject: SUBJECT, state: 'no-data', title: 'pods with network series', quiet: true, detail }];
+    // No pod has any cAdvisor series of its own: the labels finding explains it (see cadvisor-labels), unless
+    // cri-dockerd, which also takes its pods' network from CRI stats.
+    if (labelled === 0 && detail.cause !== 'cri-stats-provider') return [{ subject: SUBJECT, state: 'no-data', title: 'pods with network series', quiet: true, detail }];
     if (expected > 0 && networked === 0) return [{ subject: SUBJECT, state: 'fault', kind: 'cadvisor-network-missing', cause: detail.cause, title: 'pods with network series', value: 0, detail }];
     return [{ subject: SUBJECT, state: 'ok', title: 'pods with network series', value: networked, quiet: true, detail }];
   },
