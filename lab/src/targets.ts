@@ -155,16 +155,18 @@ export function scrapeJobs(profile: Profile, apiserver = 'kubernetes.default.svc
   // In kube-prometheus the sample and label limits are the kubelet ServiceMonitor's, so every one of its
   // endpoints' jobs has them; the body size limit is the operator's enforced one, on every job it generates.
   const limitedRoles: TargetRole[] = profile === 'kube-prometheus' ? ['kubelet', 'cadvisor', 'probes'] : ['cadvisor'];
-  const limitsOf = (job: ScrapeJob, generated: boolean): ScrapeLimitSpec => ({
-    ...(limitedRoles.includes(job.role) ? { sampleLimit: limits.sampleLimit, labelValueLengthLimit: limits.labelValueLengthLimit } : {}),
-    ...(profile === 'kube-prometheus' ? (generated ? { bodySizeLimit: limits.bodySizeLimit } : {}) : job.role === 'node-exporter' && generated ? { bodySizeLimit: limits.bodySizeLimit } : {}),
-  });
-  const withLimits = (job: ScrapeJob, generated: boolean): ScrapeJob => {
-    const set = Object.fromEntries(Object.entries(limitsOf(job, generated)).filter(([, value]) => value !== undefined)) as ScrapeLimitSpec;
+  const withLimits = (job: ScrapeJob): ScrapeJob => {
+    const set: ScrapeLimitSpec = {};
+    if (limitedRoles.includes(job.role)) {
+      if (limits.sampleLimit !== undefined) set.sampleLimit = limits.sampleLimit;
+      if (limits.labelValueLengthLimit !== undefined) set.labelValueLengthLimit = limits.labelValueLengthLimit;
+    }
+    if (limits.bodySizeLimit !== undefined && (profile === 'kube-prometheus' || job.role === 'node-exporter')) set.bodySizeLimit = limits.bodySizeLimit;
     return Object.keys(set).length > 0 ? { ...job, limits: set } : job;
   };
+  // The leftover and second-stack jobs are hand-written, beside the profile's: none of its limits apply to them.
   return [
-    ...profileJobs(profile, apiserver).map((job) => withLimits(job, true)),
+    ...profileJobs(profile, apiserver).map(withLimits),
     { ...COMMON_JOB, jobName: LEGACY_EXPORTER_JOB, role: 'node-exporter', scheme: 'http', metricsPath: '/metrics' },
     { ...COMMON_JOB, jobName: OTHER_STACK_CADVISOR_JOB, role: 'cadvisor', scheme: 'https', kubeletAuth: true, insecureSkipVerify: false, metricsPath: '/metrics/cadvisor' },
   ];

@@ -7,6 +7,7 @@ import { NODE_ROLES } from '@/lib/topology/targets';
 import { duration, kubeletVersionEvents, podMoveEvents, prometheusGapEvents, restartEvents, runtimeEvents, sourceStartEvents, type StartSeries } from './events';
 import { runtimeUnitOf } from './facts';
 import { observe, type Gathered, type NodeAtStep } from './observe';
+import { seriesKey } from './scope';
 import { currentAt, type StepSeries } from './steps';
 
 /**
@@ -55,7 +56,7 @@ function clock(ms: number, withDate: boolean): string {
 
 /** `up` series carry no scrape pool; the targets the node has now tell it, where job and instance are the same. */
 function poolsOf(node: FleetNode): Map<string, string> {
-  return new Map(Object.values(node.roles).flatMap((health) => health.targets.flatMap((target) => (target.pool ? [[`${target.job}\u0000${target.instance}`, target.pool] as const] : []))));
+  return new Map(Object.values(node.roles).flatMap((health) => health.targets.flatMap((target) => (target.pool ? [[seriesKey({ job: target.job, instance: target.instance }), target.pool] as const] : []))));
 }
 
 /**
@@ -65,9 +66,9 @@ function poolsOf(node: FleetNode): Map<string, string> {
 function currentOutages(input: TimelineInput): Map<string, { from: number; target: RoleHealth['targets'][number] }> {
   const outages = new Map<string, { from: number; target: RoleHealth['targets'][number] }>();
   if (!input.live) return outages;
-  const downNow = new Map<string, RoleHealth['targets'][number]>(Object.values(input.node.roles).flatMap((health) => health.targets.filter((target) => target.health === 'down' && target.lastError).map((target) => [`${target.job}\u0000${target.instance}`, target] as const)));
+  const downNow = new Map<string, RoleHealth['targets'][number]>(Object.values(input.node.roles).flatMap((health) => health.targets.filter((target) => target.health === 'down' && target.lastError).map((target) => [seriesKey({ job: target.job, instance: target.instance }), target] as const)));
   for (const { series } of input.history.up) {
-    const key = `${series.labels.job ?? ''}\u0000${series.labels.instance ?? ''}`;
+    const key = seriesKey(series.labels);
     const target = downNow.get(key);
     const values = series.values;
     let from = values.length;
@@ -84,7 +85,7 @@ function rolesAt(input: TimelineInput, step: number, pools: ReadonlyMap<string, 
     const targets = input.history.up
       .filter((entry) => entry.role === role && entry.series.values[step] !== undefined)
       .map(({ series }) => {
-        const key = `${series.labels.job ?? ''}\u0000${series.labels.instance ?? ''}`;
+        const key = seriesKey(series.labels);
         const pool = pools.get(key);
         const outage = outages.get(key);
         const current = outage && step >= outage.from ? { lastError: outage.target.lastError, ...(outage.target.scrapeUrl ? { scrapeUrl: outage.target.scrapeUrl } : {}) } : { lastError: '' };

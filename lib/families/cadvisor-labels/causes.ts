@@ -46,8 +46,8 @@ export interface CauseInput {
   kubeletVersion?: string;
 }
 
-/** v1.24 and later: the kubelet's cAdvisor lost its Docker factory with dockershim. */
-function withoutDockerFactory(kubeletVersion: string | undefined): boolean {
+/** v1.24 and later: the kubelet's cAdvisor lost its Docker factory with dockershim (Docker runs through cri-dockerd). */
+export function withoutDockerFactory(kubeletVersion: string | undefined): boolean {
   const match = /^v?(\d+)\.(\d+)/.exec(kubeletVersion ?? '');
   return match !== null && (Number(match[1]) > 1 || Number(match[2]) >= 24);
 }

@@ -1,4 +1,5 @@
 import type { Finding } from '@/lib/contract/finding';
+import { withoutDockerFactory } from '../cadvisor-labels/causes';
 import { defineFamily, queryOf, type Observation, type QueryScope } from '../types';
 
 /**
@@ -38,8 +39,7 @@ const podsWith = (scope: QueryScope, metric: string, ...matchers: string[]) => `
 function causeOf(observation: Observation): NetworkDetail['cause'] {
   const runtime = observation.node.containerRuntime;
   if (runtime.startsWith('cri-o://')) return 'no-infra-container';
-  const minor = Number(/^v1\.(\d+)\./.exec(observation.node.kubeletVersion)?.[1] ?? 0);
-  if (runtime.startsWith('docker://') && minor >= 24) return 'cri-stats-provider';
+  if (runtime.startsWith('docker://') && withoutDockerFactory(observation.node.kubeletVersion)) return 'cri-stats-provider';
   return 'unknown';
 }
 
