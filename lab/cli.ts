@@ -16,7 +16,7 @@ options:
   --octet N              use the loopback range 127.N.0.0/16 (default 10)
   --port N               demo: gapscope's port (default 3000)
   --max-lifetime D       stop by itself after this long, e.g. 30m (default: run until Ctrl-C)
-  --env-file FILE        write gapscope's environment for this lab to FILE once it is up`;
+  --app-env FILE         write gapscope's environment for this lab to FILE once it is up`;
 
 function fail(message: string): never {
   console.error(`lab: ${message}\n\n${USAGE}`);
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       octet: { type: 'string' },
       port: { type: 'string' },
       'max-lifetime': { type: 'string' },
-      'env-file': { type: 'string' },
+      'app-env': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   for (const node of lab.nodes.slice(0, 12)) log(`  ${node.name.padEnd(18)} ${node.ip.padEnd(14)} ${node.role}`);
   if (lab.nodes.length > 12) log(`  ... and ${lab.nodes.length - 12} more nodes`);
   const envLines = Object.entries(lab.appEnv).map(([key, value]) => `${key}=${value}`);
-  if (values['env-file']) writeFileSync(values['env-file'], `${envLines.join('\n')}\n`);
+  if (values['app-env']) writeFileSync(values['app-env'], `${envLines.join('\n')}\n`);
 
   if (command === 'demo') {
     const port = integer(values.port, 'port') ?? 3000;

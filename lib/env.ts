@@ -146,6 +146,8 @@ export const envSchema = z
     GAPSCOPE_PROMETHEUS_TIMEOUT: durationMs('10s'),
     GAPSCOPE_FLEET_CACHE_TTL: durationMs('15s'),
     GAPSCOPE_FRAME_ANCESTORS: frameAncestors,
+    /** A directory of Grafana dashboards (*.json, as Grafana's provisioning ConfigMaps hold them) offered on node pages. */
+    GAPSCOPE_DASHBOARDS_DIR: readableFile.optional(),
     /** Optional access control: a Prometheus-style web configuration file with basic_auth_users (lib/http/access.ts). */
     GAPSCOPE_WEB_CONFIG_FILE: readableFile.optional(),
     GAPSCOPE_KUBELET_MODE: z.enum(['off', 'direct', 'proxy']).default('off'),

@@ -22,6 +22,7 @@ import { makeLabTls } from './tls';
 import { createServer } from 'node:http';
 
 export const DEFAULT_SCENARIO = resolve(__dirname, '..', 'scenarios', 'default.yaml');
+const SHARED_DASHBOARDS = resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'real', 'dashboards');
 const RUN_DIR_PREFIX = 'gapscope-lab-';
 
 export interface LabOptions {
@@ -274,6 +275,8 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         GAPSCOPE_KUBELET_MODE: 'direct',
         GAPSCOPE_KUBELET_TOKEN_FILE: tokenFiles.gapscope,
         GAPSCOPE_KUBELET_CA_FILE: tls.caFile,
+        // The real dashboards of shared/fixtures (kube-prometheus', Node Exporter Full, dotdc's), read in place.
+        ...(existsSync(SHARED_DASHBOARDS) ? { GAPSCOPE_DASHBOARDS_DIR: SHARED_DASHBOARDS } : {}),
       },
       historySamples,
       kubeletReadsByGapscope: () => new Map(gapscopeReads),

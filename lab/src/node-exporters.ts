@@ -148,7 +148,8 @@ export interface PreparedExporter {
 export function collectorSuccess(state: NodeState): Record<string, number> {
   return { ...COLLECTORS_RUN, thermal_zone: state.thermalZoneUnreadable ? 0 : 1 };
 }
-const COLLECTORS_RUN = { filesystem: 1, nfs: 0, textfile: 1, thermal_zone: 1 };
+// `uname` reads no file (a system call): its node_uname_info is what Grafana's node dashboards pick a node by.
+const COLLECTORS_RUN = { filesystem: 1, nfs: 0, textfile: 1, thermal_zone: 1, uname: 1 };
 
 /** A textfile as a cron job writes it; cut off mid-line while the fault is on. */
 const TEXTFILE_GOOD = '# HELP node_reboot_required Whether a reboot is pending.\n# TYPE node_reboot_required gauge\nnode_reboot_required 0\n';

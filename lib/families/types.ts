@@ -221,6 +221,21 @@ export interface Family<D = unknown> {
   layers?(verdicts: Verdict<D>[], observation: Observation): ContainerLayers | null;
   /** Why a lane changed: the events this family's rule names as causes. null: nothing to add. */
   explain(change: LaneChange<D>, context: ExplainContext): Explained | null;
+  /**
+   * Whether one of its findings explains an empty selector (the query explainer's link from an empty panel to
+   * the node's finding): the series it covers, and for findings about one subject, that subject. Absent: its
+   * findings empty no selector (a wrong value is not an absence).
+   */
+  explainsEmpty?(selector: EmptySelector, finding: Finding): boolean;
+}
+
+/** An empty selector as the query explainer sees it: its metric ('' where none is named) and matchers. */
+export interface EmptySelector {
+  metric: string;
+  /** The value of each equality matcher. */
+  equal: Readonly<Record<string, string>>;
+  /** Every label a matcher names. */
+  labels: readonly string[];
 }
 
 /** A family with its detail type erased, as the registry holds them. */

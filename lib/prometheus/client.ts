@@ -254,12 +254,18 @@ export class PrometheusClient {
   }
 
   /**
-   * The label names of the series matching `selectors` within the last five minutes before `atMs`
-   * (GET /api/v1/labels with match[]): which labels a metric carries, without reading its series.
+   * The label names of the series matching `selectors` between `startMs` (default: five minutes before) and
+   * `atMs` (GET /api/v1/labels with match[]): which labels a metric carries, from the index alone.
    */
-  async labelNames(selectors: readonly string[], atMs = Date.now()): Promise<string[]> {
-    const params = new URLSearchParams([...selectors.map((selector) => ['match[]', selector]), ['start', String((atMs - 300_000) / 1000)], ['end', String(atMs / 1000)]]);
+  async labelNames(selectors: readonly string[], atMs = Date.now(), startMs = atMs - 300_000): Promise<string[]> {
+    const params = new URLSearchParams([...selectors.map((selector) => ['match[]', selector]), ['start', String(startMs / 1000)], ['end', String(atMs / 1000)]]);
     return this.request('GET', `/api/v1/labels?${params.toString()}`, labelNamesDataSchema);
+  }
+
+  /** The values of a label on the series matching `selectors` (all series where none) in the last hour: for completion. */
+  async labelValues(label: string, selectors: readonly string[], atMs = Date.now()): Promise<string[]> {
+    const params = new URLSearchParams([...selectors.map((selector) => ['match[]', selector]), ['start', String((atMs - 3_600_000) / 1000)], ['end', String(atMs / 1000)]]);
+    return this.request('GET', `/api/v1/label/${encodeURIComponent(label)}/values?${params.toString()}`, labelNamesDataSchema);
   }
 
   /** GAPSCOPE_PROMETHEUS_TIMEOUT: also the time a whole view has (lib/abort-scope.ts). */

@@ -23,6 +23,11 @@ import { PrometheusClient, prometheusConfigFromEnv, type VectorSample } from '@/
 import type { ResolvedRange } from '@/lib/time-range';
 import { kubeletAddressOf } from '@/lib/topology/kubelet-address';
 import type { JobRoles } from '@/lib/topology/targets';
+import type { DashboardExplanation, Explanation } from '@/lib/contract/explain';
+import type { Dashboard } from '@/lib/explain/dashboard';
+import { ApiError } from '@/lib/http/api-error';
+import { NODE_ROLES } from '@/lib/topology/targets';
+import { explainDashboard, explainOne, type ExplainDeps, type ExplainRequest } from './explain';
 import { gatherFamilies, gatherTimeline } from './gather';
 import { KSM_EXPORTED_QUERY, loadFleet, loadNodeInventory, nodeInfoQuery, nodeKnownAt } from './inventory';
 import { runWithDeadline } from '@/lib/abort-scope';
@@ -289,6 +294,31 @@ export class Gapscope {
     ]);
     const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules }))));
     return { generatedAt, nodes, clusterFindings, sources };
+  }
+
+  /** Why a PromQL query is empty for a node (GET /api/v1/explain); within one Prometheus timeout. */
+  explain(query: string, request: ExplainRequest, now = Date.now()): Promise<Explanation> {
+    return this.inTime(now, () => explainOne(this.explainDeps(request.range, now), query, request));
+  }
+
+  /** Which of a dashboard's panels are empty for a node, and why (POST /api/v1/explain). */
+  explainDashboard(dashboard: Dashboard, request: ExplainRequest, now = Date.now()): Promise<DashboardExplanation> {
+    return this.inTime(now, () => explainDashboard(this.explainDeps(request.range, now), dashboard, request));
+  }
+
+  /** The explainer's view of a node: its targets (for `$instance`, `$job`) and its findings, as its page has them. */
+  private explainDeps(range: ResolvedRange, now: number): ExplainDeps {
+    return {
+      prometheus: this.deps.prometheus,
+      nodeContext: async (name) => {
+        const [investigation, inventory] = await Promise.all([this.node(name, range, now), this.nodeInventory(name, now)]);
+        if (investigation.found === false) throw new ApiError(404, 'unknown-node', `node "${name}" is not in the inventory (no kube_node_info series names it)`);
+        const node = inventory.nodes?.find((candidate) => candidate.name === name);
+        const targets = node ? NODE_ROLES.flatMap((role) => node.roles[role].targets.map((target) => ({ role, instance: target.instance, job: target.job }))) : [];
+        const claims = investigation.findings.filter((finding) => finding.family === 'volume-stats').sort((a, b) => Number(a.expectedByDesign) - Number(b.expectedByDesign)).map((finding) => finding.subject);
+        return { aliases: { name, internalIp: node?.internalIp ?? '', targets, claims }, findings: investigation.findings, clusterFindings: investigation.clusterFindings ?? [], sources: investigation.sources };
+      },
+    };
   }
 
   /** Liveness plus whether Prometheus answers; never queued behind a page's work for long (one request). */

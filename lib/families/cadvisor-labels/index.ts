@@ -266,6 +266,8 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
     ];
   },
 
+  // Every container series of cAdvisor: empty labels fail the `container!=""`-style matchers panels use.
+  explainsEmpty: (selector) => selector.metric.startsWith('container_'),
   explain(change, context) {
     const { to, atMs, verdict } = change;
     if (to !== 'gap' || verdict?.detail.kind !== 'empty') return null;

@@ -121,6 +121,7 @@ export const cadvisorNetwork = defineFamily<NetworkDetail>({
     ];
   },
 
+  explainsEmpty: (selector) => selector.metric.startsWith('container_network_'),
   explain({ to, atMs, verdict }, context) {
     if (to !== 'gap' || !verdict) return null;
     const runtimeSwitch = context.latest(atMs, (event) => event.kind === 'runtime-switch');

@@ -127,6 +127,8 @@ export const collector = defineFamily<CollectorDetail>({
     ];
   },
 
+  // A collector's series are named after it (node_thermal_zone_temp, node_textfile_mtime_seconds).
+  explainsEmpty: (selector, finding) => selector.metric.startsWith(`node_${finding.subject.replace(/^collector /, '')}_`),
   explain({ to, atMs, verdict }, context) {
     if (to !== 'gap' || !verdict) return null;
     const exporter = context.latest(atMs, (event) => event.kind === 'restart' && event.component === 'node-exporter');

@@ -63,6 +63,8 @@ export const deviceError = defineFamily<FailingMount>({
     ];
   },
 
+  // node_exporter stops reporting a failing mount's sizes: every filesystem series of that mountpoint.
+  explainsEmpty: (selector, finding) => selector.metric.startsWith('node_filesystem_') && (selector.equal.mountpoint ?? finding.subject) === finding.subject,
   explain({ to, atMs }, context) {
     if (to !== 'gap') return null;
     const exporter = context.latest(atMs, (event) => event.kind === 'restart' && event.component === 'node-exporter');

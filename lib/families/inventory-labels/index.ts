@@ -1,4 +1,5 @@
 import type { FindingKind, Finding } from '@/lib/contract/finding';
+import type { EmptySelector } from '../types';
 
 /**
  * inventory-labels (`inventory-labels-missing`, cause `metric-labels-allowlist`): cluster-wide by nature, so it
@@ -19,6 +20,9 @@ export const inventoryLabels = {
   id: 'inventory-labels' as const,
   title: 'Inventory labels',
   causes: { 'inventory-labels-missing': ['metric-labels-allowlist'] } as Readonly<Partial<Record<FindingKind, readonly string[]>>>,
+
+  /** A selector of either metric that names a Kubernetes label (`label_team`) is empty where none is exported. */
+  explainsEmpty: (selector: EmptySelector) => (INVENTORY_LABEL_METRICS as readonly string[]).includes(selector.metric) && selector.labels.some((label) => label.startsWith('label_')),
 
   /** The cluster's findings from the label names of INVENTORY_LABEL_METRICS; null: nothing to judge by. */
   findings(labelNames: readonly string[], at: string): Finding[] | null {

@@ -123,6 +123,8 @@ export const rootSizedFilesystem = defineFamily<RootSizedDetail>({
     ];
   },
 
+  // Only the excluded PV mounts are absent; a root-sized claim has values, wrong ones.
+  explainsEmpty: (selector, finding) => finding.kind === 'fs-pv-mounts-excluded' && selector.metric.startsWith('node_filesystem_') && (selector.equal.mountpoint ?? '/var/lib/kubelet/').startsWith('/var/lib/kubelet/'),
   explain({ to, atMs }, context) {
     if (to !== 'gap') return null;
     const runtimeSwitch = context.latest(atMs, (event) => event.kind === 'runtime-switch');

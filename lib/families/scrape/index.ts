@@ -66,6 +66,13 @@ function evidenceSource(observation: Observation) {
   return observation.healthFrom === 'targets-api' ? { endpoint: 'GET /api/v1/targets' } : { query: 'up' };
 }
 
+/** The series each role's target exposes, as panels select them. */
+const ROLE_SERIES: [NodeRole, RegExp][] = [
+  ['kubelet', /^(kubelet_|prober_|storage_operation_|volume_operation_|volume_manager_|csi_operations_|kubernetes_feature_enabled$)/],
+  ['cadvisor', /^(container_|machine_)/],
+  ['node-exporter', /^node_/],
+];
+
 export const scrape = defineFamily<ScrapeDetail>({
   id: 'scrape',
   title: 'Scrape targets',
@@ -185,6 +192,8 @@ export const scrape = defineFamily<ScrapeDetail>({
       });
   },
 
+  // A target that is down or missing stores none of its series, `up` aside when it is down.
+  explainsEmpty: (selector, finding) => finding.kind !== 'target-duplicated' && ROLE_SERIES.some(([role, series]) => finding.subject === ROLE_NAMES[role] && series.test(selector.metric)),
   explain({ to, atMs, verdict }, context) {
     if (to !== 'gap' || !verdict) return null;
     const role = verdict.detail.role;

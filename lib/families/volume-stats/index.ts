@@ -123,6 +123,10 @@ export const volumeStats = defineFamily<VolumeDetail>({
     ];
   },
 
+  // A claim's stats: its own finding where the selector names the claim, any claim's where it does not.
+  explainsEmpty: (selector, finding) =>
+    selector.metric.startsWith('kubelet_volume_stats_') &&
+    (selector.equal.persistentvolumeclaim === undefined || finding.subject === `${selector.equal.namespace ?? finding.subject.split('/')[0]}/${selector.equal.persistentvolumeclaim}`),
   explain({ subject, from, to, atMs, verdict, before, observation }, context) {
     const claim = subject;
     if (to === 'not-expected' && from === 'ok') {

@@ -8,6 +8,8 @@ import { NodeFindings } from '@/components/node/node-findings';
 import { RangeBar } from '@/components/node/range-bar';
 import { SourcePanel } from '@/components/source-panel';
 import { TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
+import { DashboardLinks } from '@/components/node/dashboard-links';
+import { standardDashboards } from '@/lib/server/dashboards';
 import { gapscope } from '@/lib/server/gapscope';
 import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
@@ -51,6 +53,7 @@ export default async function NodePage({ params, searchParams }: Props) {
           </Suspense>
         ) : null}
       </NodeFindings>
+      <DashboardLinks node={investigation.node} range={view.range} dashboards={standardDashboards()} />
     </>
   );
 }
