@@ -37,8 +37,10 @@ describe('the ladder, one verdict per row', () => {
     { query: 'kube_pod_labels{label_team="payments"}', verdict: 'label-never-present', culprit: 'label_team="payments"', label: 'label_team' },
     { query: 'container_cpu_usage_seconds_total{job="kubelet", node="node-c"}', verdict: 'label-value-absent', culprit: 'node="node-c"', label: 'node' },
     { query: 'up{instance=~"10.0.0.9:10250"}', verdict: 'label-value-absent', culprit: 'instance=~"10.0.0.9:10250"' },
-    { query: 'container_cpu_usage_seconds_total{node="node-a", container!=""}', verdict: 'matcher-excludes-all', culprit: 'container!=""', label: 'container' },
-    { query: 'container_cpu_usage_seconds_total{node="node-a", image=~".+"}', verdict: 'matcher-excludes-all', culprit: 'image=~".+"' },
+    // Prometheus stores no empty label: node-a's unlabelled cgroups do not carry `container` at all.
+    { query: 'container_cpu_usage_seconds_total{node="node-a", container!=""}', verdict: 'label-never-present', culprit: 'container!=""', label: 'container' },
+    { query: 'container_cpu_usage_seconds_total{node="node-b", container!="app"}', verdict: 'matcher-excludes-all', culprit: 'container!="app"', label: 'container' },
+    { query: 'container_cpu_usage_seconds_total{node="node-b", image=~"nginx.*"}', verdict: 'matcher-excludes-all', culprit: 'image=~"nginx.*"' },
     { query: 'rate(up{job="kubelet"}[1m])', verdict: 'range-too-short' },
     { query: 'rate(up{job="kubelet"}[2m])', verdict: 'ok' },
   ];

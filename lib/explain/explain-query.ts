@@ -54,8 +54,8 @@ export interface QueryExplanation {
 
 const LOOKBACK_DAYS = 7;
 const DAY_MS = 86_400_000;
-/** Samples in this window tell a series' scrape interval. */
-const INTERVAL_PROBE_MS = 600_000;
+/** Samples in a window four times the function's (at least a minute) tell a series' scrape interval. */
+const probeMs = (windowMs: number) => Math.max(60_000, 4 * windowMs);
 /** Points of the range the panel-empty check evaluates the whole query at. */
 const RANGE_POINTS = 250;
 
@@ -116,7 +116,7 @@ export async function explainQuery(query: string, parsed: ParsedQuery, context: 
     parts[`s${i}`] = count(text);
     if (selector.fn && selector.windowMs !== undefined) {
       parts[`w${i}`] = `max(count_over_time(${text}[${promDuration(selector.windowMs)}]))`;
-      parts[`t${i}`] = `max(count_over_time(${text}[${promDuration(INTERVAL_PROBE_MS)}]))`;
+      parts[`t${i}`] = `max(count_over_time(${text}[${promDuration(probeMs(selector.windowMs))}]))`;
     }
   });
   parsed.joins.forEach((join, j) => {
@@ -140,13 +140,13 @@ export async function explainQuery(query: string, parsed: ParsedQuery, context: 
       const inWindow = value(`w${i}`);
       const perProbe = value(`t${i}`);
       if (windowed && inWindow < 2 && perProbe > 0) {
-        const intervalMs = INTERVAL_PROBE_MS / perProbe;
+        const intervalMs = probeMs(selector.windowMs!) / perProbe;
         explanation.selectors.push({
           selector: selector.text,
           series,
           verdict: 'range-too-short',
           reason: `${selector.fn}() needs two samples in its [${promDuration(selector.windowMs!)}] window; these series have one about every ${promDuration(intervalMs)}, so the window should be at least ${promDuration(2 * intervalMs)} ($__rate_interval in Grafana)`,
-          steps: [first, { query: `max(count_over_time(${text}[${promDuration(selector.windowMs!)}]))`, series: inWindow }, { query: `max(count_over_time(${text}[${promDuration(INTERVAL_PROBE_MS)}]))`, series: perProbe }],
+          steps: [first, { query: `max(count_over_time(${text}[${promDuration(selector.windowMs!)}]))`, series: inWindow }, { query: `max(count_over_time(${text}[${promDuration(probeMs(selector.windowMs!))}]))`, series: perProbe }],
           findings: [],
         });
       } else {
@@ -258,23 +258,22 @@ async function ladder(selector: Selector, first: { query: string; series: number
   const culpritOf = { matcher: culprit.text, label: culprit.label };
   const since = lastSeen ? ` (last seen ${lastSeen})` : '';
 
-  if (hasBefore) {
-    const names = await asker.labelNames(before, atMs - 300_000);
-    steps.push({ query: `label names of ${before} in the last 5 minutes`, series: names.includes(culprit.label) ? 1 : 0 });
-    if (!names.includes(culprit.label) && !safeMatchesEmpty(culprit)) {
-      return { ...base, ...seen, verdict: 'label-never-present', culprit: culpritOf, steps, reason: `no series of ${before} carries the label ${culprit.label}, so ${culprit.text} matches none${since}` };
-    }
-  }
-  const verdict: SelectorVerdict = (culprit.op === '=' || (culprit.op === '=~' && isLiteral(culprit.value))) && culprit.value !== '' ? 'label-value-absent' : 'matcher-excludes-all';
-  if (!hasBefore) return { ...base, ...seen, verdict, culprit: culpritOf, steps, reason: `no series has ${culprit.text}${since}` };
+  const valueMatch: SelectorVerdict = (culprit.op === '=' || (culprit.op === '=~' && isLiteral(culprit.value))) && culprit.value !== '' ? 'label-value-absent' : 'matcher-excludes-all';
+  if (!hasBefore) return { ...base, ...seen, verdict: valueMatch, culprit: culpritOf, steps, reason: `no series has ${culprit.text}${since}` };
+  // The culprit label's values on the series before it, now (an instant query, exact in time, unlike the label
+  // names index): none but "" means no series carries the label at all (Prometheus stores no empty label).
   const valuesQuery = `sort_desc(topk(5, count by (${culprit.label}) (${before})))`;
   const values = (await asker.batch({ values: valuesQuery })).values ?? [];
-  const otherValues = values.map((sample) => sample.labels[culprit.label] ?? '').filter((value) => value !== '' || values.length === 1);
+  const otherValues = values.map((sample) => sample.labels[culprit.label] ?? '').filter((value) => value !== '');
   steps.push({ query: valuesQuery, series: values.length });
+  if (otherValues.length === 0 && !safeMatchesEmpty(culprit)) {
+    return { ...base, ...seen, verdict: 'label-never-present', culprit: culpritOf, steps, reason: `no series of ${before} carries the label ${culprit.label} now, so ${culprit.text} matches none${since}` };
+  }
+  const verdict = valueMatch;
   const shown = otherValues.map((value) => JSON.stringify(value)).join(', ') || 'none';
   const reason =
     verdict === 'label-value-absent'
       ? `no series of ${before} has ${culprit.label}=${JSON.stringify(culprit.value)} now${since}; it has ${shown}`
-      : `${culprit.text} excludes every series of ${before}: their ${culprit.label} ${otherValues.length > 0 ? `is ${shown}` : 'is empty'}${since}`;
+      : `${culprit.text} excludes every series of ${before}: their ${culprit.label} is ${shown}${since}`;
   return { ...base, ...seen, verdict, culprit: culpritOf, otherValues, steps, reason };
 }
