@@ -32,6 +32,7 @@ export function DashboardUpload({ node, from, to }: { node?: string; from: strin
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setReadError(null);
+    mutation.reset();
     let dashboard: unknown;
     try {
       dashboard = JSON.parse(text);
@@ -57,7 +58,11 @@ export function DashboardUpload({ node, from, to }: { node?: string; from: strin
           {mutation.isPending ? 'Explaining…' : `Explain its panels${node ? ` for ${node}` : ''}`}
         </button>
       </form>
-      {readError ? <p className="source-failed" role="alert">{readError}</p> : null}
+      {readError ? (
+        <p className="source-failed" role="alert" data-testid="dashboard-read-error">
+          {readError}
+        </p>
+      ) : null}
       {mutation.isError ? (
         <p className="source-failed" role="alert" data-testid="dashboard-error">
           {mutation.error.message}

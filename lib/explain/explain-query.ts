@@ -256,10 +256,9 @@ async function ladder(selector: Selector, first: { query: string; series: number
   const before = selectorWith(selector, selector.matchers.slice(0, culpritIndex));
   const hasBefore = selector.metric !== null || culpritIndex > 0;
   const culpritOf = { matcher: culprit.text, label: culprit.label };
-  const since = lastSeen ? ` (last seen ${lastSeen})` : '';
 
   const valueMatch: SelectorVerdict = (culprit.op === '=' || (culprit.op === '=~' && isLiteral(culprit.value))) && culprit.value !== '' ? 'label-value-absent' : 'matcher-excludes-all';
-  if (!hasBefore) return { ...base, ...seen, verdict: valueMatch, culprit: culpritOf, steps, reason: `no series has ${culprit.text}${since}` };
+  if (!hasBefore) return { ...base, ...seen, verdict: valueMatch, culprit: culpritOf, steps, reason: `no series has ${culprit.text}` };
   // The culprit label's values on the series before it, now (an instant query, exact in time, unlike the label
   // names index): none but "" means no series carries the label at all (Prometheus stores no empty label).
   const valuesQuery = `sort_desc(topk(5, count by (${culprit.label}) (${before})))`;
@@ -267,13 +266,13 @@ async function ladder(selector: Selector, first: { query: string; series: number
   const otherValues = values.map((sample) => sample.labels[culprit.label] ?? '').filter((value) => value !== '');
   steps.push({ query: valuesQuery, series: values.length });
   if (otherValues.length === 0 && !safeMatchesEmpty(culprit)) {
-    return { ...base, ...seen, verdict: 'label-never-present', culprit: culpritOf, steps, reason: `no series of ${before} carries the label ${culprit.label} now, so ${culprit.text} matches none${since}` };
+    return { ...base, ...seen, verdict: 'label-never-present', culprit: culpritOf, steps, reason: `no series of ${before} carries the label ${culprit.label} now, so ${culprit.text} matches none` };
   }
   const verdict = valueMatch;
   const shown = otherValues.map((value) => JSON.stringify(value)).join(', ') || 'none';
   const reason =
     verdict === 'label-value-absent'
-      ? `no series of ${before} has ${culprit.label}=${JSON.stringify(culprit.value)} now${since}; it has ${shown}`
-      : `${culprit.text} excludes every series of ${before}: their ${culprit.label} is ${shown}${since}`;
+      ? `no series of ${before} has ${culprit.label}=${JSON.stringify(culprit.value)} now; it has ${shown}`
+      : `${culprit.text} excludes every series of ${before}: their ${culprit.label} is ${shown}`;
   return { ...base, ...seen, verdict, culprit: culpritOf, otherValues, steps, reason };
 }
