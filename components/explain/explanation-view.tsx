@@ -53,7 +53,12 @@ function SelectorItem({ selector, range }: { selector: SelectorExplanation; rang
           Culprit: <code data-testid="culprit">{selector.culprit.matcher}</code>
         </p>
       ) : null}
-      {selector.lastSeen ? <p className="muted">Last seen {when(selector.lastSeen)}</p> : null}
+      {selector.lastSeen ? (
+        <p className="muted" data-testid="last-seen">
+          Last seen {when(selector.lastSeen)}
+          {selector.lastSeenCause === 'prometheus-restart' ? ', just before Prometheus itself restarted' : selector.lastSeenCause === 'prometheus-gap' ? ', just before Prometheus itself stopped storing' : ''}
+        </p>
+      ) : null}
       {selector.findings.length > 0 ? (
         <ul className="explain-findings">
           {selector.findings.map((finding) => (

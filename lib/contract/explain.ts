@@ -23,6 +23,11 @@ export const selectorExplanationSchema = z.object({
   culprit: z.object({ matcher: z.string().optional(), label: z.string().optional() }).optional(),
   /** When the selector last had a sample within the last 7 days, where it is empty now. */
   lastSeen: z.string().optional(),
+  /**
+   * Prometheus itself restarted (`prometheus-restart`) or stored nothing of itself (`prometheus-gap`) within
+   * ten minutes after that last sample: the series may have ended with Prometheus, not with its target.
+   */
+  lastSeenCause: z.enum(['prometheus-restart', 'prometheus-gap']).optional(),
   /** The verdict in one sentence. */
   reason: z.string(),
   /** Values the culprit label has on other series (other nodes, other containers), at most five. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeAsker, type FakeSeries } from '@/lib/test-support/fake-asker';
+import { fakeAsker, type FakeSelf, type FakeSeries } from '@/lib/test-support/fake-asker';
 import { ExplainBudgetSpent, exampleJoins, explainQuery, matchesEmpty, type Asker } from './explain-query';
 import { parsePromql } from './promql-tree';
 
@@ -21,8 +21,8 @@ const CADVISOR = [
   s('kube_node_info', { node: 'node-b' }),
 ];
 
-async function explain(query: string, series: FakeSeries[] = CADVISOR, whole = { now: 0, range: 0 }, joins?: number[]) {
-  const { asker, calls } = fakeAsker(series, { atMs: AT, whole, ...(joins ? { joins } : {}) });
+async function explain(query: string, series: FakeSeries[] = CADVISOR, whole = { now: 0, range: 0 }, joins?: number[], self?: FakeSelf) {
+  const { asker, calls } = fakeAsker(series, { atMs: AT, whole, ...(joins ? { joins } : {}), ...(self ? { self } : {}) });
   const parsed = parsePromql(query);
   const explained = await explainQuery(query, parsed, { asker, atMs: AT, range: RANGE, findingsFor: () => [] });
   await exampleJoins(explained.joins, parsed, asker);
@@ -67,6 +67,17 @@ describe('the ladder, one verdict per row', () => {
     const { explained } = await explain('rate(up{job="kubelet"}[1m])');
     expect(explained.selectors[0]!.reason).toContain('one about every 1m');
     expect(explained.selectors[0]!.reason).toContain('at least 2m');
+  });
+
+  it("discounts Prometheus' own restarts and gaps: a series that ended with Prometheus says so", async () => {
+    const query = 'node_load1{instance="node-a:9100"}';
+    expect((await explain(query)).explained.selectors[0]!.lastSeenCause).toBeUndefined();
+    const restarted = await explain(query, CADVISOR, undefined, undefined, { before: 1, after: 1, startedMs: AT - 2 * HOUR + 120_000 });
+    expect(restarted.explained.selectors[0]).toMatchObject({ verdict: 'metric-disappeared', lastSeenCause: 'prometheus-restart' });
+    const gap = await explain(query, CADVISOR, undefined, undefined, { before: 1, after: 0 });
+    expect(gap.explained.selectors[0]!.lastSeenCause).toBe('prometheus-gap');
+    // A Prometheus that never scrapes itself tells nothing either way.
+    expect((await explain(query, CADVISOR, undefined, undefined, { before: 0, after: 0 })).explained.selectors[0]!.lastSeenCause).toBeUndefined();
   });
 
   it('tells a recording rule name that nothing records from a metric nothing exposes', async () => {

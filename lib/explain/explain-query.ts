@@ -1,5 +1,5 @@
 import type { JoinExplanation, LinkedFinding, SelectorExplanation, SelectorVerdict } from '@/lib/contract/explain';
-import { quoteLabelValue } from '@/lib/prometheus/promql';
+import { PROMETHEUS_JOBS, quoteLabelValue } from '@/lib/prometheus/promql';
 import { promDuration } from './grafana-vars';
 import type { Join, Matcher, ParsedQuery, Selector } from './promql-tree';
 
@@ -156,7 +156,7 @@ export async function explainQuery(query: string, parsed: ParsedQuery, context: 
     }
     try {
       const known = context.climbed?.get(text);
-      const climbed = known ? { ...known, selector: selector.text } : await ladder(selector, first, context);
+      const climbed = known ? { ...known, selector: selector.text } : withPrometheusCause(await ladder(selector, first, context));
       context.climbed?.set(text, climbed);
       explanation.selectors.push(climbed);
     } catch (error) {
@@ -205,6 +205,39 @@ export async function exampleJoins(joins: JoinExplanation[], parsed: ParsedQuery
   });
 }
 
+const PROMETHEUS_CAUSES = {
+  'prometheus-restart': 'Prometheus itself restarted within ten minutes after the last sample: the series may have ended with it',
+  'prometheus-gap': 'Prometheus stored nothing of itself for ten minutes after the last sample (an outage of Prometheus): the series may have ended with it',
+};
+
+const withPrometheusCause = (explained: SelectorExplanation): SelectorExplanation =>
+  explained.lastSeenCause ? { ...explained, reason: `${explained.reason}; ${PROMETHEUS_CAUSES[explained.lastSeenCause]}` } : explained;
+
+/** How long after a series' last sample Prometheus' own health is looked at. */
+const AFTER_LAST_MS = 600_000;
+
+/**
+ * Whether Prometheus itself restarted, or stored nothing of itself, within ten minutes after a series' last
+ * sample: then the series may have ended with Prometheus, not with its target (the timeline discounts the same
+ * gaps). Prometheus' own series are read with `@`, at that time, in one request.
+ */
+async function prometheusAt(lastMs: number, context: ExplainContext, steps: { query: string; series: number }[]): Promise<Pick<SelectorExplanation, 'lastSeenCause'>> {
+  const after = Math.min(lastMs + AFTER_LAST_MS, context.atMs) / 1000;
+  if (after * 1000 <= lastMs) return {};
+  const self = `prometheus_build_info{${PROMETHEUS_JOBS}}`;
+  const parts = {
+    before: `count(${self} @ ${(lastMs / 1000).toFixed(3)})`,
+    after: `count(count_over_time(${self}[${promDuration(after * 1000 - lastMs)}] @ ${after.toFixed(3)}))`,
+    start: `max(process_start_time_seconds{${PROMETHEUS_JOBS}} @ ${after.toFixed(3)} and on (job, instance) ${self} @ ${after.toFixed(3)})`,
+  };
+  const answer = await context.asker.batch(parts);
+  const [before, stored, started] = [firstValue(answer.before), firstValue(answer.after), firstValue(answer.start)];
+  steps.push({ query: parts.after, series: stored });
+  if (started * 1000 > lastMs) return { lastSeenCause: 'prometheus-restart' };
+  if (before > 0 && stored === 0) return { lastSeenCause: 'prometheus-gap' };
+  return {};
+}
+
 async function ladder(selector: Selector, first: { query: string; series: number }, context: ExplainContext): Promise<SelectorExplanation> {
   const { asker, atMs } = context;
   const steps = [first];
@@ -221,7 +254,7 @@ async function ladder(selector: Selector, first: { query: string; series: number
   const stage = await asker.batch(parts);
   const lastSeenValue = firstValue(stage.last);
   const lastSeen = lastSeenValue > 0 ? new Date(lastSeenValue * 1000).toISOString() : undefined;
-  const seen = lastSeen ? { lastSeen } : {};
+  const seen = lastSeen ? { lastSeen, ...(await prometheusAt(lastSeenValue * 1000, context, steps)) } : {};
 
   if (selector.metric !== null) {
     const metricNow = firstValue(stage.metric);
@@ -237,7 +270,7 @@ async function ladder(selector: Selector, first: { query: string; series: number
       const metricLast = firstValue((await asker.batch({ last: lastSeenQuery(selector.metric) })).last);
       steps.push({ query: lastSeenQuery(selector.metric), series: metricLast > 0 ? 1 : 0 });
       const when = metricLast > 0 ? new Date(metricLast * 1000).toISOString() : lastSeen;
-      return { ...base, verdict: 'metric-disappeared', ...(when ? { lastSeen: when } : {}), steps, reason: `${selector.metric} existed within the last ${LOOKBACK_DAYS} days${when ? ` (last seen ${when})` : ''} but has no series now` };
+      return { ...base, ...seen, verdict: 'metric-disappeared', ...(when ? { lastSeen: when } : {}), steps, reason: `${selector.metric} existed within the last ${LOOKBACK_DAYS} days${when ? ` (last seen ${when})` : ''} but has no series now` };
     }
   }
   // The first prefix that is empty; the last one is the selector itself, known empty.

@@ -14,6 +14,12 @@ export function regexLiteral(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Prometheus scraping itself: job "prometheus", "prometheus-k8s", "serviceMonitor/monitoring/prometheus-k8s/0";
+ * joined with prometheus_build_info, which only Prometheus exposes, to tell it from anything else so named.
+ */
+export const PROMETHEUS_JOBS = 'job=~".*prometheus.*"';
+
 /** The label that tells the parts of a batched query apart; removed again by splitBatch. */
 export const BATCH_PART_LABEL = 'gapscope_part';
 

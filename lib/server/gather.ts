@@ -11,7 +11,7 @@ import { sourceFailure } from '@/lib/errors';
 import { FAMILIES } from '@/lib/families/registry';
 import type { PrometheusClient } from '@/lib/prometheus/client';
 import { ksmSelector, restored } from '@/lib/prometheus/ksm';
-import { matchersOf, quoteLabelValue } from '@/lib/prometheus/promql';
+import { matchersOf, PROMETHEUS_JOBS, quoteLabelValue } from '@/lib/prometheus/promql';
 import type { FleetNode, NodeRole } from '@/lib/topology/fleet';
 import { indexNodes, nodeOfTarget, roleOfTarget, type JobRoles } from '@/lib/topology/targets';
 import { nodeHostRegex, nodeInfoQuery } from './inventory';
@@ -101,8 +101,6 @@ export async function gatherFamilies(
   };
 }
 
-/** Prometheus scraping itself: job "prometheus", "prometheus-k8s", "serviceMonitor/monitoring/prometheus-k8s/0". */
-const PROMETHEUS_JOBS = 'job=~".*prometheus.*"';
 
 /**
  * The timeline's history queries: `up` of the node's own targets (by identity) and of any target labelled

@@ -23,7 +23,14 @@ const matches = (matcher: Matcher, labels: Record<string, string>) => {
 
 const selects = (selector: Selector, labels: Record<string, string>) => (selector.metric === null || labels.__name__ === selector.metric) && selector.matchers.every((matcher) => matches(matcher, labels));
 
-export function fakeAsker(series: readonly FakeSeries[], options: { atMs: number; whole?: { now: number; range: number }; joins?: number[] }) {
+/** Prometheus' own series around a series' last sample: stored before it, stored after it, when it started. */
+export interface FakeSelf {
+  before: number;
+  after: number;
+  startedMs?: number;
+}
+
+export function fakeAsker(series: readonly FakeSeries[], options: { atMs: number; whole?: { now: number; range: number }; joins?: number[]; self?: FakeSelf }) {
   const calls: string[] = [];
   const alive = series.filter((one) => one.goneMs === undefined);
   const only = (query: string) => {
@@ -37,6 +44,9 @@ export function fakeAsker(series: readonly FakeSeries[], options: { atMs: number
     let match: RegExpExecArray | null;
     if ((match = /^count\(\(.*\) and (?:on|ignoring)?\(?.*$/s.exec(query))) return counted(options.joins?.[join++] ?? 0);
     if (/^count\(last_over_time\(/.test(query)) return counted(options.whole?.range ?? 0);
+    if (/^count\(prometheus_build_info\{.*\} @ /.test(query)) return counted(options.self?.before ?? 1);
+    if (/^count\(count_over_time\(prometheus_build_info\{/.test(query)) return counted(options.self?.after ?? 1);
+    if (/^max\(process_start_time_seconds\{/.test(query)) return counted((options.self?.startedMs ?? 0) / 1000);
     if (/^count\(\(|^count\(vector\(/.test(query)) return counted(options.whole?.now ?? 0);
     if ((match = /^max_over_time\(timestamp\(count\((.*)\)\)\[7d:5m\]\)$/s.exec(query))) {
       const selector = only(match[1]!);
