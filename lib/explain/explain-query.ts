@@ -221,7 +221,7 @@ const AFTER_LAST_MS = 600_000;
  * sample: then the series may have ended with Prometheus, not with its target (the timeline discounts the same
  * gaps). Prometheus' own series are read with `@`, at that time, in one request.
  */
-async function prometheusAt(lastMs: number, context: ExplainContext, steps: { query: string; series: number }[]): Promise<Pick<SelectorExplanation, 'lastSeenCause'>> {
+async function prometheusAt(lastMs: number, context: ExplainContext): Promise<Pick<SelectorExplanation, 'lastSeenCause'>> {
   const after = Math.min(lastMs + AFTER_LAST_MS, context.atMs) / 1000;
   if (after * 1000 <= lastMs) return {};
   const self = `prometheus_build_info{${PROMETHEUS_JOBS}}`;
@@ -232,7 +232,6 @@ async function prometheusAt(lastMs: number, context: ExplainContext, steps: { qu
   };
   const answer = await context.asker.batch(parts);
   const [before, stored, started] = [firstValue(answer.before), firstValue(answer.after), firstValue(answer.start)];
-  steps.push({ query: parts.after, series: stored });
   if (started * 1000 > lastMs) return { lastSeenCause: 'prometheus-restart' };
   if (before > 0 && stored === 0) return { lastSeenCause: 'prometheus-gap' };
   return {};
@@ -254,7 +253,7 @@ async function ladder(selector: Selector, first: { query: string; series: number
   const stage = await asker.batch(parts);
   const lastSeenValue = firstValue(stage.last);
   const lastSeen = lastSeenValue > 0 ? new Date(lastSeenValue * 1000).toISOString() : undefined;
-  const seen = lastSeen ? { lastSeen, ...(await prometheusAt(lastSeenValue * 1000, context, steps)) } : {};
+  const seen = lastSeen ? { lastSeen, ...(await prometheusAt(lastSeenValue * 1000, context)) } : {};
 
   if (selector.metric !== null) {
     const metricNow = firstValue(stage.metric);
