@@ -29,6 +29,8 @@ test('paste a query, pick a node, read the ladder, follow the link to the findin
   await expect(selector.getByTestId('steps').locator('li')).toHaveCount(5);
   await expect(selector.getByTestId('steps').locator('.step-empty')).toHaveCount(2);
   await expect(selector.getByTestId('steps')).toContainText('node="lab-cadvisor"');
+  await page.setViewportSize({ width: 1280, height: 1100 });
+  await page.screenshot({ path: 'docs/screenshots/explain.png' });
 
   const link = selector.getByTestId('explain-finding-link');
   await expect(link).toHaveText('cadvisor-labels-empty / runtime-started-after-kubelet');
@@ -67,7 +69,7 @@ test('upload a dashboard: its empty panels first, each explained', async ({ page
   await expect(page.getByTestId('dashboard-json')).not.toHaveValue('');
   await page.getByTestId('dashboard-submit').click();
   const summary = page.getByTestId('dashboard-summary');
-  await expect(summary).toContainText(/\d+ of 29 panel queries are empty for lab-unauthorized/, { timeout: 30_000 });
+  await expect(summary).toContainText(/\d+ of \d+ panels are empty for lab-unauthorized \(\d+ of 29 queries\)/, { timeout: 30_000 });
   const panels = page.getByTestId('panel');
   await expect(panels.first()).toHaveAttribute('data-empty', 'true');
   await expect(panels.last()).toHaveAttribute('data-empty', 'false');
@@ -93,7 +95,7 @@ test("the node page offers the standard dashboards, explained for that node", as
   await expect(links).toContainText('Check the standard dashboards for this node');
   await links.getByRole('link', { name: 'Node Exporter Full' }).click();
   await expect(page).toHaveURL(/dashboard=rfmoz_node-exporter-full&node=lab-wrongport/);
-  await expect(page.getByTestId('dashboard-summary')).toContainText('panel queries are empty for lab-wrongport', { timeout: 30_000 });
+  await expect(page.getByTestId('dashboard-summary')).toContainText('panels are empty for lab-wrongport', { timeout: 30_000 });
   const first = page.getByTestId('panel').first();
   await expect(first.getByTestId('explain-finding-link').first()).toHaveText('target-down / wrong-port');
 });
@@ -122,4 +124,18 @@ test('GET /api/v1/explain answers the documented contract; errors are JSON', asy
   const huge = await request.post('/api/v1/explain', { data: '{"dashboard": "' + 'x'.repeat(5 * 1024 * 1024) + '"}', headers: { 'content-type': 'application/json' } });
   expect(huge.status()).toBe(400);
   expect((await huge.json()).error.message).toContain('larger than');
+});
+
+test("the editor completes metric names from the configured Prometheus, through gapscope", async ({ page, request }) => {
+  const names = (await (await request.get('/api/v1/completions?label=__name__')).json()) as { names: string[] };
+  expect(names.names).toContain('kubelet_running_pods');
+  const labels = (await (await request.get('/api/v1/completions?metric=kubelet_running_pods')).json()) as { names: string[] };
+  expect(labels.names).toEqual(expect.arrayContaining(['instance', 'job', 'node']));
+  expect((await request.get('/api/v1/completions?label=bad-name')).status()).toBe(400);
+
+  await page.goto('/explain');
+  const editor = page.getByTestId('query-editor');
+  await editor.click();
+  await page.keyboard.type('kubelet_running_p');
+  await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('kubelet_running_pods');
 });

@@ -10,9 +10,9 @@ export function DashboardView({ result }: { result: DashboardExplanation }) {
       <h2>{result.title}</h2>
       <p className="explain-summary" data-testid="dashboard-summary">
         <strong>
-          {result.empty} of {result.total} panel queries are empty{where}
-        </strong>
-        {result.empty > 0 ? ', and why, first.' : '.'} <span className="muted">({result.requests} Prometheus requests)</span>
+          {result.emptyPanels} of {result.totalPanels} panels are empty{where}
+        </strong>{' '}
+        ({result.empty} of {result.total} queries){result.empty > 0 ? '; the empty ones first, and why.' : '.'} <span className="muted">({result.requests} Prometheus requests)</span>
       </p>
       {result.incomplete ? (
         <p className="source-failed" role="status">

@@ -120,6 +120,10 @@ describe('each planted fault that removes series empties a real dashboard panel 
       const healthy = await panelOf(fault.file, fault.panel, 'lab-healthy', fault.requested);
       expect(healthy.panel.empty, `${fault.panel} on lab-healthy: ${healthy.panel.substituted}`).toBe(false);
       expect(healthy.panel.series).toBeGreaterThan(0);
+      // A panel is empty when all its queries are: fewer empty panels on the healthy node, never more than queries.
+      expect(healthy.result.emptyPanels).toBeLessThan(result.emptyPanels);
+      expect(result.emptyPanels).toBeLessThanOrEqual(result.empty);
+      expect(result.totalPanels).toBeLessThanOrEqual(result.total);
     });
   }
 });
@@ -150,6 +154,11 @@ describe('verdicts against the real Prometheus', () => {
     // backfilled at one a minute, so it is at least the live 5 s, never less.
     const [, interval] = /one about every (\d+)s/.exec(explanation.selectors[0]!.reason) ?? [];
     expect(Number(interval)).toBeGreaterThanOrEqual(5);
+  });
+
+  it("matcher-excludes-all: a regex on the claim that none of the node's claims matches, with the ones it has", async () => {
+    const explanation = await explain('kubelet_volume_stats_used_bytes{node="$node", persistentvolumeclaim=~"data-.+"}');
+    expect(faulty(explanation)[0]).toMatchObject({ verdict: 'matcher-excludes-all', culprit: { label: 'persistentvolumeclaim' }, otherValues: ['cart-cache'] });
   });
 
   it('label-never-present: a Kubernetes label kube-state-metrics does not export, linked to the cluster-wide finding', async () => {

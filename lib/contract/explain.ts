@@ -89,8 +89,12 @@ export const dashboardExplanationSchema = z.object({
   substitutions: z.array(substitutionSchema),
   /** Every panel query, the empty ones first. */
   panels: z.array(panelExplanationSchema),
+  /** Panel queries with no series over the range, of all. */
   empty: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
+  /** Panels all of whose queries are empty (what Grafana shows as "No data"), of all panels with a query. */
+  emptyPanels: z.number().int().nonnegative(),
+  totalPanels: z.number().int().nonnegative(),
   requests: z.number().int().nonnegative(),
   incomplete: z.string().optional(),
   sources: z.array(sourceStatusSchema),

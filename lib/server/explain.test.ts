@@ -71,6 +71,7 @@ describe('the request budget', () => {
     expect(result.requests).toBeLessThanOrEqual(DASHBOARD_REQUEST_BUDGET);
     expect(result.total).toBe(60);
     expect(result.empty).toBe(60);
+    expect([result.emptyPanels, result.totalPanels]).toEqual([60, 60]);
     expect(result.incomplete).toMatch(/budget/);
     expect(result.panels.filter((panel) => panel.explanation).length).toBeGreaterThan(3);
   });

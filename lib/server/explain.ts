@@ -97,6 +97,16 @@ function parseOrThrow(text: string): ParsedQuery {
 const unresolvedError = (names: readonly string[]) =>
   `the query uses ${names.map((name) => `$${name}`).join(', ')}, which ${names.length === 1 ? 'has' : 'have'} no value: add ${names.map((name) => `var-${name}=<value>`).join(' and ')} to the request`;
 
+/** Panels (by id, or title where they have none) with every query empty, and all panels. */
+function panelCounts(queries: readonly PanelExplanation[]): { emptyPanels: number; totalPanels: number } {
+  const byPanel = new Map<string, boolean>();
+  for (const query of queries) {
+    const key = query.panelId !== undefined ? `#${query.panelId}` : query.panel;
+    byPanel.set(key, (byPanel.get(key) ?? true) && query.empty);
+  }
+  return { emptyPanels: [...byPanel.values()].filter(Boolean).length, totalPanels: byPanel.size };
+}
+
 /** Which of the panels' metric names have a series now, in one request (none where the budget is spent). */
 async function existingMetrics(panels: readonly { parsed?: ParsedQuery }[], budget: BudgetedAsker): Promise<Set<string>> {
   const metrics = [...new Set(panels.flatMap((panel) => panel.parsed!.selectors.flatMap((selector) => (selector.metric ? [selector.metric] : []))))];
@@ -287,6 +297,7 @@ export async function explainDashboard(deps: ExplainDeps, dashboard: Dashboard, 
     panels: panels.map(({ parsed: _parsed, ...panel }) => panel),
     empty: panels.filter((panel) => panel.empty).length,
     total: panels.length,
+    ...panelCounts(panels),
     requests: budget.sent,
     ...(notes.length > 0 ? { incomplete: [...new Set(notes)].join('; ') } : {}),
     sources,
