@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startLab, type RunningLab } from './src/lab';
+import { startLab, type RunningLab, type Topology } from './src/lab';
 import { PROFILES, type Profile } from './src/targets';
 import { parseDuration } from './src/units';
 
@@ -13,6 +13,9 @@ options:
   --scenario FILE        scenario file (default lab/scenarios/default.yaml)
   --nodes N              grow the scenario to N nodes with clones of its templates (up to 1000)
   --profile NAME         scrape convention: ${PROFILES.join(' | ')} (default kube-prometheus)
+  --topology NAME        single (one Prometheus) | central (Prometheus in agent mode writing to VictoriaMetrics,
+                         which gapscope queries; every series labelled cluster=<--cluster>) (default single)
+  --cluster NAME         the central topology's cluster label value (default lab)
   --octet N              use the loopback range 127.N.0.0/16 (default 10)
   --port N               demo: gapscope's port (default 3000)
   --max-lifetime D       stop by itself after this long, e.g. 30m (default: run until Ctrl-C)
@@ -37,6 +40,8 @@ async function main(): Promise<void> {
       scenario: { type: 'string' },
       nodes: { type: 'string' },
       profile: { type: 'string' },
+      topology: { type: 'string' },
+      cluster: { type: 'string' },
       octet: { type: 'string' },
       port: { type: 'string' },
       'max-lifetime': { type: 'string' },
@@ -51,6 +56,8 @@ async function main(): Promise<void> {
   const command = positionals[0];
   if (command !== 'start' && command !== 'demo') fail(`unknown command "${command ?? ''}"`);
   if (values.profile && !PROFILES.includes(values.profile as Profile)) fail(`--profile must be one of ${PROFILES.join(', ')}`);
+  if (values.topology && values.topology !== 'single' && values.topology !== 'central') fail('--topology must be single or central');
+  if (values.cluster && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(values.cluster)) fail('--cluster must be a DNS label (lower case letters, digits, "-")');
   if (process.getuid?.() !== 0) fail('the lab runs node_exporter as uid 65534 and mounts tmpfs: run it as root');
   let maxLifetimeMs: number | undefined;
   try {
@@ -79,12 +86,15 @@ async function main(): Promise<void> {
     scenarioFile: values.scenario,
     nodes: integer(values.nodes, 'nodes'),
     profile: values.profile as Profile | undefined,
+    ...(values.topology ? { topology: values.topology as Topology } : {}),
+    ...(values.cluster ? { cluster: values.cluster } : {}),
     octet: integer(values.octet, 'octet'),
     log,
   });
   const lab = await running.lab;
   if (stopping) return;
-  log(`Prometheus ${lab.prometheusUrl} (${lab.profile} profile), API server ${lab.apiserverUrl}, kube-state-metrics ${lab.kubeStateMetricsUrl}`);
+  const store = lab.topology === 'central' ? `VictoriaMetrics ${lab.prometheusUrl}, fed by a Prometheus agent ${lab.scraperUrl}` : `Prometheus ${lab.prometheusUrl}`;
+  log(`${store} (${lab.profile} profile), API server ${lab.apiserverUrl}, kube-state-metrics ${lab.kubeStateMetricsUrl}`);
   for (const node of lab.nodes.slice(0, 12)) log(`  ${node.name.padEnd(18)} ${node.ip.padEnd(14)} ${node.role}`);
   if (lab.nodes.length > 12) log(`  ... and ${lab.nodes.length - 12} more nodes`);
   const envLines = Object.entries(lab.appEnv).map(([key, value]) => `${key}=${value}`);

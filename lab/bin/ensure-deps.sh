@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what gapscope's lab and tests need on Debian or Ubuntu, and only what is missing:
-# Prometheus and promtool, node_exporter, openssl, setpriv; Chromium with --with-browser; node_modules.
+# Prometheus and promtool, node_exporter, VictoriaMetrics, openssl, setpriv; Chromium with --with-browser;
+# node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 packages=()
 [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ] || packages+=(prometheus)
 [ -x /usr/bin/prometheus-node-exporter ] || packages+=(prometheus-node-exporter)
+[ -x /usr/bin/victoria-metrics ] || packages+=(victoria-metrics)
 command -v openssl >/dev/null || packages+=(openssl)
 command -v setpriv >/dev/null || packages+=(util-linux)
 if [ "${1:-}" = "--with-browser" ] && [ ! -x /usr/bin/chromium ]; then packages+=(chromium); fi

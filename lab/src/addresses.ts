@@ -23,11 +23,15 @@ export function nodePorts(profile: string): NodePorts {
 export const PROMETHEUS_PORT = 9090;
 export const KSM_PORT = 8080;
 export const APISERVER_PORT = 6443;
+/** VictoriaMetrics single-node's default -httpListenAddr port. */
+export const VICTORIA_METRICS_PORT = 8428;
 
 export interface LabAddresses {
   prometheus: string;
   kubeStateMetrics: string;
   apiserver: string;
+  /** The central store of the central topology. */
+  victoriaMetrics: string;
   /** Shared node_exporters that generated clone nodes are relayed to, one per template. */
   templateExporter(templateIndex: number): string;
   node(index: number): string;
@@ -40,6 +44,7 @@ export function labAddresses(octet: number): LabAddresses {
     prometheus: `${base}.0.1`,
     kubeStateMetrics: `${base}.0.2`,
     apiserver: `${base}.0.3`,
+    victoriaMetrics: `${base}.0.4`,
     templateExporter: (templateIndex) => `${base}.0.${10 + templateIndex}`,
     // 200 nodes per /24 keeps .0, .1-9 and .210+ free of nodes.
     node: (index) => `${base}.${1 + Math.floor(index / 200)}.${10 + (index % 200)}`,

@@ -226,6 +226,31 @@ export function buildHistory(input: HistoryInput): { book: SeriesBook; stepTimes
   return { book, stepTimes };
 }
 
+/**
+ * The book as Prometheus' text format with millisecond timestamps and `extra` labels on every series, as
+ * VictoriaMetrics' import API takes it (POST /api/v1/import/prometheus), for the central topology.
+ */
+export async function writeImportText(file: string, book: SeriesBook, stepTimes: readonly number[], extra: string): Promise<number> {
+  const out = createWriteStream(file);
+  let samples = 0;
+  let buffer = '';
+  for (const series of book.sorted()) {
+    const labels = series.labels === '' ? `{${extra}}` : `{${extra},${series.labels.slice(1)}`;
+    series.values.forEach((value, step) => {
+      if (Number.isNaN(value)) return;
+      buffer += `${series.name}${labels} ${formatGoFloat(value)} ${stepTimes[step]!}\n`;
+      samples++;
+    });
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      buffer = '';
+    }
+  }
+  out.write(buffer);
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return samples;
+}
+
 /** Writes the book as OpenMetrics: timestamps in seconds, each name's samples together, a final # EOF. */
 export async function writeOpenMetrics(file: string, book: SeriesBook, stepTimes: readonly number[]): Promise<number> {
   const out = createWriteStream(file);

@@ -4,17 +4,17 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { APISERVER_PORT, KSM_PORT, PROMETHEUS_PORT, labAddresses, nodePorts } from './addresses';
+import { APISERVER_PORT, KSM_PORT, PROMETHEUS_PORT, VICTORIA_METRICS_PORT, labAddresses, nodePorts } from './addresses';
 import { cadvisorFamilies } from './cadvisor';
 import type { LabClock } from './clock';
 import { writeText } from './exposition';
-import { backfill, buildHistory, writeOpenMetrics } from './history';
+import { backfill, buildHistory, writeImportText, writeOpenMetrics } from './history';
 import { KERNEL_VERSION, OS_IMAGE, ksmFamilies } from './kube-state-metrics';
 import { configz, kubeletFamilies, probeFamilies, statsSummary } from './kubelet-payloads';
 import { exporterExtraArgs, exporterMounts, hasTextfileDirectory, measureRootDisk, prepareExporterFilesystem, startNodeExporter } from './node-exporters';
 import { nodeStateAt } from './node-state';
 import { ProcessGroup, type LabProcess, type SpawnOptions } from './processes';
-import { startPrometheus, waitForReady, writePrometheusConfig } from './prometheus';
+import { importInto, startPrometheus, startVictoriaMetrics, waitForReady, writePrometheusConfig } from './prometheus';
 import { expandNodes, faultOf, loadScenario, type LabNode, type Scenario } from './scenario';
 import { apiserverHandler, kubeletHandler, listen, listenHttpsWithPlainHttpAnswer, plainHandler, relay, type Handler, type KubeletBackend, type Tokens } from './servers';
 import { scrapeTargets, type Profile } from './targets';
@@ -34,9 +34,19 @@ export interface LabOptions {
   octet?: number;
   historyStepMs?: number;
   scrapeIntervalMs?: number;
+  /**
+   * single (default): one Prometheus scrapes and answers queries. central: Prometheus in agent mode scrapes
+   * and remote-writes to a real VictoriaMetrics, which holds the history and answers queries, with a
+   * `cluster` label on every series, as a central store fed by agents.
+   */
+  topology?: Topology;
+  /** The central topology's `cluster` label value (default "lab"). */
+  cluster?: string;
   baseDir?: string;
   log?: (line: string) => void;
 }
+
+export type Topology = 'single' | 'central';
 
 export interface LabNodeInfo {
   name: string;
@@ -52,7 +62,11 @@ export interface RunningLab {
   profile: Profile;
   scenario: Scenario;
   startedAt: number;
+  topology: Topology;
+  /** Where queries go: Prometheus, or VictoriaMetrics in the central topology. */
   prometheusUrl: string;
+  /** The scraper's own API (targets, config): Prometheus, or the Prometheus agent in the central topology. */
+  scraperUrl: string;
   apiserverUrl: string;
   kubeStateMetricsUrl: string;
   nodes: LabNodeInfo[];
@@ -110,6 +124,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   const scenario = loadScenario(options.scenarioFile ?? DEFAULT_SCENARIO);
   const nodes = expandNodes(scenario, options.nodes);
   const profile = options.profile ?? 'kube-prometheus';
+  const topology = options.topology ?? 'single';
   const addresses = labAddresses(options.octet ?? 10);
   const ports = nodePorts(profile);
   const large = nodes.length > 100;
@@ -217,23 +232,35 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
       writeText(ksmFamilies(nodes.map((node) => ({ node, state: stateNow(node), internalIp: ipOf(node) })), scenario.claims, clock.startedAt - 30 * 86_400_000, scenario.kubeStateMetrics.metricLabelsAllowlist));
     servers.push(await listen(createServer(plainHandler({ '/metrics': ksmText, '/healthz': () => 'OK' })), addresses.kubeStateMetrics, KSM_PORT));
 
-    // History, then Prometheus.
+    // History, then Prometheus (and, in the central topology, VictoriaMetrics first).
     const dataDir = join(runDir, 'prometheus-data');
     mkdirSync(dataDir);
     const historyStarted = Date.now();
     const { book, stepTimes } = buildHistory({ scenario, nodes, clock, profile, addresses, root, exporterView, stepMs: historyStepMs, spanMs: scenario.history.span });
-    const historyFile = join(runDir, 'history.om');
-    const historySamples = await writeOpenMetrics(historyFile, book, stepTimes);
-    await backfill(historyFile, dataDir);
-    rmSync(historyFile);
+    const central = topology === 'central' ? { cluster: options.cluster ?? 'lab', url: `http://${addresses.victoriaMetrics}:${VICTORIA_METRICS_PORT}` } : undefined;
+    let historySamples: number;
+    if (central) {
+      startVictoriaMetrics(processes, addresses.victoriaMetrics, VICTORIA_METRICS_PORT, join(runDir, 'victoria-metrics-data'));
+      await waitForReady(`${central.url}/health`, 30_000);
+      const importFile = join(runDir, 'history.txt');
+      historySamples = await writeImportText(importFile, book, stepTimes, `cluster=${JSON.stringify(central.cluster)}`);
+      await importInto(central.url, importFile);
+      rmSync(importFile);
+    } else {
+      const historyFile = join(runDir, 'history.om');
+      historySamples = await writeOpenMetrics(historyFile, book, stepTimes);
+      await backfill(historyFile, dataDir);
+      rmSync(historyFile);
+    }
     log(`backfilled ${historySamples} samples of ${book.size} series in ${Date.now() - historyStarted} ms`);
 
     const targets = scrapeTargets(profile, addresses, nodes.map((node) => ({ node, ip: ipOf(node), nodeExporterOnKubeletPort: stateNow(node).nodeExporterOnKubeletPort, scrapedTwice: stateNow(node).scrapedTwice, cadvisorOtherStack: stateNow(node).cadvisorOtherStack })));
     const configFile = join(runDir, 'prometheus.yml');
-    writePrometheusConfig(profile, targets, scrapeIntervalMs, { configFile, sdDir: join(runDir, 'sd'), tokenFile: tokenFiles.prometheus, caFile: tls.caFile }, `${addresses.apiserver}:${APISERVER_PORT}`, scenario.scrapeLimits);
-    startPrometheus(processes, addresses.prometheus, configFile, dataDir);
-    const prometheusUrl = `http://${addresses.prometheus}:${PROMETHEUS_PORT}`;
-    await waitForReady(`${prometheusUrl}/-/ready`, 30_000);
+    writePrometheusConfig(profile, targets, scrapeIntervalMs, { configFile, sdDir: join(runDir, 'sd'), tokenFile: tokenFiles.prometheus, caFile: tls.caFile }, `${addresses.apiserver}:${APISERVER_PORT}`, scenario.scrapeLimits, central && { cluster: central.cluster, url: `${central.url}/api/v1/write` });
+    startPrometheus(processes, addresses.prometheus, configFile, dataDir, central !== undefined);
+    const scraperUrl = `http://${addresses.prometheus}:${PROMETHEUS_PORT}`;
+    await waitForReady(`${scraperUrl}/-/ready`, 30_000);
+    const prometheusUrl = central?.url ?? scraperUrl;
 
     const apiserverUrl = `https://${addresses.apiserver}:${APISERVER_PORT}`;
     const kubeconfigFile = join(secrets, 'kubeconfig');
@@ -256,7 +283,9 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
       profile,
       scenario,
       startedAt: clock.startedAt,
+      topology,
       prometheusUrl,
+      scraperUrl,
       apiserverUrl,
       kubeStateMetricsUrl: `http://${addresses.kubeStateMetrics}:${KSM_PORT}`,
       nodes: nodes.map((node) => ({

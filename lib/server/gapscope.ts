@@ -240,6 +240,11 @@ export class Gapscope {
     const endpoint = 'GET /api/v1/status/config';
     try {
       const rules = await this.sharedConfig(SCRAPE_CONFIG_TTL_MS, now, () => this.deps.prometheus.scrapeConfig());
+      // VictoriaMetrics answers with an empty configuration: it scrapes nothing, its agents do.
+      if (rules.size === 0) {
+        sources.push({ source: 'prometheus', endpoint, ok: true, detail: "the configuration has no scrape job (a central store: its agents' metric_relabel_configs decide what is dropped, and cannot be read here)" });
+        return undefined;
+      }
       sources.push({ source: 'prometheus', endpoint, ok: true });
       return rules;
     } catch (error) {

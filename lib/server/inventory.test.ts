@@ -26,6 +26,23 @@ function prometheus(exporterUp: number, targets: () => Promise<TargetHealth[]>) 
   return { client: stub as unknown as PrometheusClient, targetCalls: () => targetCalls };
 }
 
+describe('loadFleet now', () => {
+  it('reads health from `up` where the targets API lists nothing (VictoriaMetrics fed by remote write)', async () => {
+    const victoria = prometheus(0, async () => []);
+    const fleet = await loadFleet(victoria.client);
+    expect(fleet.healthFrom).toBe('up-series');
+    expect(fleet.nodes![0]!.roles.kubelet.health).toBe('up');
+    expect(fleet.nodes![0]!.roles['node-exporter'].health).toBe('down');
+    expect(fleet.sources.find((source) => source.endpoint === 'POST /api/v1/query up')?.detail).toContain('lists no target');
+  });
+
+  it('takes the targets API where it lists targets', async () => {
+    const fleet = await loadFleet(prometheus(1, async () => LIVE).client);
+    expect(fleet.healthFrom).toBe('targets-api');
+    expect(fleet.nodes![0]!.roles['node-exporter'].targets[0]!.lastError).toContain('400');
+  });
+});
+
 describe('loadFleet at a past instant', () => {
   it("reads the addresses node discovery gives now only when a target was down then, and ties them to the instant's targets", async () => {
     const down = prometheus(0, async () => LIVE);

@@ -72,19 +72,23 @@ async function loadLiveFleet(prometheus: PrometheusClient, jobRoles: JobRoles): 
 
   let fleetTargets: FleetTarget[] = [];
   let healthFrom: FleetView['healthFrom'] = 'targets-api';
-  if (targets.status === 'fulfilled') {
+  // A store fed by remote write (VictoriaMetrics, from its agents) answers the targets API with an empty list:
+  // it scrapes nothing itself. Read like a store without the API: from `up`.
+  const noTargetsApi = targets.status === 'fulfilled' ? targets.value.length === 0 : targets.reason instanceof UpstreamError && targets.reason.kind === 'unsupported';
+  if (targets.status === 'fulfilled' && !noTargetsApi) {
     fleetTargets = targets.value;
     sources.push({ source: 'prometheus', endpoint: 'GET /api/v1/targets', ok: true });
-  } else if (targets.reason instanceof UpstreamError && targets.reason.kind === 'unsupported') {
+  } else if (noTargetsApi) {
     try {
       fleetTargets = await healthFromUp(prometheus);
       healthFrom = 'up-series';
-      sources.push({ source: 'prometheus', endpoint: `POST /api/v1/query ${UP_QUERY}`, ok: true, detail: 'no targets API here; health comes from `up` series, without last errors' });
+      const why = targets.status === 'fulfilled' ? 'the targets API lists no target (a store fed by remote write scrapes nothing itself)' : 'no targets API here';
+      sources.push({ source: 'prometheus', endpoint: `POST /api/v1/query ${UP_QUERY}`, ok: true, detail: `${why}; health comes from \`up\` series, without last errors` });
     } catch (error) {
       healthFrom = 'none';
       sources.push(sourceFailure(error, { source: 'prometheus', endpoint: `POST /api/v1/query ${UP_QUERY}` }));
     }
-  } else {
+  } else if (targets.status === 'rejected') {
     healthFrom = 'none';
     sources.push(sourceFailure(targets.reason, { source: 'prometheus', endpoint: 'GET /api/v1/targets' }));
   }

@@ -148,6 +148,11 @@ describe('running containers across the layers (expected, source, stored)', () =
   it('stored alone, no rule that drops them: not stored, cause unknown to storage', () => {
     const [finding] = familyFindings(cadvisorLabels, observed({ scrapeRules: new Map() }));
     expect(finding).toMatchObject({ kind: 'cadvisor-container-series-missing', cause: 'not-stored', layer: 'stored' });
+    expect(finding!.explanation).toContain('no scrape rule explains it');
+    // A central store has no scrape configuration: the rule cannot be named, and the finding says so.
+    const [central] = familyFindings(cadvisorLabels, observed({ scrapeRules: undefined }));
+    expect(central).toMatchObject({ cause: 'not-stored' });
+    expect(central!.explanation).toContain('could not be read here');
   });
 
   it('at the source: empty labels, the runtime started after the kubelet, and the rule that drops them named', () => {

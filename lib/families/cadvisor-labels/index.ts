@@ -203,7 +203,9 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
             ? `Prometheus stores no cAdvisor series for these running containers, and the cadvisor scrape job ${detail.wouldDrop.job} drops every container cgroup series whose pod label is empty (metric_relabel_configs ${detail.wouldDrop.rule}). Containers lose their pod labels when the kubelet's cAdvisor has no runtime factory (the kubelet started before the runtime, a runtime version it refuses, a socket it cannot reach), and this rule then removes the evidence from storage.${unread}`
             : cause === 'dropped-before-storage'
               ? `The kubelet's cAdvisor exposes these containers with their labels, but a rule of the scrape job drops them before storage (${rule ? `${rule.job}: ${rule.rule}` : 'metric_relabel_configs'}).`
-              : `Prometheus stores no cAdvisor series for these running containers, and no scrape rule explains it.${unread}`;
+              : observation.scrapeRules === undefined
+                ? `Prometheus stores no cAdvisor series for these running containers. The scrape configuration could not be read here (a central store has none: its agents scrape), so a metric_relabel_configs rule that drops them cannot be named.${unread}`
+                : `Prometheus stores no cAdvisor series for these running containers, and no scrape rule explains it.${unread}`;
       return [
         {
           ...common,

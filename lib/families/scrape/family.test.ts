@@ -91,6 +91,19 @@ describe('the scrape rule', () => {
     expect(findings[0]!.evidence[0]!.excerpt).toContain('lastError="server returned HTTP status 403 Forbidden"');
   });
 
+  it('says the last error is unknown, and where to find it, where health comes from `up` alone (a central store)', () => {
+    const observed = observation({ healthFrom: 'up-series', roles: { kubelet: role('kubelet', 'down', '') } });
+    const [finding] = familyFindings(scrape, observed);
+    expect(finding).toMatchObject({ kind: 'target-down', cause: 'unknown' });
+    expect(finding!.explanation).toContain('The last scrape error is unknown here');
+    expect(finding!.explanation).toContain("vmagent's /targets");
+    expect(finding!.evidence[0]!.excerpt).toContain('lastError unknown (up 0)');
+    expect(finding!.evidence[0]!.query).toBe('up');
+    // With the targets API, an unclassified error is quoted, not called unknown.
+    const [quoted] = familyFindings(scrape, observation({ roles: { kubelet: role('kubelet', 'down', 'something odd') } }));
+    expect(quoted!.explanation).not.toContain('unknown here');
+  });
+
   it("a Windows node has no node-exporter by design (kube_node_info's os_image); its kubelet targets are judged as any", () => {
     const windows = observation({ node: { osImage: 'Windows Server 2022 Datacenter' }, roles: { 'node-exporter': role('node-exporter', 'missing'), kubelet: role('kubelet', 'missing') } });
     const findings = familyFindings(scrape, windows);

@@ -73,6 +73,9 @@ const ROLE_SERIES: [NodeRole, RegExp][] = [
   ['node-exporter', /^node_/],
 ];
 
+const UNKNOWN_ERROR_WHY =
+  "health comes from `up` series, which carry no error: either the instant is in the past (the targets API tells only about now), or the query endpoint has no targets API (a central store such as VictoriaMetrics, Thanos or Mimir, fed by agents); the scraper's own targets page (the Prometheus agent's or vmagent's /targets) shows it";
+
 export const scrape = defineFamily<ScrapeDetail>({
   id: 'scrape',
   title: 'Scrape targets',
@@ -169,7 +172,12 @@ export const scrape = defineFamily<ScrapeDetail>({
     return health.targets
       .filter((target) => target.health === 'down')
       .map((target) => {
-        const { cause, explanation, remediation, references } = causeOfDownTarget(role, target, observation.roles, limitsOf(target, observation));
+        const { cause, explanation: byError, remediation, references } = causeOfDownTarget(role, target, observation.roles, limitsOf(target, observation));
+        // From `up` alone (a past instant, or a store without a targets API) there is no last error to read.
+        const errorUnknown = !target.lastError && observation.healthFrom === 'up-series';
+        const explanation = errorUnknown
+          ? `Prometheus stored up 0 for this target: its scrapes fail. The last scrape error is unknown here: ${UNKNOWN_ERROR_WHY}.`
+          : byError;
         return {
           ...common,
           kind: 'target-down' as const,
@@ -181,7 +189,7 @@ export const scrape = defineFamily<ScrapeDetail>({
             {
               source: 'prometheus' as const,
               ...evidenceSource(observation),
-              excerpt: `job="${target.job}" instance="${target.instance}"${target.scrapeUrl ? ` ${target.scrapeUrl}` : ''} health=down lastError="${target.lastError}"`,
+              excerpt: `job="${target.job}" instance="${target.instance}"${target.scrapeUrl ? ` ${target.scrapeUrl}` : ''} health=down ${errorUnknown ? 'lastError unknown (up 0)' : `lastError="${target.lastError}"`}`,
               value: target.lastError || 'down',
               at: observation.at,
             },
