@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDashboard } from '@/lib/explain/dashboard';
+import type { Gapscope } from '@/lib/server/gapscope';
 import { loadFleet } from '@/lib/server/inventory';
 import { resolveRange, type ResolvedRange } from '@/lib/time-range';
 import { startLab, type RunningLab } from '../src/lab';
@@ -49,7 +50,22 @@ describe('the premise: a central store fed by an agent', () => {
   });
 });
 
+/** The capabilities a facade detects in the background, waited for (bounded). */
+async function detected(gapscope: Gapscope) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+    const capabilities = gapscope.capabilities();
+    if (capabilities) return capabilities;
+  }
+  throw new Error('capabilities were not detected within 20 s');
+}
+
 describe('gapscope through the central store', () => {
+  it('detects what the store lacks: no targets API, no scrape configuration, no runtime info; MetricsQL', async () => {
+    expect(await detected(labGapscope(labPrometheus(lab)))).toMatchObject({ targetsApi: false, scrapeConfig: false, runtimeInfo: false, dialect: 'metricsql' });
+    // Its build info has no version, which is no failure.
+    expect(await labGapscope(labPrometheus(lab)).health()).toMatchObject({ status: 'ok', prometheus: { ok: true } });
+  });
+
   it('reads target health from `up`, and says why', async () => {
     const fleet = await loadFleet(labPrometheus(lab));
     expect(fleet.healthFrom).toBe('up-series');

@@ -144,6 +144,21 @@ describe('faults that change values rather than remove series empty no panel', (
   });
 });
 
+/** The capabilities a facade detects in the background, waited for (bounded). */
+async function detected(gapscope: Gapscope) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+    const capabilities = gapscope.capabilities();
+    if (capabilities) return capabilities;
+  }
+  throw new Error('capabilities were not detected within 20 s');
+}
+
+describe('what a single Prometheus can tell', () => {
+  it('has every capability, and speaks PromQL', async () => {
+    expect(await detected(gapscope)).toMatchObject({ targetsApi: true, scrapeConfig: true, runtimeInfo: true, dialect: 'promql' });
+  });
+});
+
 describe('verdicts against the real Prometheus', () => {
   const explain = (promql: string, node = 'lab-healthy') => gapscope.explain(promql, { node, range, requested: {} });
 

@@ -36,6 +36,8 @@ const behaviours: Record<string, (response: ServerResponse, url: string) => void
     else void gate.then(() => response.end(vector('1')));
   },
   ok: (response) => response.end(vector('1')),
+  // VictoriaMetrics' build info: success, and nothing in it.
+  versionless: (response) => response.end(JSON.stringify({ status: 'success', data: {} })),
   nan: (response) => response.end(vector('NaN')),
   html: (response) => {
     response.writeHead(502, { 'Content-Type': 'text/html' });
@@ -234,6 +236,10 @@ describe('PrometheusClient', () => {
     writeFileSync(join(dir, 'password'), 'pw');
     await client('ok', { basicAuth: { user: 'me', passwordFile: join(dir, 'password') } }).instantQuery('up');
     expect(lastHeaders.authorization).toBe(`Basic ${Buffer.from('me:pw').toString('base64')}`);
+  });
+
+  it('takes a build info without a version (VictoriaMetrics) as an answer, not a failure', async () => {
+    expect(await client('versionless').buildInfo()).toEqual({});
   });
 
   it('answers a health check beside the in-flight limit, while page queries hold every slot', async () => {

@@ -274,9 +274,9 @@ export class PrometheusClient {
   }
 
   /** Asked beside the in-flight limit, not behind it: a health check must not wait for pages' queries. */
-  async buildInfo(): Promise<{ version: string }> {
+  async buildInfo(): Promise<{ version?: string }> {
     const data = await this.request('GET', '/api/v1/status/buildinfo', buildInfoDataSchema, undefined, undefined, false);
-    return { version: data.version };
+    return data.version ? { version: data.version } : {};
   }
 
   private headers(): Record<string, string> {

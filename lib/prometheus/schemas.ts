@@ -45,4 +45,5 @@ export const configDataSchema = z.object({ yaml: z.string() }).passthrough();
 /** GET /api/v1/labels: the label names of the matching series. */
 export const labelNamesDataSchema = z.array(z.string().max(1024)).max(100_000);
 
-export const buildInfoDataSchema = z.object({ version: z.string() }).passthrough();
+// VictoriaMetrics answers `{}`: no version is no failure.
+export const buildInfoDataSchema = z.object({ version: z.string().optional() }).passthrough();

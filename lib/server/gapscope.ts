@@ -1,6 +1,7 @@
 import 'server-only';
 import type { FleetInvestigation } from '@/lib/contract/fleet';
-import type { Health } from '@/lib/contract/health';
+import type { Capabilities, Health } from '@/lib/contract/health';
+import { detectCapabilities } from './capabilities';
 import type { NodeInvestigation } from '@/lib/contract/investigation';
 import type { NodeTimeline } from '@/lib/contract/timeline';
 import { findingsOf, layersOf, summarize, verdictsOf } from '@/lib/engine/findings';
@@ -53,6 +54,8 @@ export interface GapscopeDeps {
 const LIVE_WINDOW_MS = 60_000;
 /** The loaded configuration's scrape rules are reused this long: reloads are rare, and a minute late is harmless. */
 const SCRAPE_CONFIG_TTL_MS = 60_000;
+/** What the query endpoint can tell is detected again after this long: a migration to a central store is rare. */
+const CAPABILITIES_TTL_MS = 300_000;
 /** Identical node views asked within this long share one computation (and always while one is running). */
 const SHARED_VIEW_MS = 1_000;
 
@@ -64,6 +67,8 @@ export class Gapscope {
   private readonly sharedConfig = sharedFor<NonNullable<Observation['scrapeRules']>>();
   private readonly sharedExported = sharedFor<boolean>();
   private readonly sharedLabelNames = sharedFor<string[]>();
+  private detected?: { capabilities: Capabilities; atMs: number };
+  private detecting?: Promise<void>;
 
   constructor(private readonly deps: GapscopeDeps) {}
 
@@ -326,12 +331,26 @@ export class Gapscope {
     };
   }
 
+  /**
+   * What the query endpoint can tell, as last detected; a detection older than CAPABILITIES_TTL_MS (or none
+   * yet) starts one in the background. A health check never waits for it: a liveness probe has a second.
+   */
+  capabilities(now = Date.now()): Capabilities | undefined {
+    if ((!this.detected || now - this.detected.atMs > CAPABILITIES_TTL_MS) && !this.detecting) {
+      this.detecting = detectCapabilities(this.deps.prometheus, now)
+        .then((capabilities) => void (this.detected = { capabilities, atMs: now }), () => undefined)
+        .finally(() => (this.detecting = undefined));
+    }
+    return this.detected?.capabilities;
+  }
+
   /** Liveness plus whether Prometheus answers; never queued behind a page's work for long (one request). */
   async health(): Promise<Health> {
     const checkedAt = new Date().toISOString();
     try {
       const { version } = await this.deps.prometheus.buildInfo();
-      return { status: 'ok', checkedAt, prometheus: { ok: true, version } };
+      const capabilities = this.capabilities();
+      return { status: 'ok', checkedAt, prometheus: { ok: true, ...(version ? { version } : {}) }, ...(capabilities ? { capabilities } : {}) };
     } catch (error) {
       const failure = sourceFailure(error, { source: 'prometheus', endpoint: 'GET /api/v1/status/buildinfo' });
       return { status: 'degraded', checkedAt, prometheus: { ok: false, detail: failure.detail, kind: failure.kind } };
