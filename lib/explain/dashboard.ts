@@ -7,7 +7,7 @@ import { z } from 'zod';
  * checked; everything else passes through unread.
  */
 
-export const MAX_DASHBOARD_TARGETS = 400;
+const MAX_DASHBOARD_TARGETS = 400;
 
 const datasourceSchema = z.union([z.string(), z.object({ type: z.string().optional(), uid: z.string().optional() }).loose(), z.null()]).optional();
 
@@ -56,7 +56,7 @@ const variableSchema = z
 
 const libraryElementSchema = z.object({ uid: z.string().optional(), model: panelSchema.optional() }).loose();
 
-export const dashboardSchema = z
+const dashboardSchema = z
   .object({
     title: z.string().max(500).optional(),
     panels: z.array(panelSchema).max(MAX_DASHBOARD_TARGETS).optional(),

@@ -60,7 +60,7 @@ const probeMs = (windowMs: number) => Math.max(60_000, 4 * windowMs);
 const RANGE_POINTS = 250;
 
 /** `metric{matchers}` as PromQL, with the selector's offset / @ modifiers. */
-export function selectorWith(selector: Pick<Selector, 'metric' | 'modifiers'>, matchers: readonly Matcher[]): string {
+function selectorWith(selector: Pick<Selector, 'metric' | 'modifiers'>, matchers: readonly Matcher[]): string {
   const inside = matchers.map((matcher) => `${matcher.label}${matcher.op}${quoteLabelValue(matcher.value)}`);
   const base = selector.metric === null ? `{${inside.join(', ')}}` : inside.length === 0 ? selector.metric : `${selector.metric}{${inside.join(', ')}}`;
   return `${base}${selector.modifiers}`;
@@ -96,7 +96,10 @@ function safeMatchesEmpty(matcher: Matcher): boolean {
 /** The selectors worth a ladder: those with a metric or at least one matcher, each text once. */
 function distinct(selectors: readonly Selector[]): Selector[] {
   const seen = new Map<string, Selector>();
-  for (const selector of selectors) if (!seen.has(selector.text + selector.modifiers + (selector.windowMs ?? ''))) seen.set(selector.text + selector.modifiers + (selector.windowMs ?? ''), selector);
+  for (const selector of selectors) {
+    const key = `${selector.text}${selector.modifiers}[${selector.windowMs ?? ''}]`;
+    if (!seen.has(key)) seen.set(key, selector);
+  }
   return [...seen.values()].filter((selector) => selector.metric !== null || selector.matchers.length > 0);
 }
 

@@ -80,7 +80,7 @@ export function promDuration(ms: number): string {
  * panel asks about 1,000 points at most (its width in pixels); `$__interval` is the range over that, never
  * below the scrape interval; `$__rate_interval` is max(`$__interval` + scrape interval, 4 x scrape interval).
  */
-export const GRAFANA_SCRAPE_INTERVAL_MS = 15_000;
+const GRAFANA_SCRAPE_INTERVAL_MS = 15_000;
 const GRAFANA_MAX_DATA_POINTS = 1_000;
 
 /** The built-in variables for a range, as Grafana fills them for one panel. */

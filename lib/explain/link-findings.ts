@@ -8,7 +8,7 @@ import type { Selector } from './promql-tree';
  * The node's findings (and the cluster's) that explain an empty selector: each family says which of its
  * findings do (Family.explainsEmpty), so the link lives with the family. PURE.
  */
-export function emptySelectorOf(selector: Selector): EmptySelector {
+function emptySelectorOf(selector: Selector): EmptySelector {
   const equal: Record<string, string> = {};
   for (const matcher of selector.matchers) if (matcher.op === '=') equal[matcher.label] = matcher.value;
   return { metric: selector.metric ?? '', equal, labels: selector.matchers.map((matcher) => matcher.label) };
