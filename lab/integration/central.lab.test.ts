@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDashboard } from '@/lib/explain/dashboard';
-import type { Gapscope } from '@/lib/server/gapscope';
 import { loadFleet } from '@/lib/server/inventory';
 import { resolveRange, type ResolvedRange } from '@/lib/time-range';
 import { startLab, type RunningLab } from '../src/lab';
-import { labGapscope, labPrometheus, rangeEnding } from '../test-support/clients';
+import { detected, labGapscope, labPrometheus, rangeEnding } from '../test-support/clients';
 import { EXPECTED_FINDINGS, EXPECTED_HEALTH, expectedFindings } from '../test-support/default-expectations';
 import { realFixture } from '../test-support/fixtures';
 import { query, waitForScrapes } from '../test-support/prometheus-api';
@@ -50,14 +49,6 @@ describe('the premise: a central store fed by an agent', () => {
   });
 });
 
-/** The capabilities a facade detects in the background, waited for (bounded). */
-async function detected(gapscope: Gapscope) {
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
-    const capabilities = gapscope.capabilities();
-    if (capabilities) return capabilities;
-  }
-  throw new Error('capabilities were not detected within 20 s');
-}
 
 describe('gapscope through the central store', () => {
   it('detects what the store lacks: no targets API, no scrape configuration, no runtime info; MetricsQL', async () => {

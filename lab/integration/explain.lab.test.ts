@@ -6,7 +6,7 @@ import { DASHBOARD_REQUEST_BUDGET, EXPLAIN_REQUEST_BUDGET } from '@/lib/server/e
 import type { Gapscope } from '@/lib/server/gapscope';
 import { resolveRange, type ResolvedRange } from '@/lib/time-range';
 import { startLab, type RunningLab } from '../src/lab';
-import { labGapscope, labKubelet, labPrometheus } from '../test-support/clients';
+import { detected, labGapscope, labKubelet, labPrometheus } from '../test-support/clients';
 import { realFixture } from '../test-support/fixtures';
 import { query, waitForScrapes } from '../test-support/prometheus-api';
 
@@ -144,14 +144,6 @@ describe('faults that change values rather than remove series empty no panel', (
   });
 });
 
-/** The capabilities a facade detects in the background, waited for (bounded). */
-async function detected(gapscope: Gapscope) {
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
-    const capabilities = gapscope.capabilities();
-    if (capabilities) return capabilities;
-  }
-  throw new Error('capabilities were not detected within 20 s');
-}
 
 describe('what a single Prometheus can tell', () => {
   it('has every capability, and speaks PromQL', async () => {

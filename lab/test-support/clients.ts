@@ -39,3 +39,12 @@ export function rangeEnding(endMs?: number, now = Date.now()): ResolvedRange {
   if (typeof range === 'string') throw new Error(range);
   return range;
 }
+
+/** The capabilities a facade detects in the background, waited for (bounded). */
+export async function detected(gapscope: Gapscope) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+    const capabilities = gapscope.capabilities();
+    if (capabilities) return capabilities;
+  }
+  throw new Error('capabilities were not detected within 20 s');
+}
