@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
+import { CLUSTER_NAME_PATTERN } from '@/lib/topology/cluster-name';
 
 /**
  * The only place gapscope reads its environment. Parsed once, on first use and at server start
@@ -121,6 +122,36 @@ const frameAncestors = z
     return origins;
   });
 
+/** A label name as PromQL writes it unquoted. */
+const labelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a label name such as cluster');
+
+/** "eu-1=value,us-2=value" -> cluster -> value, each value checked by `value`. */
+const perCluster = <T>(what: string, value: (text: string) => T | null) =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const map: Record<string, T> = {};
+      for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const at = pair.indexOf('=');
+        const cluster = pair.slice(0, at).trim();
+        const parsed = at > 0 && CLUSTER_NAME_PATTERN.test(cluster) ? value(pair.slice(at + 1).trim()) : null;
+        if (parsed === null) {
+          ctx.addIssue({ code: 'custom', message: `"${pair.slice(0, 80)}" is not cluster=${what}` });
+          return z.NEVER;
+        }
+        map[cluster] = parsed;
+      }
+      return map;
+    });
+
+/** A scraper's base URL (Prometheus in agent mode, vmagent): http(s), no credentials in it. */
+const scraperUrl = (text: string): string | null => {
+  if (!URL.canParse(text)) return null;
+  const url = new URL(text);
+  return /^https?:$/.test(url.protocol) && !url.username && !url.password ? text.replace(/\/+$/, '') : null;
+};
+
 const prometheusUrl = z
   .string({ error: 'is required (the base URL of Prometheus or a Prometheus-compatible API)' })
   .transform((text, ctx) => {
@@ -146,6 +177,12 @@ export const envSchema = z
     GAPSCOPE_PROMETHEUS_TIMEOUT: durationMs('10s'),
     GAPSCOPE_FLEET_CACHE_TTL: durationMs('15s'),
     GAPSCOPE_FRAME_ANCESTORS: frameAncestors,
+    /** The label that tells clusters apart in a store that holds several (an agent's external label). */
+    GAPSCOPE_CLUSTER_LABEL: labelName.default('cluster'),
+    /** Per cluster, its scraper's own API (a Prometheus agent, vmagent), for target last errors and relabel rules. */
+    GAPSCOPE_CLUSTER_SCRAPERS: perCluster('http://scraper:9090', scraperUrl),
+    /** Per cluster, the kubeconfig context (GAPSCOPE_KUBECONFIG) through which its kubelets are read; others: not read. */
+    GAPSCOPE_CLUSTER_KUBE_CONTEXTS: perCluster('context', (text) => (text.length > 0 && text.length <= 253 ? text : null)),
     /** A directory of Grafana dashboards (*.json, as Grafana's provisioning ConfigMaps hold them) offered on node pages. */
     GAPSCOPE_DASHBOARDS_DIR: readableFile.optional(),
     /** Optional access control: a Prometheus-style web configuration file with basic_auth_users (lib/http/access.ts). */
@@ -172,6 +209,9 @@ export const envSchema = z
     }
     if (env.GAPSCOPE_KUBELET_MODE === 'direct' && !env.GAPSCOPE_KUBELET_TOKEN_FILE) {
       issue('GAPSCOPE_KUBELET_TOKEN_FILE', 'is required when GAPSCOPE_KUBELET_MODE=direct (a token allowed to get nodes/metrics and nodes/proxy)');
+    }
+    if (Object.keys(env.GAPSCOPE_CLUSTER_KUBE_CONTEXTS).length > 0 && env.GAPSCOPE_KUBELET_MODE !== 'proxy') {
+      issue('GAPSCOPE_CLUSTER_KUBE_CONTEXTS', "needs GAPSCOPE_KUBELET_MODE=proxy: each cluster's kubelets are read through its own API server");
     }
     if (env.GAPSCOPE_KUBELET_CA_FILE && env.GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY) {
       issue('GAPSCOPE_KUBELET_INSECURE_SKIP_VERIFY', 'cannot be combined with GAPSCOPE_KUBELET_CA_FILE');

@@ -11,7 +11,7 @@ import { DashboardView } from './dashboard-view';
  * and range of the page. The JSON goes to gapscope only; nothing in it is fetched.
  */
 
-async function explainDashboard(body: { dashboard: unknown; node?: string; from: string; to: string }): Promise<DashboardExplanation> {
+async function explainDashboard(body: { dashboard: unknown; node?: string; cluster?: string; from: string; to: string }): Promise<DashboardExplanation> {
   const response = await fetch('/api/v1/explain', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const json: unknown = await response.json().catch(() => null);
   if (!response.ok) throw new Error(apiErrorSchema.safeParse(json).data?.error.message ?? `gapscope answered HTTP ${response.status}`);
@@ -20,7 +20,7 @@ async function explainDashboard(body: { dashboard: unknown; node?: string; from:
   return parsed.data;
 }
 
-export function DashboardUpload({ node, from, to }: { node?: string; from: string; to: string }) {
+export function DashboardUpload({ node, cluster, from, to }: { node?: string; cluster?: string; from: string; to: string }) {
   const [text, setText] = useState('');
   const [readError, setReadError] = useState<string | null>(null);
   const mutation = useMutation({ mutationFn: explainDashboard });
@@ -40,7 +40,7 @@ export function DashboardUpload({ node, from, to }: { node?: string; from: strin
       setReadError("that is not JSON: paste the dashboard's JSON model (Dashboard settings → JSON Model, or Export → Export for sharing externally)");
       return;
     }
-    mutation.mutate({ dashboard, ...(node ? { node } : {}), from, to });
+    mutation.mutate({ dashboard, ...(node ? { node } : {}), ...(cluster ? { cluster } : {}), from, to });
   };
 
   return (

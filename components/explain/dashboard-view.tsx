@@ -29,7 +29,7 @@ export function DashboardView({ result }: { result: DashboardExplanation }) {
               </summary>
               <pre>{panel.substituted}</pre>
               {panel.error ? <p className="source-failed">{panel.error}</p> : null}
-              {panel.explanation ? <ExplanationView explanation={panel.explanation} /> : panel.empty ? <p className="muted">Not explained here (the dashboard&apos;s request budget was spent); open it on its own:{' '}<a href={`/explain?${new URLSearchParams({ query: panel.substituted, ...(result.node ? { node: result.node } : {}), from: result.range.from, to: result.range.to })}`}>explain this query</a>.</p> : null}
+              {panel.explanation ? <ExplanationView explanation={panel.explanation} /> : panel.empty ? <p className="muted">Not explained here (the dashboard&apos;s request budget was spent); open it on its own:{' '}<a href={`/explain?${new URLSearchParams({ query: panel.substituted, ...(result.node ? { node: result.node } : {}), ...(result.cluster ? { cluster: result.cluster } : {}), from: result.range.from, to: result.range.to })}`}>explain this query</a>.</p> : null}
             </details>
           </li>
         ))}

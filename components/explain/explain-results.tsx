@@ -1,7 +1,7 @@
 import { ApiError } from '@/lib/http/api-error';
 import type { ExplainInput } from '@/lib/explain/request';
 import { standardDashboard } from '@/lib/server/dashboards';
-import { gapscope } from '@/lib/server/gapscope';
+import { clusters } from '@/lib/server/clusters';
 import { SourcePanel } from '@/components/source-panel';
 import { DashboardView } from './dashboard-view';
 import { ExplanationView } from './explanation-view';
@@ -16,7 +16,7 @@ function Problem({ error }: { error: unknown }) {
   if (!(error instanceof ApiError)) throw error;
   return (
     <p className="source-failed" role="alert" data-testid="explain-error">
-      {error.code === 'unknown-node' ? 'Unknown node: ' : error.code === 'bad-request' ? 'Cannot explain this: ' : ''}
+      {error.code === 'unknown-node' ? 'Unknown node: ' : error.code === 'unknown-cluster' ? 'Unknown cluster: ' : error.code === 'bad-request' || error.code === 'cluster-required' || error.code === 'ambiguous-node' ? 'Cannot explain this: ' : ''}
       {error.message}
     </p>
   );
@@ -34,7 +34,7 @@ async function attempt<T>(compute: () => Promise<T>): Promise<{ ok: true; value:
 }
 
 export async function QueryExplanation({ input, now }: { input: ExplainInput; now: number }) {
-  const answer = await attempt(() => gapscope().explain(input.query!, askedOf(input), now));
+  const answer = await attempt(async () => (await clusters().forExplain(input, now)).gapscope.explain(input.query!, askedOf(input), now));
   if (!answer.ok) return <Problem error={answer.error} />;
   return (
     <>
@@ -47,6 +47,6 @@ export async function QueryExplanation({ input, now }: { input: ExplainInput; no
 export async function StandardDashboardExplanation({ id, input, now }: { id: string; input: ExplainInput; now: number }) {
   const dashboard = standardDashboard(id);
   if (!dashboard) return <Problem error={new ApiError(404, 'bad-request', `no dashboard "${id}" in GAPSCOPE_DASHBOARDS_DIR`)} />;
-  const answer = await attempt(() => gapscope().explainDashboard(dashboard, askedOf(input), now));
+  const answer = await attempt(async () => (await clusters().forExplain(input, now)).gapscope.explainDashboard(dashboard, askedOf(input), now));
   return answer.ok ? <DashboardView result={answer.value} /> : <Problem error={answer.error} />;
 }

@@ -1,5 +1,6 @@
 import type { Explanation, JoinExplanation, LinkedFinding, SelectorExplanation } from '@/lib/contract/explain';
 import { findingAnchor, findingId } from '@/lib/node-view/state';
+import { withCluster } from '@/lib/topology/cluster-name';
 
 /**
  * One query's explanation: the verdict first, then each selector's ladder as a list of steps, the joins,
@@ -9,9 +10,10 @@ import { findingAnchor, findingId } from '@/lib/node-view/state';
 
 const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 
-export function findingHref(finding: LinkedFinding, range: Pick<Explanation['range'], 'from' | 'to'>): string {
-  if (!finding.node) return `/?from=${encodeURIComponent(range.from)}#cluster`;
-  const search = new URLSearchParams({ from: range.from, to: range.to, finding: findingId(finding) });
+/** A linked finding's place: its node's page (in the explanation's cluster, where the store holds several). */
+export function findingHref(finding: LinkedFinding, range: Pick<Explanation['range'], 'from' | 'to'>, cluster?: string): string {
+  if (!finding.node) return withCluster('/#cluster', cluster);
+  const search = new URLSearchParams({ ...(cluster ? { cluster } : {}), from: range.from, to: range.to, finding: findingId(finding) });
   return `/nodes/${encodeURIComponent(finding.node)}?${search}#${findingAnchor(finding)}`;
 }
 
@@ -41,7 +43,7 @@ function Verdict({ verdict }: { verdict: string }) {
   );
 }
 
-function SelectorItem({ selector, range }: { selector: SelectorExplanation; range: Explanation['range'] }) {
+function SelectorItem({ selector, range, cluster }: { selector: SelectorExplanation; range: Explanation['range']; cluster?: string }) {
   return (
     <li className="ladder-item" data-testid="selector" data-verdict={selector.verdict}>
       <div>
@@ -64,7 +66,7 @@ function SelectorItem({ selector, range }: { selector: SelectorExplanation; rang
           {selector.findings.map((finding) => (
             <li key={`${finding.node}:${finding.kind}:${finding.subject}`}>
               Explained by{' '}
-              <a href={findingHref(finding, range)} data-testid="explain-finding-link">
+              <a href={findingHref(finding, range, cluster)} data-testid="explain-finding-link">
                 {finding.kind} / {finding.cause}
               </a>{' '}
               ({finding.subject}
@@ -161,7 +163,7 @@ export function ExplanationView({ explanation }: { explanation: Explanation }) {
       <h3>Selectors</h3>
       <ol className="ladder">
         {explanation.selectors.map((selector, i) => (
-          <SelectorItem key={`${i}:${selector.selector}`} selector={selector} range={explanation.range} />
+          <SelectorItem key={`${i}:${selector.selector}`} selector={selector} range={explanation.range} cluster={explanation.cluster} />
         ))}
       </ol>
       {explanation.joins.length > 0 ? (

@@ -3,10 +3,14 @@ import { MATRIX_COLUMNS, type MatrixState } from '@/lib/engine/matrix';
 /**
  * The matrix's filters as a plain GET form: the view state lives in the URL, so a filtered matrix is a link
  * to share, the browser's back button works, and the form works from the keyboard without any script.
+ * `hidden`: the view's other state (its cluster, an embed's theme), kept when the filters are applied.
  */
-export function MatrixFilters({ state, action = '/' }: { state: MatrixState; action?: string }) {
+export function MatrixFilters({ state, action = '/', hidden = {} }: { state: MatrixState; action?: string; hidden?: Record<string, string> }) {
   return (
     <form className="filters" method="get" action={action} role="search" aria-label="Filter the fleet" data-testid="matrix-filters">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <label>
         Node name or IP
         <input type="search" name="q" defaultValue={state.q ?? ''} placeholder="name, IP or instance" data-testid="filter-q" />

@@ -3,8 +3,8 @@ import type { ResolvedRange } from '@/lib/time-range';
 import type { StandardDashboard } from '@/lib/server/dashboards';
 
 /** "Check the standard dashboards for this node": each configured dashboard's panels explained for the node. */
-export function DashboardLinks({ node, range, dashboards }: { node: string; range: Pick<ResolvedRange, 'from' | 'to'>; dashboards: StandardDashboard[] | null }) {
-  const at = { node, from: range.from, to: range.to };
+export function DashboardLinks({ node, cluster, range, dashboards }: { node: string; cluster?: string; range: Pick<ResolvedRange, 'from' | 'to'>; dashboards: StandardDashboard[] | null }) {
+  const at = { node, ...(cluster ? { cluster } : {}), from: range.from, to: range.to };
   const usable = (dashboards ?? []).filter((dashboard) => !dashboard.error);
   return (
     <section className="panel" aria-labelledby="dashboards-heading" data-testid="dashboard-links">

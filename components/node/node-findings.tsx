@@ -3,6 +3,7 @@ import { FindingCard } from '@/components/findings/finding-card';
 import { CLUSTER_ANCHOR } from '@/components/fleet/cluster-findings';
 import type { NodeInvestigation } from '@/lib/contract/investigation';
 import { findingId, nodeViewSearch, type NodeView } from '@/lib/node-view/state';
+import { withCluster } from '@/lib/topology/cluster-name';
 
 /** Faults first, then `children` (the timeline), then what is absent by design, visibly apart. */
 export function NodeFindings({ investigation, view, children }: { investigation: NodeInvestigation; view: NodeView; children?: ReactNode }) {
@@ -18,7 +19,7 @@ export function NodeFindings({ investigation, view, children }: { investigation:
         {faults.length === 0 ? <p data-testid="no-faults">{investigation.found === null ? 'Unknown: the inventory could not be read (see Sources).' : 'No fault found on this node.'}</p> : faults.map(card)}
         {investigation.clusterFindings?.map((finding) => (
           <p key={`${finding.kind}:${finding.subject}`} className="muted" data-testid="cluster-link" data-kind={finding.kind}>
-            Cluster-wide, not this node&apos;s: <a href={`/#${CLUSTER_ANCHOR}`}>{finding.summary}</a>
+            Cluster-wide, not this node&apos;s: <a href={withCluster(`/#${CLUSTER_ANCHOR}`, investigation.cluster)}>{finding.summary}</a>
           </p>
         ))}
       </section>

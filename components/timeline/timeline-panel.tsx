@@ -21,7 +21,7 @@ const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T
  * range is relative. A failed refresh keeps the last timeline on screen and says so.
  */
 export function TimelinePanel({ node, from, to, initial }: { node: string; from: string; to: string; initial: NodeTimeline }) {
-  const query = useQuery({ ...nodeTimelineQuery(node, from, to), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
+  const query = useQuery({ ...nodeTimelineQuery(node, from, to, initial.cluster), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
   const { timeline, sources } = query.data;
   return (
     <section aria-label="Timeline" className="timeline" data-testid="timeline">

@@ -1,14 +1,14 @@
-import { gapscope } from '@/lib/server/gapscope';
+import type { Gapscope } from '@/lib/server/gapscope';
 import type { ResolvedRange } from '@/lib/time-range';
 import { TimelinePanel } from './timeline-panel';
 
 /**
  * The timeline's first paint, computed on the server and streamed when ready (pages wrap this in Suspense,
  * after their findings: run beside them, its range queries slowed the findings, the page's largest paint);
- * the client panel then keeps it current with react-query.
+ * the client panel then keeps it current with react-query. `gapscope`: the facade of the node's cluster.
  */
-export async function TimelineSection({ node, range, now }: { node: string; range: ResolvedRange; now: number }) {
-  const initial = await gapscope().timeline(node, range, now);
+export async function TimelineSection({ gapscope, node, range, now }: { gapscope: Gapscope; node: string; range: ResolvedRange; now: number }) {
+  const initial = await gapscope.timeline(node, range, now);
   return <TimelinePanel node={node} from={range.from} to={range.to} initial={initial} />;
 }
 

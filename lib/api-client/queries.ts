@@ -20,13 +20,14 @@ async function getJson<T>(url: string, schema: z.ZodType<T>, signal: AbortSignal
 
 export const timelineKeys = {
   all: ['timeline'] as const,
-  node: (node: string, from: string, to: string) => [...timelineKeys.all, node, from, to] as const,
+  node: (node: string, from: string, to: string, cluster = '') => [...timelineKeys.all, cluster, node, from, to] as const,
 };
 
-export function nodeTimelineQuery(node: string, from: string, to: string) {
-  const search = new URLSearchParams({ from, to });
+/** `cluster`: the node's cluster, in a store that holds several (the same name may be a node of another). */
+export function nodeTimelineQuery(node: string, from: string, to: string, cluster?: string) {
+  const search = new URLSearchParams({ ...(cluster ? { cluster } : {}), from, to });
   return queryOptions({
-    queryKey: timelineKeys.node(node, from, to),
+    queryKey: timelineKeys.node(node, from, to, cluster),
     queryFn: ({ signal }) => getJson<NodeTimeline>(`/api/v1/nodes/${encodeURIComponent(node)}/timeline?${search}`, nodeTimelineSchema, signal),
     // A relative range moves with the clock: keep it current. An absolute range shows fixed history.
     refetchInterval: from.startsWith('now') || to.startsWith('now') ? 60_000 : false,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Every error answer of the HTTP API: `{ "error": { "code", "message" } }` (docs/api.md). */
-export const API_ERROR_CODES = ['bad-request', 'unauthorized', 'unknown-node', 'overloaded', 'internal'] as const;
+export const API_ERROR_CODES = ['bad-request', 'unauthorized', 'unknown-node', 'unknown-cluster', 'cluster-required', 'ambiguous-node', 'overloaded', 'internal'] as const;
 
 export const apiErrorSchema = z.object({ error: z.object({ code: z.enum(API_ERROR_CODES), message: z.string() }) });
 

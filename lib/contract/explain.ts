@@ -53,6 +53,8 @@ export const explanationSchema = z.object({
   substituted: z.string(),
   substitutions: z.array(substitutionSchema),
   node: z.string().optional(),
+  /** The cluster, in a store that holds several (docs/api.md "Clusters"). */
+  cluster: z.string().optional(),
   at: z.string(),
   range: resolvedRangeSchema,
   /** No series at any step of the range: what a Grafana panel shows as "No data". */
@@ -85,6 +87,8 @@ export const panelExplanationSchema = z.object({
 export const dashboardExplanationSchema = z.object({
   title: z.string(),
   node: z.string().optional(),
+  /** The cluster, in a store that holds several (docs/api.md "Clusters"). */
+  cluster: z.string().optional(),
   range: resolvedRangeSchema,
   substitutions: z.array(substitutionSchema),
   /** Every panel query, the empty ones first. */

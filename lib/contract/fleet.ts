@@ -36,6 +36,8 @@ export const fleetNodeSummarySchema = z.object({
 });
 
 export const fleetInvestigationSchema = z.object({
+  /** The cluster, in a store that holds several (docs/api.md "Clusters"). */
+  cluster: z.string().optional(),
   generatedAt: z.string(),
   nodes: z.array(fleetNodeSummarySchema).nullable(),
   /** Findings about the whole cluster (kube-state-metrics' label allowlist): shown once, counted on no node. */

@@ -36,6 +36,8 @@ export type ContainerLayers = z.infer<typeof containerLayersSchema>;
 /** GET /api/v1/nodes/{node}/findings, the node page and the findings embed: one node's findings. */
 export const nodeInvestigationSchema = z.object({
   node: z.string(),
+  /** The cluster, in a store that holds several (docs/api.md "Clusters"). */
+  cluster: z.string().optional(),
   /** false: not in the inventory; null: the inventory itself could not be read. */
   found: z.boolean().nullable(),
   generatedAt: z.string(),

@@ -88,6 +88,8 @@ export const timelineSchema = z.object({
 
 export const nodeTimelineSchema = z.object({
   node: z.string(),
+  /** The cluster, in a store that holds several (docs/api.md "Clusters"). */
+  cluster: z.string().optional(),
   /** false: not in the inventory; null: the inventory itself could not be read. */
   found: z.boolean().nullable(),
   generatedAt: z.string(),

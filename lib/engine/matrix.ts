@@ -40,6 +40,8 @@ export const matrixStateSchema = z.object({
     .catch(false),
   sort: z.enum(SORTS).default('worst').catch('worst'),
   page: z.coerce.number().int().min(1).default(1).catch(1),
+  /** The cluster of a store that holds several (checked against the store's clusters by the page). */
+  cluster: optionalText.pipe(z.string().max(200).optional()).catch(undefined),
 });
 
 export type MatrixState = z.infer<typeof matrixStateSchema>;
@@ -153,6 +155,7 @@ export function buildMatrix(nodes: readonly FleetNodeSummary[], state: MatrixSta
 /** The URL query of a view state, default values left out so links stay short. */
 export function matrixSearch(state: Partial<MatrixState>): string {
   const params = new URLSearchParams();
+  if (state.cluster) params.set('cluster', state.cluster);
   if (state.q) params.set('q', state.q);
   if (state.family) params.set('family', state.family);
   if (state.severity) params.set('severity', state.severity);

@@ -9,6 +9,7 @@ import { explainParamsOf, type ExplainInput } from './request';
 export interface ExplainPageState {
   query: string;
   node: string;
+  cluster: string;
   from: string;
   to: string;
   dashboard?: string;
@@ -22,7 +23,7 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 export function readExplainPage(search: Record<string, string | string[] | undefined>, now: number): ExplainPageState {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(search)) if (first(value) !== undefined) params.set(key, first(value)!);
-  const state: ExplainPageState = { query: params.get('query') ?? '', node: params.get('node') ?? '', from: params.get('from') || DEFAULT_FROM, to: params.get('to') || DEFAULT_TO };
+  const state: ExplainPageState = { query: params.get('query') ?? '', node: params.get('node') ?? '', cluster: params.get('cluster') ?? '', from: params.get('from') || DEFAULT_FROM, to: params.get('to') || DEFAULT_TO };
   const dashboard = params.get('dashboard') ?? '';
   if (dashboard) state.dashboard = dashboard;
   if (!state.query.trim() && !dashboard) return state;

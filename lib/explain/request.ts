@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '@/lib/http/api-error';
+import { clusterNameSchema } from '@/lib/topology/cluster-name';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 import { resolveRange, timeExpressionSchema, type ResolvedRange } from '@/lib/time-range';
 import { DashboardError, readDashboard, type Dashboard } from './dashboard';
@@ -20,6 +21,7 @@ const variablesSchema = z.record(variableName, z.string().max(1_000)).refine((va
 export const explainParamsSchema = z.object({
   query: z.string().trim().min(1, 'a query is required').max(MAX_QUERY_LENGTH, `at most ${MAX_QUERY_LENGTH} characters`),
   node: nodeNameSchema.optional(),
+  cluster: clusterNameSchema.optional(),
   from: timeExpressionSchema.optional(),
   to: timeExpressionSchema.optional(),
   vars: variablesSchema,
@@ -29,6 +31,7 @@ export const explainBodySchema = z.object({
   query: explainParamsSchema.shape.query.optional(),
   dashboard: z.unknown().optional(),
   node: nodeNameSchema.optional(),
+  cluster: clusterNameSchema.optional(),
   from: timeExpressionSchema.optional(),
   to: timeExpressionSchema.optional(),
   vars: variablesSchema.optional(),
@@ -38,6 +41,8 @@ export interface ExplainInput {
   query?: string;
   dashboard?: Dashboard;
   node?: string;
+  /** The cluster of a store that holds several (`cluster=`, else Grafana's `var-cluster=` where the label is so named). */
+  cluster?: string;
   range: ResolvedRange;
   vars: Record<string, string>;
 }
@@ -60,20 +65,21 @@ export function explainParamsOf(search: URLSearchParams, now: number): ExplainIn
   const parsed = explainParamsSchema.safeParse({
     query: search.get('query') ?? '',
     node: search.get('node') || undefined,
+    cluster: search.get('cluster') || undefined,
     from: search.get('from') || undefined,
     to: search.get('to') || undefined,
     vars: variablesOf(search),
   });
   if (!parsed.success) throw ApiError.fromZod(parsed.error);
-  const { query, node, from, to, vars } = parsed.data;
-  return { query, ...(node ? { node } : {}), range: rangeOf(from, to, now), vars };
+  const { query, node, cluster, from, to, vars } = parsed.data;
+  return { query, ...(node ? { node } : {}), ...(cluster ? { cluster } : {}), range: rangeOf(from, to, now), vars };
 }
 
 /** { query } or { dashboard }, with node, from, to and vars. */
 export function explainBodyOf(body: unknown, now: number): ExplainInput {
   const parsed = explainBodySchema.safeParse(body);
   if (!parsed.success) throw ApiError.fromZod(parsed.error);
-  const { query, dashboard, node, from, to, vars } = parsed.data;
+  const { query, dashboard, node, cluster, from, to, vars } = parsed.data;
   if ((query === undefined) === (dashboard === undefined)) throw new ApiError(400, 'bad-request', 'send either a query or a dashboard');
   let read: Dashboard | undefined;
   if (dashboard !== undefined) {
@@ -84,5 +90,5 @@ export function explainBodyOf(body: unknown, now: number): ExplainInput {
       throw error;
     }
   }
-  return { ...(query ? { query } : {}), ...(read ? { dashboard: read } : {}), ...(node ? { node } : {}), range: rangeOf(from, to, now), vars: vars ?? {} };
+  return { ...(query ? { query } : {}), ...(read ? { dashboard: read } : {}), ...(node ? { node } : {}), ...(cluster ? { cluster } : {}), range: rangeOf(from, to, now), vars: vars ?? {} };
 }

@@ -8,7 +8,7 @@ export class ApiError extends Error {
   override name = 'ApiError';
 
   constructor(
-    readonly status: 400 | 404 | 500 | 503,
+    readonly status: 400 | 404 | 409 | 500 | 503,
     readonly code: ApiErrorCode,
     message: string,
   ) {

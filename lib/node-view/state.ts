@@ -11,10 +11,13 @@ export const nodeViewSearchSchema = z.object({
   from: z.string().optional(),
   to: z.string().optional(),
   finding: z.string().max(400).optional(),
+  cluster: z.string().max(200).optional(),
 });
 
 export interface NodeView {
   range: ResolvedRange;
+  /** The cluster of a store that holds several, as asked (checked against the store's clusters by the page). */
+  cluster?: string;
   finding?: string;
   /** Set when from/to could not be read: the page says so and shows the default range. */
   rangeError?: string;
@@ -23,30 +26,31 @@ export interface NodeView {
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export function readNodeView(search: Record<string, string | string[] | undefined>, nowMs: number): NodeView {
-  const parsed = nodeViewSearchSchema.parse({ from: first(search.from), to: first(search.to), finding: first(search.finding)?.slice(0, 400) });
+  const parsed = nodeViewSearchSchema.parse({ from: first(search.from), to: first(search.to), finding: first(search.finding)?.slice(0, 400), cluster: first(search.cluster)?.slice(0, 200) });
+  const withCluster = <T extends object>(view: T): T & Pick<NodeView, 'cluster'> => (parsed.cluster ? { ...view, cluster: parsed.cluster } : view);
   const fallback = resolveRange(DEFAULT_FROM, DEFAULT_TO, nowMs) as ResolvedRange;
   const from = timeExpressionSchema.safeParse(parsed.from ?? DEFAULT_FROM);
   const to = timeExpressionSchema.safeParse(parsed.to ?? DEFAULT_TO);
   const finding = parsed.finding || undefined;
   if (!from.success || !to.success) {
     const bad = !from.success ? `from "${parsed.from}"` : `to "${parsed.to}"`;
-    return { range: fallback, finding, rangeError: `${bad}: ${(from.error ?? to.error)!.issues[0]!.message}; showing the last 6 hours instead` };
+    return withCluster({ range: fallback, finding, rangeError: `${bad}: ${(from.error ?? to.error)!.issues[0]!.message}; showing the last 6 hours instead` });
   }
   const range = resolveRange(from.data, to.data, nowMs);
-  if (typeof range === 'string') return { range: fallback, finding, rangeError: `${range}; showing the last 6 hours instead` };
-  return { range, finding };
+  if (typeof range === 'string') return withCluster({ range: fallback, finding, rangeError: `${range}; showing the last 6 hours instead` });
+  return withCluster({ range, finding });
 }
 
 /** The query string of a view; `overrides` change the range or the finding (null removes it). */
-export function nodeViewSearch(view: Pick<NodeView, 'range' | 'finding'>, overrides: { from?: string; to?: string; finding?: string | null } = {}): string {
-  const params = new URLSearchParams({ from: overrides.from ?? view.range.from, to: overrides.to ?? view.range.to });
+export function nodeViewSearch(view: Pick<NodeView, 'range' | 'finding' | 'cluster'>, overrides: { from?: string; to?: string; finding?: string | null } = {}): string {
+  const params = new URLSearchParams({ ...(view.cluster ? { cluster: view.cluster } : {}), from: overrides.from ?? view.range.from, to: overrides.to ?? view.range.to });
   const finding = overrides.finding === null ? undefined : (overrides.finding ?? view.finding);
   if (finding) params.set('finding', finding);
   return `?${params}`;
 }
 
 /** "Freeze range": the same view with absolute ends, or null when the range is absolute already. */
-export function frozenSearch(view: Pick<NodeView, 'range' | 'finding'>): string | null {
+export function frozenSearch(view: Pick<NodeView, 'range' | 'finding' | 'cluster'>): string | null {
   if (!isRelative(view.range.from) && !isRelative(view.range.to)) return null;
   return nodeViewSearch(view, frozen(view.range));
 }

@@ -8,6 +8,7 @@ import { redact } from '@/lib/http/redact';
 import { UpstreamError } from '@/lib/errors';
 import { viewScope } from '@/lib/abort-scope';
 import { addressOfUrl } from '@/lib/topology/targets';
+import { perClusterQuery, scopedQuery, scopedSelectors, type ClusterMatcher } from './cluster-scope';
 import { parsePromFloat } from './prom-float';
 import { batchQuery, splitBatch } from './promql';
 import { buildInfoDataSchema, configDataSchema, envelopeSchema, labelNamesDataSchema, matrixDataSchema, runtimeInfoDataSchema, targetsDataSchema, vectorDataSchema } from './schemas';
@@ -123,20 +124,68 @@ function excerpt(text: string): string {
   return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat;
 }
 
-export class PrometheusClient {
-  private readonly limit: ReturnType<typeof pLimit>;
-  private sent = 0;
-  private bytesHeld = 0;
-  private bytesPeak = 0;
-  private readonly dispatcher?: Dispatcher;
+/** What the clients of one store share: its in-flight limit, its byte budget, its counters, its TLS agent. */
+interface Shared {
+  limit: ReturnType<typeof pLimit>;
+  usage: { sent: number; bytesHeld: number; bytesPeak: number };
+  dispatcher?: Dispatcher;
+}
 
-  constructor(private readonly config: PrometheusConfig) {
-    this.limit = pLimit(config.maxInFlight);
-    if (config.caFile || config.insecureSkipVerify) {
-      this.dispatcher = new Agent({
-        connect: { ca: config.caFile ? readFileSync(config.caFile) : undefined, rejectUnauthorized: !config.insecureSkipVerify },
-      });
-    }
+/**
+ * One cluster of a store that holds several (lib/prometheus/cluster-scope.ts):
+ * - `scoped`: every query gets the cluster's matcher; the targets list, scrape configuration and start time
+ *   come from the cluster's own scraper where one is configured (a central store scrapes nothing itself);
+ * - `split`: each query is asked once for every cluster (`answers` is shared by the clusters' clients) and
+ *   each client keeps its cluster's series; for a page that shows every cluster at once.
+ */
+export type ClusterView =
+  | { kind: 'scoped'; cluster: ClusterMatcher; scraper?: PrometheusClient }
+  | { kind: 'split'; cluster: ClusterMatcher; answers: Map<string, Promise<unknown>> };
+
+export class PrometheusClient {
+  private readonly shared: Shared;
+  /** The same store without a cluster view (this client itself when it has none). */
+  private readonly root: PrometheusClient;
+
+  constructor(
+    private readonly config: PrometheusConfig,
+    shared?: Shared,
+    readonly view?: ClusterView,
+  ) {
+    this.shared = shared ?? {
+      limit: pLimit(config.maxInFlight),
+      usage: { sent: 0, bytesHeld: 0, bytesPeak: 0 },
+      dispatcher:
+        config.caFile || config.insecureSkipVerify
+          ? new Agent({ connect: { ca: config.caFile ? readFileSync(config.caFile) : undefined, rejectUnauthorized: !config.insecureSkipVerify } })
+          : undefined,
+    };
+    this.root = view ? new PrometheusClient(config, this.shared) : this;
+  }
+
+  /** This store seen as one cluster's (the limit, budget and counters stay shared with this client). */
+  withView(view: ClusterView): PrometheusClient {
+    return new PrometheusClient(this.config, this.shared, view);
+  }
+
+  private get limit() {
+    return this.shared.limit;
+  }
+
+  private get dispatcher() {
+    return this.shared.dispatcher;
+  }
+
+  /** A split view's answer to `key`, asked once for all clusters. */
+  private splitAnswer<T>(view: Extract<ClusterView, { kind: 'split' }>, key: string, ask: () => Promise<T>): Promise<T> {
+    let answer = view.answers.get(key) as Promise<T> | undefined;
+    if (!answer) view.answers.set(key, (answer = ask()));
+    return answer;
+  }
+
+  /** What is the same for every cluster: asked once for all of a split view's clusters. */
+  private once<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    return this.view?.kind === 'split' ? this.splitAnswer(this.view, key, ask) : ask();
   }
 
   get baseUrl(): string {
@@ -145,14 +194,15 @@ export class PrometheusClient {
 
   /** The most answer bytes held at once since this client was made (for tests of the byte budget). */
   get peakBytesInFlight(): number {
-    return this.bytesPeak;
+    return this.shared.usage.bytesPeak;
   }
 
   /** Reserves `bytes` of the budget, or says no. */
   private reserve(bytes: number): boolean {
-    if (this.bytesHeld + bytes > (this.config.maxBytesInFlight ?? 4 * this.config.maxResponseBytes)) return false;
-    this.bytesHeld += bytes;
-    this.bytesPeak = Math.max(this.bytesPeak, this.bytesHeld);
+    const usage = this.shared.usage;
+    if (usage.bytesHeld + bytes > (this.config.maxBytesInFlight ?? 4 * this.config.maxResponseBytes)) return false;
+    usage.bytesHeld += bytes;
+    usage.bytesPeak = Math.max(usage.bytesPeak, usage.bytesHeld);
     return true;
   }
 
@@ -170,7 +220,7 @@ export class PrometheusClient {
     const chunks: Uint8Array[] = [];
     for await (const chunk of response.body ?? []) {
       if (held.bytes + chunk.byteLength > limit) throw new RangeError('too large');
-      if (!this.reserve(chunk.byteLength)) throw new BudgetSpent(this.bytesHeld, this.config.maxBytesInFlight ?? 4 * limit);
+      if (!this.reserve(chunk.byteLength)) throw new BudgetSpent(this.shared.usage.bytesHeld, this.config.maxBytesInFlight ?? 4 * limit);
       held.bytes += chunk.byteLength;
       chunks.push(chunk);
     }
@@ -179,11 +229,17 @@ export class PrometheusClient {
 
   /** Requests sent since this client was made (for query budgets in tests and benchmarks). */
   get requestCount(): number {
-    return this.sent;
+    return this.shared.usage.sent;
   }
 
 
   async instantQuery(promql: string, timeMs?: number): Promise<VectorSample[]> {
+    const view = this.view;
+    if (view?.kind === 'split') {
+      const all = await this.splitAnswer(view, `query\u0000${promql}\u0000${timeMs ?? ''}`, () => this.root.instantQuery(perClusterQuery(promql, view.cluster.label), timeMs));
+      return ofCluster(all, view.cluster);
+    }
+    if (view) return this.root.instantQuery(scopedQuery(promql, view.cluster), timeMs);
     const form = new URLSearchParams({ query: promql });
     if (timeMs !== undefined) form.set('time', String(timeMs / 1000));
     const data = await this.request('POST', '/api/v1/query', vectorDataSchema, form, promql);
@@ -203,6 +259,12 @@ export class PrometheusClient {
 
   /** A range query; the step is widened where the range would exceed MAX_RANGE_POINTS. */
   async rangeQuery(promql: string, range: TimeRange, stepMs: number): Promise<{ series: RangeSeries[]; stepMs: number }> {
+    const view = this.view;
+    if (view?.kind === 'split') {
+      const all = await this.splitAnswer(view, `range\u0000${promql}\u0000${range.startMs}\u0000${range.endMs}\u0000${stepMs}`, () => this.root.rangeQuery(perClusterQuery(promql, view.cluster.label), range, stepMs));
+      return { ...all, series: ofCluster(all.series, view.cluster) };
+    }
+    if (view) return this.root.rangeQuery(scopedQuery(promql, view.cluster), range, stepMs);
     const step = Math.max(stepMs, Math.ceil((range.endMs - range.startMs) / MAX_RANGE_POINTS / 1000) * 1000, 1000);
     const form = new URLSearchParams({ query: promql, start: String(range.startMs / 1000), end: String(range.endMs / 1000), step: String(step / 1000) });
     const data = await this.request('POST', '/api/v1/query_range', matrixDataSchema, form, promql);
@@ -214,6 +276,11 @@ export class PrometheusClient {
 
   /** Active targets. Thanos Query and Mimir have no targets API: that is an UpstreamError of kind "unsupported". */
   async targets(): Promise<TargetHealth[]> {
+    const view = this.view;
+    if (view?.kind === 'scoped' && view.scraper) return view.scraper.targets();
+    // A store's own targets tell their cluster only by a label; where none has it, they cannot be told apart
+    // (an empty list: health then comes from the cluster's `up` series).
+    if (view) return ofCluster(await this.once('targets', () => this.root.targets()), view.cluster);
     const data = await this.request('GET', '/api/v1/targets?state=active', targetsDataSchema);
     return data.activeTargets.map((target) => {
       const discovered = target.discoveredLabels?.__address__;
@@ -231,6 +298,8 @@ export class PrometheusClient {
 
   /** When this Prometheus started (runtimeinfo), to tell "not discovered yet" from "missing". */
   async startedAt(): Promise<number> {
+    if (this.view?.kind === 'scoped' && this.view.scraper) return this.view.scraper.startedAt();
+    if (this.view) return this.once('runtimeinfo', () => this.root.startedAt());
     const data = await this.request('GET', '/api/v1/status/runtimeinfo', runtimeInfoDataSchema);
     const ms = Date.parse(data.startTime);
     if (Number.isNaN(ms)) throw new UpstreamError('prometheus', 'invalid-response', 'GET /api/v1/status/runtimeinfo', `Prometheus gave a start time that is not a date: ${data.startTime.slice(0, 40)}`);
@@ -243,6 +312,8 @@ export class PrometheusClient {
    * ("unsupported"); the caller then says the rule could not be named.
    */
   async scrapeConfig(): Promise<Map<string, ScrapeJobRules>> {
+    if (this.view?.kind === 'scoped' && this.view.scraper) return this.view.scraper.scrapeConfig();
+    if (this.view) return this.once('config', () => this.root.scrapeConfig());
     const endpoint = 'GET /api/v1/status/config';
     const data = await this.request('GET', '/api/v1/status/config', configDataSchema);
     try {
@@ -258,12 +329,14 @@ export class PrometheusClient {
    * `atMs` (GET /api/v1/labels with match[]): which labels a metric carries, from the index alone.
    */
   async labelNames(selectors: readonly string[], atMs = Date.now(), startMs = atMs - 300_000): Promise<string[]> {
+    if (this.view) return this.root.labelNames(scopedSelectors(selectors, this.view.cluster), atMs, startMs);
     const params = new URLSearchParams([...selectors.map((selector) => ['match[]', selector]), ['start', String(startMs / 1000)], ['end', String(atMs / 1000)]]);
     return this.request('GET', `/api/v1/labels?${params.toString()}`, labelNamesDataSchema);
   }
 
   /** The values of a label on the series matching `selectors` (all series where none) in the last hour: for completion. */
   async labelValues(label: string, selectors: readonly string[], atMs = Date.now()): Promise<string[]> {
+    if (this.view) return this.root.labelValues(label, scopedSelectors(selectors, this.view.cluster), atMs);
     const params = new URLSearchParams([...selectors.map((selector) => ['match[]', selector]), ['start', String((atMs - 3_600_000) / 1000)], ['end', String(atMs / 1000)]]);
     return this.request('GET', `/api/v1/label/${encodeURIComponent(label)}/values?${params.toString()}`, labelNamesDataSchema);
   }
@@ -304,7 +377,7 @@ export class PrometheusClient {
       if (view?.aborted) throw fail('aborted', 'was not asked: every viewer of this view has gone');
       if (timeoutMs <= 0) throw outOfTime();
       const cutByView = deadlineMs !== undefined && deadlineMs - Date.now() < this.config.timeoutMs;
-      this.sent++;
+      this.shared.usage.sent++;
       let response: Awaited<ReturnType<typeof undiciFetch>>;
       try {
         response = await undiciFetch(`${this.config.baseUrl}${path}`, {
@@ -355,7 +428,7 @@ export class PrometheusClient {
         return data.data;
       } finally {
         // The answer's bytes are held until it has been parsed and validated, then given back.
-        this.bytesHeld -= held.bytes;
+        this.shared.usage.bytesHeld -= held.bytes;
       }
     };
     if (!limited) return run();
@@ -392,6 +465,11 @@ export class PrometheusClient {
       });
     });
   }
+}
+
+/** The samples, series or targets of one cluster. */
+function ofCluster<T extends { labels: Record<string, string> }>(items: readonly T[], { label, value }: ClusterMatcher): T[] {
+  return items.filter((item) => item.labels[label] === value);
 }
 
 /** The client's byte budget for answers held at once is spent. */

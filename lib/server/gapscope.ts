@@ -42,8 +42,12 @@ import { sharedBy, sharedFor } from './shared-for';
 
 export interface GapscopeDeps {
   prometheus: PrometheusClient;
+  /** The cluster this facade is scoped to, in a store that holds several (lib/server/clusters.ts). */
+  cluster?: string;
   /** Reads kubelets where that decides a cause (GAPSCOPE_KUBELET_MODE); null: never. */
   kubelet: KubeletClient | null;
+  /** Why `kubelet` is null, as findings and sources say it (default: the mode is off). */
+  kubeletOff?: string;
   /** GAPSCOPE_JOB_ROLES. */
   jobRoles?: JobRoles;
   /** GAPSCOPE_FLEET_CACHE_TTL: the fleet's findings and the fleet inventory are shared this long (0: not). */
@@ -74,6 +78,15 @@ export class Gapscope {
 
   get prometheus(): PrometheusClient {
     return this.deps.prometheus;
+  }
+
+  get kubelet(): KubeletClient | null {
+    return this.deps.kubelet;
+  }
+
+  /** `{ cluster }` for every answer of a cluster's facade, so that its links keep the cluster. */
+  private get tag(): { cluster?: string } {
+    return this.deps.cluster ? { cluster: this.deps.cluster } : {};
   }
 
   private get inventoryOptions() {
@@ -138,7 +151,7 @@ export class Gapscope {
     const live = now - range.endMs <= LIVE_WINDOW_MS;
     const atMs = live ? undefined : range.endMs;
     const evaluatedAtMs = atMs ?? now;
-    const base = { node: name, generatedAt, evaluatedAt: new Date(evaluatedAtMs).toISOString(), range, findings: [] };
+    const base = { node: name, ...this.tag, generatedAt, evaluatedAt: new Date(evaluatedAtMs).toISOString(), range, findings: [] };
     if (atMs !== undefined) {
       // A past instant reads the fleet's `up` and inventory then; first make sure the node existed at all.
       const { known, source } = await nodeKnownAt(prometheus, name, atMs);
@@ -180,7 +193,7 @@ export class Gapscope {
   ): Promise<{ node: FleetNode; observed: Partial<Observation> }> {
     const { prometheus, kubelet } = this.deps;
     let node = known;
-    if (!kubelet) return { node, observed: { sourceNotRead: 'GAPSCOPE_KUBELET_MODE is off, so gapscope reads no kubelet' } };
+    if (!kubelet) return { node, observed: { sourceNotRead: this.deps.kubeletOff ?? 'GAPSCOPE_KUBELET_MODE is off, so gapscope reads no kubelet' } };
     const via = viaOf(kubelet);
     const paths = [...(want.volumes ? ['/metrics', '/configz'] : []), ...(want.cadvisor ? ['/metrics/cadvisor', '/stats/summary'] : [])].join(', ');
     const notRead = (why: string) => {
@@ -260,7 +273,7 @@ export class Gapscope {
 
   private async computeTimeline(name: string, range: ResolvedRange, now: number): Promise<NodeTimeline> {
     const { prometheus } = this.deps;
-    const base = { node: name, generatedAt: new Date(now).toISOString(), range, timeline: null };
+    const base = { node: name, ...this.tag, generatedAt: new Date(now).toISOString(), range, timeline: null };
     const inventory = await this.nodeInventory(name, now);
     const sources = [...inventory.sources];
     if (inventory.nodes === null) return { ...base, found: null, sources };
@@ -290,30 +303,39 @@ export class Gapscope {
     return this.sharedFleet(this.deps.cacheTtlMs ?? 0, now, () => this.inTime(now, () => this.computeFleet(now)));
   }
 
-  private async computeFleet(now: number): Promise<FleetInvestigation> {
+  /**
+   * The fleet computed here and now, never shared, for the fleet of clusters (lib/server/clusters.ts): each
+   * cluster's client there shares its requests with the others'. Without the cluster-wide checks, which are
+   * one label names request per cluster and shown on each cluster's own page.
+   */
+  fleetNow(now: number): Promise<FleetInvestigation> {
+    return this.computeFleet(now, false);
+  }
+
+  private async computeFleet(now: number, clusterChecks = true): Promise<FleetInvestigation> {
     const { prometheus } = this.deps;
     const generatedAt = new Date(now).toISOString();
     const inventory = await loadFleet(prometheus, this.inventoryOptions);
     const sources = [...inventory.sources];
-    if (inventory.nodes === null) return { generatedAt, nodes: null, clusterFindings: [], sources };
+    if (inventory.nodes === null) return { ...this.tag, generatedAt, nodes: null, clusterFindings: [], sources };
     const ksmExported = await this.ksmExported(sources, now);
     const [{ gathered }, scrapeRules, clusterFindings] = await Promise.all([
       gatherFamilies(prometheus, { kind: 'fleet', ksmExported }, instantGrid(now), undefined, sources),
       this.scrapeRules(sources, now),
-      this.clusterFindings(sources, now),
+      clusterChecks ? this.clusterFindings(sources, now) : [],
     ]);
     const nodes = inventory.nodes.map((node) => summarize(node, findingsOf(observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules }))));
-    return { generatedAt, nodes, clusterFindings, sources };
+    return { ...this.tag, generatedAt, nodes, clusterFindings, sources };
   }
 
   /** Why a PromQL query is empty for a node (GET /api/v1/explain); within one Prometheus timeout. */
   explain(query: string, request: ExplainRequest, now = Date.now()): Promise<Explanation> {
-    return this.inTime(now, () => explainOne(this.explainDeps(request.range, now), query, request));
+    return this.inTime(now, async () => ({ ...(await explainOne(this.explainDeps(request.range, now), query, request)), ...this.tag }));
   }
 
   /** Which of a dashboard's panels are empty for a node, and why (POST /api/v1/explain). */
   explainDashboard(dashboard: Dashboard, request: ExplainRequest, now = Date.now()): Promise<DashboardExplanation> {
-    return this.inTime(now, () => explainDashboard(this.explainDeps(request.range, now), dashboard, request));
+    return this.inTime(now, async () => ({ ...(await explainDashboard(this.explainDeps(request.range, now), dashboard, request)), ...this.tag }));
   }
 
   /** The explainer's view of a node: its targets (for `$instance`, `$job`) and its findings, as its page has them. */

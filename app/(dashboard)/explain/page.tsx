@@ -7,6 +7,7 @@ import { QueryEditor } from '@/components/explain/query-editor';
 import { readExplainPage } from '@/lib/explain/page-state';
 import { requestTime } from '@/lib/request-time';
 import { standardDashboards } from '@/lib/server/dashboards';
+import { withCluster } from '@/lib/topology/cluster-name';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,7 +27,7 @@ function Explaining() {
   );
 }
 
-/** /explain?query=&node=&from=&to=&var-<name>=, or &dashboard=<id>: why a query or a dashboard is empty. */
+/** /explain?query=&node=&cluster=&from=&to=&var-<name>=, or &dashboard=<id>: why a query or a dashboard is empty. */
 export default async function ExplainPage({ searchParams }: Props) {
   const search = await searchParams;
   const now = requestTime();
@@ -36,7 +37,7 @@ export default async function ExplainPage({ searchParams }: Props) {
   return (
     <>
       <p>
-        <Link href="/">Fleet</Link> /{state.node ? <> <Link href={`/nodes/${encodeURIComponent(state.node)}`}>{state.node}</Link> /</> : null}
+        <Link href={withCluster('/', state.cluster)}>Fleet</Link> /{state.node ? <> <Link href={withCluster(`/nodes/${encodeURIComponent(state.node)}`, state.cluster)}>{state.node}</Link> /</> : null}
       </p>
       <h1>Why is this panel empty?</h1>
       <p className="muted">
@@ -49,6 +50,9 @@ export default async function ExplainPage({ searchParams }: Props) {
         <div className="explain-fields">
           <label>
             Node <input name="node" defaultValue={state.node} placeholder="node name" data-testid="node-input" />
+          </label>
+          <label>
+            Cluster <input name="cluster" defaultValue={state.cluster} placeholder="where the store holds several" size={14} data-testid="cluster-input" />
           </label>
           <label>
             From <input name="from" defaultValue={state.from} size={12} />
@@ -90,14 +94,14 @@ export default async function ExplainPage({ searchParams }: Props) {
                     {dashboard.title}: {dashboard.error}
                   </span>
                 ) : (
-                  <Link href={`/explain?${new URLSearchParams({ dashboard: dashboard.id, ...(state.node ? { node: state.node } : {}), from: state.from, to: state.to })}`}>{dashboard.title}</Link>
+                  <Link href={`/explain?${new URLSearchParams({ dashboard: dashboard.id, ...(state.node ? { node: state.node } : {}), ...(state.cluster ? { cluster: state.cluster } : {}), from: state.from, to: state.to })}`}>{dashboard.title}</Link>
                 )}
               </li>
             ))}
           </ul>
         </section>
       ) : null}
-      <DashboardUpload {...(state.node ? { node: state.node } : {})} from={state.from} to={state.to} />
+      <DashboardUpload {...(state.node ? { node: state.node } : {})} {...(state.cluster ? { cluster: state.cluster } : {})} from={state.from} to={state.to} />
     </>
   );
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ApiError, jsonRoute } from '@/lib/http/api-error';
 import { sourceFailure } from '@/lib/errors';
+import { clusters } from '@/lib/server/clusters';
 import { gapscope } from '@/lib/server/gapscope';
+import { clusterNameSchema } from '@/lib/topology/cluster-name';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,19 +11,21 @@ export const dynamic = 'force-dynamic';
 const MAX_NAMES = 5_000;
 const labelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,200}$/, 'a label name');
 const metricName = z.string().regex(/^[A-Za-z_:][A-Za-z0-9_:]{0,300}$/, 'a metric name');
-const completionSchema = z.object({ label: labelName.optional(), metric: metricName.optional() });
+const completionSchema = z.object({ label: labelName.optional(), metric: metricName.optional(), cluster: clusterNameSchema.optional() });
 
 /**
- * GET /api/v1/completions?label=&metric=: the label names of a metric (no label), or a label's values
+ * GET /api/v1/completions?label=&metric=&cluster=: the label names of a metric (no label), or a label's values
  * (label=__name__: the metric names), from the configured Prometheus, for the /explain editor. The browser
  * never talks to Prometheus: its address and credentials stay on the server (docs/api.md).
  */
 export const GET = jsonRoute(async (request) => {
   const search = new URL(request.url).searchParams;
-  const parsed = completionSchema.safeParse({ label: search.get('label') || undefined, metric: search.get('metric') || undefined });
+  const parsed = completionSchema.safeParse({ label: search.get('label') || undefined, metric: search.get('metric') || undefined, cluster: search.get('cluster') || undefined });
   if (!parsed.success) throw ApiError.fromZod(parsed.error);
-  const { label, metric } = parsed.data;
-  const prometheus = gapscope().prometheus;
+  const { label, metric, cluster } = parsed.data;
+  // Of the cluster asked (or the store's only one); names of every cluster where none is said.
+  const choice = await clusters().choose(cluster);
+  const prometheus = ('pick' in choice ? gapscope() : choice.gapscope).prometheus;
   const selectors = metric ? [metric] : [];
   let names: string[];
   try {

@@ -1,14 +1,15 @@
 import { ApiError, jsonRoute } from '@/lib/http/api-error';
 import { explainBodyOf, explainParamsOf, MAX_DASHBOARD_BYTES } from '@/lib/explain/request';
-import { gapscope } from '@/lib/server/gapscope';
+import { clusters } from '@/lib/server/clusters';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/v1/explain?query=&node=&from=&to=&var-<name>=: why a query is empty (docs/api.md). */
+/** GET /api/v1/explain?query=&node=&cluster=&from=&to=&var-<name>=: why a query is empty (docs/api.md). */
 export const GET = jsonRoute(async (request) => {
   const now = Date.now();
   const input = explainParamsOf(new URL(request.url).searchParams, now);
-  return gapscope().explain(input.query!, { ...(input.node ? { node: input.node } : {}), range: input.range, requested: input.vars }, now);
+  const { gapscope } = await clusters().forExplain(input, now);
+  return gapscope.explain(input.query!, { ...(input.node ? { node: input.node } : {}), range: input.range, requested: input.vars }, now);
 });
 
 /** The body as text, refused past MAX_DASHBOARD_BYTES without reading the rest. */
@@ -42,5 +43,6 @@ export const POST = jsonRoute(async (request) => {
   }
   const input = explainBodyOf(body, now);
   const asked = { ...(input.node ? { node: input.node } : {}), range: input.range, requested: input.vars };
-  return input.dashboard ? gapscope().explainDashboard(input.dashboard, asked, now) : gapscope().explain(input.query!, asked, now);
+  const { gapscope } = await clusters().forExplain(input, now);
+  return input.dashboard ? gapscope.explainDashboard(input.dashboard, asked, now) : gapscope.explain(input.query!, asked, now);
 });

@@ -3,7 +3,9 @@ import { notFound } from 'next/navigation';
 import { EmbedFrame, themeOf } from '@/components/embed/embed-frame';
 import { NodeFindings } from '@/components/node/node-findings';
 import { SourcePanel } from '@/components/source-panel';
-import { gapscope } from '@/lib/server/gapscope';
+import { AmbiguousNodeEmbed } from '@/components/embed/ambiguous-node';
+import { pageChoice } from '@/lib/server/page-choice';
+import { withCluster } from '@/lib/topology/cluster-name';
 import { readNodeView } from '@/lib/node-view/state';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
@@ -14,19 +16,22 @@ interface Props {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-/** GET /embed/nodes/{node}/findings?from=&to=&theme=: the node's findings at the end of the range. */
+/** GET /embed/nodes/{node}/findings?from=&to=&cluster=&theme=: the node's findings at the end of the range. */
 export default async function NodeFindingsEmbed({ params, searchParams }: Props) {
   const name = nodeNameSchema.safeParse((await params).node);
   if (!name.success) notFound();
   const search = await searchParams;
   const now = requestTime();
-  const view = readNodeView(search, now);
-  const investigation = await gapscope().node(name.data, view.range, now);
+  const asked = readNodeView(search, now);
+  const choice = await pageChoice(asked.cluster, name.data);
+  if ('pick' in choice) return <AmbiguousNodeEmbed node={name.data} clusters={choice.pick} theme={themeOf(search)} />;
+  const view = choice.cluster ? { ...asked, cluster: choice.cluster } : asked;
+  const investigation = await choice.gapscope.node(name.data, view.range, now);
   if (investigation.found === false) notFound();
   return (
     <EmbedFrame theme={themeOf(search)}>
       <p className="muted">
-        <a href={`/nodes/${encodeURIComponent(investigation.node)}`} target="_blank" rel="noreferrer">
+        <a href={withCluster(`/nodes/${encodeURIComponent(investigation.node)}`, choice.cluster)} target="_blank" rel="noreferrer">
           {investigation.node}
         </a>{' '}
         at {investigation.evaluatedAt.replace('T', ' ').slice(0, 19)} UTC
