@@ -9,65 +9,9 @@ import { startLab, type RunningLab } from '../src/lab';
 import { LEGACY_EXPORTER_JOB, OTHER_STACK_CADVISOR_JOB, PROFILES } from '../src/targets';
 import { expectAgreement } from '../test-support/agreement';
 import { labGapscope, labKubelet, labKubeletProxy, labPrometheus, rangeEnding } from '../test-support/clients';
+import { EXPECTED, moreFaultsExpected } from '../test-support/more-faults-expectations';
 import { waitForScrapes } from '../test-support/prometheus-api';
 
-/** The faults of lab/scenarios/more-faults.yaml, each planted for real, each diagnosed exactly. */
-const EXPECTED: Record<string, [string, string, string][]> = {
-  'lab-excluded': [['fs-pv-mounts-excluded', 'mount-points-exclude', 'PV mounts']],
-  'lab-statsoff': [['pvc-stats-missing', 'volume-stats-disabled', 'data/stats-off']],
-  'lab-regression': [['pvc-stats-missing', 'kubelet-regression', 'data/regressed']],
-  'lab-twice': [['target-duplicated', 'scraped-twice', 'node-exporter scraped twice']],
-  'lab-thermal': [['collector-failed', 'collector-error', 'collector thermal_zone']],
-  'lab-textfile': [['collector-failed', 'textfile-error', 'collector textfile']],
-  'lab-big': [['target-down', 'sample-limit', 'cAdvisor /metrics/cadvisor']],
-  'lab-digest': [['target-down', 'label-limit', 'cAdvisor /metrics/cadvisor']],
-  'lab-packages': [['target-down', 'body-size-limit', 'node-exporter']],
-  'lab-scrapeerror': [['cadvisor-scrape-error', 'container-scrape-error', 'container cgroups']],
-  'lab-crio': [['cadvisor-network-missing', 'no-infra-container', 'pod network series']],
-  'lab-netless': [['cadvisor-network-missing', 'unknown', 'pod network series']],
-  // Traps: no warning or critical finding.
-  'lab-crio-host': [],
-  'lab-restarted': [],
-  // Two stacks: the second scrapes through the API server's proxy, so the targets' URLs differ (in
-  // prometheus-chart they are the same URL: target-duplicated, below).
-  'lab-twostacks': [['cadvisor-series-duplicated', 'scraped-twice', 'container series']],
-  // By design only: no warning or critical finding.
-  'lab-windows': [
-    ['cadvisor-container-series-missing', 'windows-node', 'container cgroups'],
-    ['target-missing', 'windows-node', 'node-exporter'],
-  ],
-  'lab-forbidden': [
-    ['target-down', 'forbidden', 'cAdvisor /metrics/cadvisor'],
-    ['target-down', 'forbidden', 'kubelet /metrics'],
-  ],
-  // One container and its sandbox.
-  'lab-embedded': [['cadvisor-labels-empty', 'runtime-socket-unreachable', 'container cgroups']],
-  'lab-dockerdev': [['cadvisor-labels-empty', 'runtime-factory-failed', 'container cgroups']],
-  // cri-dockerd: cAdvisor has no Docker factory (empty labels), and the pods' network comes from CRI stats.
-  'lab-cridockerd': [
-    ['cadvisor-labels-empty', 'runtime-factory-failed', 'container cgroups'],
-    ['cadvisor-network-missing', 'cri-stats-provider', 'pod network series'],
-  ],
-  // No InternalIP, so no kubelet endpoints and no node discovery address; its node-exporter pod is not scheduled.
-  'lab-uninitialized': [
-    ['target-missing', 'node-address-unknown', 'cAdvisor /metrics/cadvisor'],
-    ['target-missing', 'node-address-unknown', 'kubelet /metrics'],
-    ['target-missing', 'no-target', 'node-exporter'],
-  ],
-};
-
-/**
- * kube-prometheus-stack's node_exporter extraArgs exclude every PV mount: where a claim is mounted, the node
- * also gets fs-pv-mounts-excluded (by design), after its warning, as on any cluster with the chart's defaults.
- */
-/** The prometheus chart scrapes cAdvisor through the API server's proxy too: both stacks' targets share one URL. */
-const VIA_PROXY: Record<string, [string, string, string][]> = {
-  'lab-twostacks': [['target-duplicated', 'scraped-twice', 'cAdvisor /metrics/cadvisor scraped twice']],
-};
-const CHART_NODE_EXPORTER: Record<string, [string, string, string][]> = {
-  'lab-statsoff': [EXPECTED['lab-statsoff']![0]!, EXPECTED['lab-excluded']![0]!],
-  'lab-regression': [EXPECTED['lab-regression']![0]!, EXPECTED['lab-excluded']![0]!],
-};
 const OCTETS: Record<string, number> = { 'kube-prometheus': 26, 'kubernetes-sd': 27, 'prometheus-chart': 28 };
 
 describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('the more-faults scenario with the %s profile', (profile, octet) => {
@@ -91,7 +35,7 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
   });
 
   it.each(Object.keys(EXPECTED))('diagnoses %s exactly', async (name) => {
-    const expected = profile === 'kube-prometheus' ? (CHART_NODE_EXPORTER[name] ?? EXPECTED[name]!) : viaProxy ? (VIA_PROXY[name] ?? EXPECTED[name]!) : EXPECTED[name]!;
+    const expected = moreFaultsExpected(profile, name);
     const investigation = await withKubelet.node(name, rangeEnding());
     for (const finding of investigation.findings) findingSchema.parse(finding);
     expect(investigation.findings.map((finding) => [finding.kind, finding.cause, finding.subject])).toEqual(expected);
@@ -104,7 +48,7 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
 
   it('shows the embedded runtime as the real k3s does: no containerd.service cgroup, the agent unit instead', async () => {
     // At the kubelet, in every profile.
-    const node = lab.nodes.find((candidate) => candidate.name === 'lab-embedded')!;
+    const node = lab.nodes.find((candidate) => candidate.name === 'lab-cadvisor')!;
     const units = await labKubelet(lab).read({ name: node.name, kubeletAddress: new URL(node.kubeletUrl).host }, '/metrics/cadvisor', 'units', async (body) => {
       const ids: string[] = [];
       const scanner = new ExpositionScanner({ families: ['container_start_time_seconds'], onSample: (sample) => void (sample.labels.id?.startsWith('/system.slice/') && ids.push(sample.labels.id)) });

@@ -42,6 +42,11 @@ export interface LabOptions {
   topology?: Topology;
   /** The central topology's `cluster` label value (default "lab"). */
   cluster?: string;
+  /**
+   * The central topology: write to this VictoriaMetrics (another lab's, which holds another cluster) instead
+   * of starting one (lab/src/clusters.ts).
+   */
+  store?: { url: string };
   baseDir?: string;
   log?: (line: string) => void;
 }
@@ -237,10 +242,10 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     mkdirSync(dataDir);
     const historyStarted = Date.now();
     const { book, stepTimes } = buildHistory({ scenario, nodes, clock, profile, addresses, root, exporterView, stepMs: historyStepMs, spanMs: scenario.history.span });
-    const central = topology === 'central' ? { cluster: options.cluster ?? 'lab', url: `http://${addresses.victoriaMetrics}:${VICTORIA_METRICS_PORT}` } : undefined;
+    const central = topology === 'central' ? { cluster: options.cluster ?? 'lab', url: options.store?.url ?? `http://${addresses.victoriaMetrics}:${VICTORIA_METRICS_PORT}` } : undefined;
     let historySamples: number;
     if (central) {
-      startVictoriaMetrics(processes, addresses.victoriaMetrics, VICTORIA_METRICS_PORT, join(runDir, 'victoria-metrics-data'));
+      if (!options.store) startVictoriaMetrics(processes, addresses.victoriaMetrics, VICTORIA_METRICS_PORT, join(runDir, 'victoria-metrics-data'));
       await waitForReady(`${central.url}/health`, 30_000);
       const importFile = join(runDir, 'history.txt');
       historySamples = await writeImportText(importFile, book, stepTimes, `cluster=${JSON.stringify(central.cluster)}`);

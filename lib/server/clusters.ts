@@ -2,7 +2,7 @@ import 'server-only';
 import type { ClusterSummary, ClustersOverview } from '@/lib/contract/clusters';
 import type { FleetInvestigation } from '@/lib/contract/fleet';
 import type { SourceStatus } from '@/lib/contract/source';
-import { env } from '@/lib/env';
+import { env, type Env } from '@/lib/env';
 import { sourceFailure } from '@/lib/errors';
 import { ApiError } from '@/lib/http/api-error';
 import { KubeletClient, kubeletConfigFromEnv } from '@/lib/kubelet/client';
@@ -189,40 +189,41 @@ let instance: Clusters | undefined;
 
 /** The process's clusters, built from the environment on first use around the unscoped facade. */
 export function clusters(): Clusters {
-  if (!instance) {
-    const config = env();
-    const root = gapscope();
-    const prometheus = root.prometheus;
-    const kubeletConfig = kubeletConfigFromEnv(config);
-    const defaultKubelet = root.kubelet;
-    const scraperBase = prometheusConfigFromEnv(config);
-    const contexts = config.GAPSCOPE_CLUSTER_KUBE_CONTEXTS;
-    const label = config.GAPSCOPE_CLUSTER_LABEL;
-    instance = new Clusters({
-      prometheus,
-      root,
-      label,
-      jobRoles: config.GAPSCOPE_JOB_ROLES,
-      cacheTtlMs: config.GAPSCOPE_FLEET_CACHE_TTL,
-      facadeOf: (cluster, sole) => {
-        const scraperUrl = config.GAPSCOPE_CLUSTER_SCRAPERS[cluster];
-        // The store's credentials and headers are for the store: a scraper is asked without them.
-        const scraper = scraperUrl ? new PrometheusClient({ baseUrl: scraperUrl, timeoutMs: scraperBase.timeoutMs, headers: {}, insecureSkipVerify: false, maxInFlight: 4, maxResponseBytes: scraperBase.maxResponseBytes }) : undefined;
-        const context = contexts[cluster];
-        // A kubelet is read through its own cluster's API server, so that a node name another cluster also
-        // has is never asked of the wrong one: the configured context, or the default where the store holds
-        // only this cluster.
-        const kubelet = context && kubeletConfig ? new KubeletClient({ ...kubeletConfig, access: { mode: 'proxy', kubeconfigFile: config.GAPSCOPE_KUBECONFIG, context } }) : sole && Object.keys(contexts).length === 0 ? defaultKubelet : null;
-        return new Gapscope({
-          cluster,
-          prometheus: prometheus.withView({ kind: 'scoped', cluster: { label, value: cluster }, ...(scraper ? { scraper } : {}) }),
-          kubelet,
-          kubeletOff: kubeletConfig ? `no kube context is configured for cluster "${cluster}" (GAPSCOPE_CLUSTER_KUBE_CONTEXTS), so gapscope reads none of its kubelets` : undefined,
-          jobRoles: config.GAPSCOPE_JOB_ROLES,
-          cacheTtlMs: config.GAPSCOPE_FLEET_CACHE_TTL,
-        });
-      },
-    });
-  }
+  instance ??= clustersFromEnv(env(), gapscope());
   return instance;
+}
+
+/** The clusters a configuration describes, around its unscoped facade (whose store and kubelet access they share). */
+export function clustersFromEnv(config: Env, root: Gapscope): Clusters {
+  const prometheus = root.prometheus;
+  const kubeletConfig = kubeletConfigFromEnv(config);
+  const defaultKubelet = root.kubelet;
+  const scraperBase = prometheusConfigFromEnv(config);
+  const contexts = config.GAPSCOPE_CLUSTER_KUBE_CONTEXTS;
+  const label = config.GAPSCOPE_CLUSTER_LABEL;
+  return new Clusters({
+    prometheus,
+    root,
+    label,
+    jobRoles: config.GAPSCOPE_JOB_ROLES,
+    cacheTtlMs: config.GAPSCOPE_FLEET_CACHE_TTL,
+    facadeOf: (cluster, sole) => {
+      const scraperUrl = config.GAPSCOPE_CLUSTER_SCRAPERS[cluster];
+      // The store's credentials and headers are for the store: a scraper is asked without them.
+      const scraper = scraperUrl ? new PrometheusClient({ baseUrl: scraperUrl, timeoutMs: scraperBase.timeoutMs, headers: {}, insecureSkipVerify: false, maxInFlight: 4, maxResponseBytes: scraperBase.maxResponseBytes }) : undefined;
+      const context = contexts[cluster];
+      // A kubelet is read through its own cluster's API server, so that a node name another cluster also
+      // has is never asked of the wrong one: the configured context, or the default where the store holds
+      // only this cluster.
+      const kubelet = context && kubeletConfig ? new KubeletClient({ ...kubeletConfig, access: { mode: 'proxy', kubeconfigFile: config.GAPSCOPE_KUBECONFIG, context } }) : sole && Object.keys(contexts).length === 0 ? defaultKubelet : null;
+      return new Gapscope({
+        cluster,
+        prometheus: prometheus.withView({ kind: 'scoped', cluster: { label, value: cluster }, ...(scraper ? { scraper } : {}) }),
+        kubelet,
+        kubeletOff: kubeletConfig ? `no kube context is configured for cluster "${cluster}" (GAPSCOPE_CLUSTER_KUBE_CONTEXTS), so gapscope reads none of its kubelets` : undefined,
+        jobRoles: config.GAPSCOPE_JOB_ROLES,
+        cacheTtlMs: config.GAPSCOPE_FLEET_CACHE_TTL,
+      });
+    },
+  });
 }

@@ -9,7 +9,7 @@ import { observe } from '@/lib/engine/observe';
 import { targetsOf } from '@/lib/engine/scope';
 import { gridOf, instantGrid, stepFor } from '@/lib/engine/steps';
 import { buildTimeline } from '@/lib/engine/timeline';
-import { env } from '@/lib/env';
+import { env, type Env } from '@/lib/env';
 import { sourceFailure, type SourceStatus } from '@/lib/errors';
 import { wantsKubeletSource } from '@/lib/families/volume-stats';
 import { KubeletClient, kubeletConfigFromEnv } from '@/lib/kubelet/client';
@@ -385,17 +385,19 @@ const viewKey = (name: string, range: ResolvedRange) => `${name}\u0000${range.fr
 
 let instance: Gapscope | undefined;
 
-/** The process's one facade, built from the environment on first use. */
+/** The unscoped facade a configuration describes (a store of one cluster, or the store of several as a whole). */
+export function gapscopeFromEnv(config: Env): Gapscope {
+  const kubeletConfig = kubeletConfigFromEnv(config);
+  return new Gapscope({
+    prometheus: new PrometheusClient(prometheusConfigFromEnv(config)),
+    kubelet: kubeletConfig ? new KubeletClient(kubeletConfig) : null,
+    jobRoles: config.GAPSCOPE_JOB_ROLES,
+    cacheTtlMs: config.GAPSCOPE_FLEET_CACHE_TTL,
+  });
+}
+
+/** The process's one unscoped facade, built from the environment on first use. */
 export function gapscope(): Gapscope {
-  if (!instance) {
-    const config = env();
-    const kubeletConfig = kubeletConfigFromEnv(config);
-    instance = new Gapscope({
-      prometheus: new PrometheusClient(prometheusConfigFromEnv(config)),
-      kubelet: kubeletConfig ? new KubeletClient(kubeletConfig) : null,
-      jobRoles: config.GAPSCOPE_JOB_ROLES,
-      cacheTtlMs: config.GAPSCOPE_FLEET_CACHE_TTL,
-    });
-  }
+  instance ??= gapscopeFromEnv(env());
   return instance;
 }
