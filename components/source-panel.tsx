@@ -1,10 +1,25 @@
+import type { Capabilities } from '@/lib/contract/health';
 import type { SourceStatus } from '@/lib/errors';
+
+const yesNo = (present: boolean, what: string) => `${present ? '' : 'no '}${what}`;
+
+/** What the query endpoint (or, for a cluster with its agent configured, the agent) can tell, in one line. */
+function CapabilityLine({ capabilities }: { capabilities: Capabilities }) {
+  const parts = [yesNo(capabilities.targetsApi, 'targets API'), yesNo(capabilities.scrapeConfig, 'scrape configuration'), yesNo(capabilities.runtimeInfo, 'runtime info'), capabilities.dialect === 'metricsql' ? 'MetricsQL' : 'PromQL'];
+  return (
+    <li data-testid="capabilities" data-targets-api={capabilities.targetsApi} data-dialect={capabilities.dialect}>
+      <span className="muted">can tell</span> {parts.join(', ')}
+      <span className="muted"> (detected {capabilities.detectedAt.replace('T', ' ').slice(0, 19)} UTC{capabilities.targetsApi ? '' : '; without a targets API, health comes from up series and last errors are unknown'})</span>
+    </li>
+  );
+}
 
 /**
  * Which sources answered for this view and which failed, and why: a failure never blanks the page. Open
- * when something failed; a one-line summary when everything answered.
+ * when something failed; a one-line summary when everything answered. `capabilities`: what the store can
+ * tell besides queries, where it has been detected.
  */
-export function SourcePanel({ sources }: { sources: Pick<SourceStatus, 'endpoint' | 'ok' | 'detail'>[] }) {
+export function SourcePanel({ sources, capabilities }: { sources: Pick<SourceStatus, 'endpoint' | 'ok' | 'detail'>[]; capabilities?: Capabilities }) {
   const failed = sources.filter((source) => !source.ok).length;
   return (
     <section className={`panel${failed ? ' failed' : ''}`} aria-label="Sources consulted" data-testid="source-panel">
@@ -13,6 +28,7 @@ export function SourcePanel({ sources }: { sources: Pick<SourceStatus, 'endpoint
           <strong>Sources</strong>: {sources.length - failed} answered{failed ? `, ${failed} unavailable` : ''}
         </summary>
         <ul>
+          {capabilities ? <CapabilityLine capabilities={capabilities} /> : null}
           {sources.map((source) => (
             <li key={source.endpoint} data-testid="source" data-ok={source.ok}>
               <span className={source.ok ? 'source-ok' : 'source-failed'}>{source.ok ? 'answered' : 'evidence unavailable'}</span>{' '}

@@ -47,6 +47,13 @@ test('the fleet of clusters: a row per cluster, and a cluster picked opens its o
   // eu-1's nodes are not us-1's.
   await expect(page.locator('[data-testid="fleet-row"][data-node="lab-unauthorized"]')).toHaveCount(0);
   await expect(page.getByTestId('cluster-picker').locator('[aria-current="page"]')).toHaveText('us-1');
+  // The sources panel says what the cluster's sources can tell: the store speaks MetricsQL, and the targets
+  // API is the cluster's agent's (GAPSCOPE_CLUSTER_SCRAPERS). Detected in the background after a first load.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('capabilities')).toHaveAttribute('data-targets-api', 'true');
+  }).toPass({ timeout: 20_000, intervals: [500] });
+  await expect(page.getByTestId('capabilities')).toHaveAttribute('data-dialect', 'metricsql');
 });
 
 test('a node name both clusters have: picked from a cluster, the node page is that cluster\'s node', async ({ page }) => {

@@ -19,7 +19,8 @@ options:
                          which gapscope queries; every series labelled cluster=<--cluster>) (default single)
   --cluster NAME         the central topology's cluster label value (default lab)
   --clusters 2           two clusters in one VictoriaMetrics (central topology): eu-1 runs the default scenario
-                         on 127.N.0.0/16, us-1 more-faults on 127.N+1.0.0/16; --nodes applies to each
+                         on 127.N.0.0/16, us-1 more-faults on 127.N+1.0.0/16; --nodes grows each (both
+                         from the default scenario then: more-faults has no templates to clone)
   --octet N              use the loopback range 127.N.0.0/16 (default 10)
   --port N               demo: gapscope's port (default 3000)
   --max-lifetime D       stop by itself after this long, e.g. 30m (default: run until Ctrl-C)

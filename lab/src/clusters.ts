@@ -28,10 +28,14 @@ export interface RunningClusters {
   stop(): Promise<void>;
 }
 
-/** The two clusters of `npm run demo -- --clusters 2`: the default scenario and more-faults. */
+/**
+ * The two clusters of `npm run demo -- --clusters 2`: the default scenario and more-faults. Grown to `nodes`
+ * each, both run the default scenario (more-faults has no templates to clone), so every clone's name
+ * (lab-node-0001, ...) is a node of both, as worker names repeat across real clusters.
+ */
 export const TWO_CLUSTERS = (octet: number, scenariosDir: string, nodes?: number): ClusterSpec[] => [
   { cluster: 'eu-1', scenarioFile: join(scenariosDir, 'default.yaml'), octet, ...(nodes ? { nodes } : {}) },
-  { cluster: 'us-1', scenarioFile: join(scenariosDir, 'more-faults.yaml'), octet: octet + 1, ...(nodes ? { nodes } : {}) },
+  { cluster: 'us-1', scenarioFile: join(scenariosDir, nodes ? 'default.yaml' : 'more-faults.yaml'), octet: octet + 1, ...(nodes ? { nodes } : {}) },
 ];
 
 export const contextOf = (cluster: string) => `gapscope-${cluster}`;

@@ -160,7 +160,12 @@ export class Clusters {
     const answers = new Map<string, Promise<unknown>>();
     const fleets = await Promise.all(
       names.map((name) =>
-        new Gapscope({ prometheus: this.deps.prometheus.withView({ kind: 'split', cluster: { label: this.deps.label, value: name }, answers }), kubelet: null, jobRoles: this.deps.jobRoles }).fleetNow(now),
+        new Gapscope({
+          prometheus: this.deps.prometheus.withView({ kind: 'split', cluster: { label: this.deps.label, value: name }, answers }),
+          kubelet: null,
+          jobRoles: this.deps.jobRoles,
+          noTargetsApi: () => this.deps.root.capabilities(now)?.targetsApi === false,
+        }).fleetNow(now),
       ),
     );
     const sources: SourceStatus[] = [{ ...namesSource, ok: true, ...(names.length === 0 ? { detail: `no kube_node_info series has a ${this.deps.label} label: the store holds one cluster` } : {}) }];

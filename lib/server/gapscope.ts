@@ -52,6 +52,8 @@ export interface GapscopeDeps {
   jobRoles?: JobRoles;
   /** GAPSCOPE_FLEET_CACHE_TTL: the fleet's findings and the fleet inventory are shared this long (0: not). */
   cacheTtlMs?: number;
+  /** Whether the endpoint was found to list no targets, where another facade detects it (the fleet of clusters' facades live for one load). */
+  noTargetsApi?: () => boolean;
 }
 
 /** Within this of now, an instant counts as now: live sources (targets API, kubelet) describe it. */
@@ -90,7 +92,8 @@ export class Gapscope {
   }
 
   private get inventoryOptions() {
-    return { jobRoles: this.deps.jobRoles, maxAgeMs: this.deps.cacheTtlMs ?? 0 };
+    const noTargetsApi = this.deps.noTargetsApi?.() ?? this.detected?.capabilities.targetsApi === false;
+    return { jobRoles: this.deps.jobRoles, maxAgeMs: this.deps.cacheTtlMs ?? 0, noTargetsApi };
   }
 
   /**

@@ -36,6 +36,15 @@ describe('loadFleet now', () => {
     expect(fleet.sources.find((source) => source.endpoint === 'POST /api/v1/query up')?.detail).toContain('lists no target');
   });
 
+  it('does not ask for the targets list where the store was found to list none', async () => {
+    const victoria = prometheus(0, async () => []);
+    const fleet = await loadFleet(victoria.client, { noTargetsApi: true });
+    expect(victoria.targetCalls()).toBe(0);
+    expect(fleet.healthFrom).toBe('up-series');
+    expect(fleet.nodes![0]!.roles['node-exporter'].health).toBe('down');
+    expect(fleet.sources.find((source) => source.endpoint === 'POST /api/v1/query up')?.detail).toContain('so the list was not asked');
+  });
+
   it('takes the targets API where it lists targets', async () => {
     const fleet = await loadFleet(prometheus(1, async () => LIVE).client);
     expect(fleet.healthFrom).toBe('targets-api');

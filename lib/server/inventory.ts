@@ -37,6 +37,11 @@ export interface FleetOptions {
    * same two requests, and at 1,000 nodes the targets list alone is megabytes. 0: ask every time.
    */
   maxAgeMs?: number;
+  /**
+   * The endpoint was found to list no targets (a store fed by remote write: lib/server/capabilities.ts):
+   * health comes from `up` without asking for the targets list first, one request less per load.
+   */
+  noTargetsApi?: boolean;
 }
 
 const sharedInventories = new WeakMap<PrometheusClient, Map<string, ReturnType<typeof sharedFor<FleetView>>>>();
@@ -60,15 +65,15 @@ async function healthFromUp(prometheus: PrometheusClient, atMs?: number): Promis
  * Two requests whatever the fleet size: kube_node_info and the targets list (or `up` where it is missing).
  * At a past instant (`atMs`), health comes from `up` at that instant: the targets API only tells about now.
  */
-export async function loadFleet(prometheus: PrometheusClient, { atMs, jobRoles = {}, maxAgeMs = 0 }: FleetOptions = {}): Promise<FleetView> {
+export async function loadFleet(prometheus: PrometheusClient, { atMs, jobRoles = {}, maxAgeMs = 0, noTargetsApi = false }: FleetOptions = {}): Promise<FleetView> {
   if (atMs !== undefined) return loadPastFleet(prometheus, atMs, jobRoles);
-  if (maxAgeMs > 0) return sharedInventory(prometheus, jobRoles)(maxAgeMs, Date.now(), () => loadLiveFleet(prometheus, jobRoles));
-  return loadLiveFleet(prometheus, jobRoles);
+  if (maxAgeMs > 0) return sharedInventory(prometheus, jobRoles)(maxAgeMs, Date.now(), () => loadLiveFleet(prometheus, jobRoles, noTargetsApi));
+  return loadLiveFleet(prometheus, jobRoles, noTargetsApi);
 }
 
-async function loadLiveFleet(prometheus: PrometheusClient, jobRoles: JobRoles): Promise<FleetView> {
+async function loadLiveFleet(prometheus: PrometheusClient, jobRoles: JobRoles, knownWithoutTargets: boolean): Promise<FleetView> {
   const sources: SourceStatus[] = [];
-  const [info, targets] = await Promise.allSettled([prometheus.instantQuery(NODE_INFO_QUERY), prometheus.targets()]);
+  const [info, targets] = await Promise.allSettled([prometheus.instantQuery(NODE_INFO_QUERY), knownWithoutTargets ? Promise.resolve([]) : prometheus.targets()]);
 
   let fleetTargets: FleetTarget[] = [];
   let healthFrom: FleetView['healthFrom'] = 'targets-api';
@@ -82,7 +87,11 @@ async function loadLiveFleet(prometheus: PrometheusClient, jobRoles: JobRoles): 
     try {
       fleetTargets = await healthFromUp(prometheus);
       healthFrom = 'up-series';
-      const why = targets.status === 'fulfilled' ? 'the targets API lists no target (a store fed by remote write scrapes nothing itself)' : 'no targets API here';
+      const why = knownWithoutTargets
+        ? 'the store was found to list no targets (a store fed by remote write scrapes nothing itself), so the list was not asked'
+        : targets.status === 'fulfilled'
+          ? 'the targets API lists no target (a store fed by remote write scrapes nothing itself)'
+          : 'no targets API here';
       sources.push({ source: 'prometheus', endpoint: `POST /api/v1/query ${UP_QUERY}`, ok: true, detail: `${why}; health comes from \`up\` series, without last errors` });
     } catch (error) {
       healthFrom = 'none';

@@ -34,7 +34,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         Fleet{cluster ? <> of <span data-testid="fleet-cluster">{cluster}</span></> : null}
       </h1>
       <ClusterPicker names={names} current={cluster} />
-      <SourcePanel sources={fleet.sources} />
+      <SourcePanel sources={fleet.sources} capabilities={choice.gapscope.capabilities()} />
       {fleet.nodes === null ? (
         <p data-testid="fleet-unavailable">The node list is unavailable until Prometheus answers the kube_node_info query (see above).</p>
       ) : fleet.nodes.length === 0 ? (

@@ -69,7 +69,7 @@ export default async function NodePage({ params, searchParams }: Props) {
       <p className="muted" data-testid="evaluated-at">
         Findings at {investigation.evaluatedAt.replace('T', ' ').slice(0, 19)} UTC, the end of the range.
       </p>
-      <SourcePanel sources={investigation.sources} />
+      <SourcePanel sources={investigation.sources} capabilities={gapscope.capabilities()} />
       {(investigation.layers ?? []).map((layers) => (
         <LayerCounts key={`${layers.family}:${layers.subject}`} layers={layers} />
       ))}
