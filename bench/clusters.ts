@@ -89,6 +89,9 @@ async function serve(lab: Pick<RunningLab, 'startProcess'>, env: Record<string, 
     env: { ...process.env, ...env, GAPSCOPE_PROMETHEUS_URL: proxy.url, GAPSCOPE_FLEET_CACHE_TTL: '0s', GAPSCOPE_PROMETHEUS_TIMEOUT: '30s', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
   });
   await waitForHttp(`http://127.0.0.1:${port}/api/healthz`, 60_000);
+  // The health check starts the background detection of what the store can tell (every 5 minutes, as a
+  // probe calls it): let it finish, so that a first load counts its own requests only.
+  await new Promise((done) => setTimeout(done, 3_000));
   return proxy;
 }
 

@@ -190,12 +190,14 @@ function summaryOf(name: string, fleet: FleetInvestigation): ClusterSummary {
   return summary;
 }
 
-let instance: Clusters | undefined;
+/** Kept on globalThis, as the facade is (lib/server/gapscope.ts): one per process, not one per bundle. */
+const processWide = globalThis as typeof globalThis & { [key: symbol]: Clusters | undefined };
+const INSTANCE = Symbol.for('gapscope.clusters');
 
 /** The process's clusters, built from the environment on first use around the unscoped facade. */
 export function clusters(): Clusters {
-  instance ??= clustersFromEnv(env(), gapscope());
-  return instance;
+  processWide[INSTANCE] ??= clustersFromEnv(env(), gapscope());
+  return processWide[INSTANCE];
 }
 
 /** The clusters a configuration describes, around its unscoped facade (whose store and kubelet access they share). */

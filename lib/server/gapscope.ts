@@ -386,7 +386,12 @@ export class Gapscope {
 /** The node and the range as asked: a relative range ("now-6h") is the same view for every viewer. */
 const viewKey = (name: string, range: ResolvedRange) => `${name}\u0000${range.from}\u0000${range.to}`;
 
-let instance: Gapscope | undefined;
+/**
+ * Kept on globalThis: Next.js bundles route handlers and pages separately, and a module-level variable would
+ * give each bundle a facade of its own, with its own caches and in-flight limit.
+ */
+const processWide = globalThis as typeof globalThis & { [key: symbol]: Gapscope | undefined };
+const INSTANCE = Symbol.for('gapscope.facade');
 
 /** The unscoped facade a configuration describes (a store of one cluster, or the store of several as a whole). */
 export function gapscopeFromEnv(config: Env): Gapscope {
@@ -401,6 +406,6 @@ export function gapscopeFromEnv(config: Env): Gapscope {
 
 /** The process's one unscoped facade, built from the environment on first use. */
 export function gapscope(): Gapscope {
-  instance ??= gapscopeFromEnv(env());
-  return instance;
+  processWide[INSTANCE] ??= gapscopeFromEnv(env());
+  return processWide[INSTANCE];
 }
