@@ -30,7 +30,7 @@ import { ApiError } from '@/lib/http/api-error';
 import { NODE_ROLES } from '@/lib/topology/targets';
 import { explainDashboard, explainOne, type ExplainDeps, type ExplainRequest } from './explain';
 import { gatherFamilies, gatherTimeline } from './gather';
-import { KSM_EXPORTED_QUERY, loadFleet, loadNodeInventory, nodeInfoQuery, nodeKnownAt } from './inventory';
+import { KSM_EXPORTED_QUERY, loadFleet, loadNodeInventory, nodeInfoQuery, nodeKnownAt, type FleetView } from './inventory';
 import { runWithDeadline } from '@/lib/abort-scope';
 import { sharedBy, sharedFor } from './shared-for';
 
@@ -70,6 +70,7 @@ export class Gapscope {
   private readonly sharedNodes = sharedBy<NodeInvestigation>();
   private readonly sharedTimelines = sharedBy<NodeTimeline>();
   private readonly sharedInfo = sharedBy<VectorSample[]>();
+  private readonly sharedNodeInventories = sharedBy<FleetView>();
   private readonly sharedConfig = sharedFor<NonNullable<Observation['scrapeRules']>>();
   private readonly sharedExported = sharedFor<boolean>();
   private readonly sharedLabelNames = sharedFor<string[]>();
@@ -140,8 +141,9 @@ export class Gapscope {
     return runWithDeadline(now + this.deps.prometheus.timeoutMs, compute);
   }
 
-  private nodeInventory(name: string, now: number) {
-    return loadNodeInventory(this.deps.prometheus, name, { ...this.inventoryOptions, readInfo: () => this.nodeInfo(name, now) });
+  /** The node's inventory now, shared as its info is: a page's findings, its timeline and an explanation of it ask it once. */
+  private nodeInventory(name: string, now: number): Promise<FleetView> {
+    return this.sharedNodeInventories(name, this.shareMs, now, () => loadNodeInventory(this.deps.prometheus, name, { ...this.inventoryOptions, readInfo: () => this.nodeInfo(name, now) }));
   }
 
   private get shareMs(): number {

@@ -204,7 +204,7 @@ export const cadvisorLabels = defineFamily<CadvisorDetail>({
             : cause === 'dropped-before-storage'
               ? `The kubelet's cAdvisor exposes these containers with their labels, but a rule of the scrape job drops them before storage (${rule ? `${rule.job}: ${rule.rule}` : 'metric_relabel_configs'}).`
               : observation.scrapeRules === undefined
-                ? `Prometheus stores no cAdvisor series for these running containers. The scrape configuration could not be read here (a central store has none: its agents scrape), so a metric_relabel_configs rule that drops them cannot be named.${unread}`
+                ? `Prometheus stores no cAdvisor series for these running containers. The scrape configuration could not be read here (a central store has none: its agents scrape; GAPSCOPE_CLUSTER_SCRAPERS names an agent to read it from), so a metric_relabel_configs rule that drops them cannot be named.${unread}`
                 : `Prometheus stores no cAdvisor series for these running containers, and no scrape rule explains it.${unread}`;
       return [
         {

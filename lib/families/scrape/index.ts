@@ -74,7 +74,7 @@ const ROLE_SERIES: [NodeRole, RegExp][] = [
 ];
 
 const UNKNOWN_ERROR_WHY =
-  "health comes from `up` series, which carry no error: either the instant is in the past (the targets API tells only about now), or the query endpoint has no targets API (a central store such as VictoriaMetrics, Thanos or Mimir, fed by agents); the scraper's own targets page (the Prometheus agent's or vmagent's /targets) shows it";
+  "health comes from `up` series, which carry no error: either the instant is in the past (the targets API tells only about now), or the query endpoint has no targets API (a central store such as VictoriaMetrics, Thanos or Mimir, fed by agents); the scraper's own targets page (the Prometheus agent's or vmagent's /targets) shows it, and with its API configured (GAPSCOPE_CLUSTER_SCRAPERS) gapscope reads it there";
 
 export const scrape = defineFamily<ScrapeDetail>({
   id: 'scrape',
