@@ -22,6 +22,12 @@ test('the fleet page lists every lab node with its target health as Prometheus s
     expect.soft(await fleet.health(node, 'cadvisor'), `${node} cadvisor`).toBe(cadvisor);
     expect.soft(await fleet.health(node, 'node-exporter'), `${node} node-exporter`).toBe(exporter);
   }
+  // Each down target shows its finding's cause in a few words; the raw error is one click away.
+  await expect(fleet.cause('lab-unauthorized', 'kubelet')).toHaveAttribute('data-cause', 'unauthorized');
+  await expect(fleet.cause('lab-unauthorized', 'kubelet')).toHaveText('401 unauthorized');
+  await expect(fleet.cause('lab-wrongport', 'node-exporter')).toHaveAttribute('data-cause', 'wrong-port');
+  await expect(fleet.lastError('lab-unauthorized', 'kubelet')).toBeHidden();
+  await fleet.row('lab-unauthorized').locator('details.last-error summary').first().click();
   await expect(fleet.lastError('lab-unauthorized', 'kubelet')).toHaveText('server returned HTTP status 401 Unauthorized');
   await expect(fleet.lastError('lab-wrongport', 'node-exporter')).toHaveText('server returned HTTP status 400 Bad Request');
   await expect(fleet.row('lab-rootsized')).toContainText('containerd://1.7.27');

@@ -65,13 +65,13 @@ export function FleetMatrix({ matrix, state, nodeHref, nodeTarget }: { matrix: M
                   <span className="node-meta muted">{`${node.internalIp} · ${node.kubeletVersion} · ${node.containerRuntime}`}</span>
                 </th>
                 <td>
-                  <HealthBadge role="kubelet" health={node.targets.kubelet} errors={node.lastErrors.kubelet} />
+                  <HealthBadge role="kubelet" health={node.targets.kubelet} cause={node.targetCauses.kubelet} errors={node.lastErrors.kubelet} />
                 </td>
                 <td>
-                  <HealthBadge role="cadvisor" health={node.targets.cadvisor} errors={node.lastErrors.cadvisor} />
+                  <HealthBadge role="cadvisor" health={node.targets.cadvisor} cause={node.targetCauses.cadvisor} errors={node.lastErrors.cadvisor} />
                 </td>
                 <td>
-                  <HealthBadge role="node-exporter" health={node.targets['node-exporter']} errors={node.lastErrors['node-exporter']} />
+                  <HealthBadge role="node-exporter" health={node.targets['node-exporter']} cause={node.targetCauses['node-exporter']} errors={node.lastErrors['node-exporter']} />
                 </td>
                 {MATRIX_COLUMNS.map(({ id: family }) => (
                   <td key={family} data-family={family} data-faults={cells[family].faults} data-severity={cells[family].worstSeverity ?? 'none'}>

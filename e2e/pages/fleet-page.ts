@@ -35,6 +35,11 @@ export class FleetPage {
     return this.row(node).getByTestId(`health-${role}`).getAttribute('data-health');
   }
 
+  /** The classified cause of a down or missing target (its finding's cause id in data-cause). */
+  cause(node: string, role: 'kubelet' | 'cadvisor' | 'node-exporter'): Locator {
+    return this.row(node).getByTestId(`cause-${role}`);
+  }
+
   lastError(node: string, role: 'kubelet' | 'cadvisor' | 'node-exporter'): Locator {
     return this.row(node).getByTestId(`last-error-${role}`).first();
   }

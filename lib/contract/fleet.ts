@@ -25,6 +25,8 @@ export const fleetNodeSummarySchema = z.object({
   targets: byRole(z.enum(HEALTHS)),
   /** Distinct last scrape errors per role, where a target is down. */
   lastErrors: byRole(z.array(z.string())).partial(),
+  /** Per role, the cause of its target-down or target-missing finding (the same id as the finding's). */
+  targetCauses: byRole(z.string()).partial(),
   counts: z.object({
     total: z.number(),
     expectedByDesign: z.number(),

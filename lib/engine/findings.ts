@@ -3,7 +3,10 @@ import type { FamilyCount, FleetNodeSummary } from '@/lib/contract/fleet';
 import type { ContainerLayers } from '@/lib/contract/investigation';
 import { FAMILIES } from '@/lib/families/registry';
 import type { Observation, Verdict } from '@/lib/families/types';
+import { ROLE_NAMES } from '@/lib/families/scrape/causes';
 import type { FleetNode, NodeRole, RoleHealth } from '@/lib/topology/fleet';
+
+const ROLE_OF_SUBJECT = new Map((Object.entries(ROLE_NAMES) as [NodeRole, string][]).map(([role, name]) => [name, role]));
 
 /**
  * A node's findings at one instant: every family's rule, and the findings of its fault and by-design
@@ -58,6 +61,12 @@ export function summarize(node: FleetNode, findings: readonly Finding[]): FleetN
     const errors = [...new Set(health.targets.map((target) => target.lastError).filter(Boolean))];
     if (errors.length > 0) lastErrors[role] = errors;
   }
+  // A target finding's subject is its role's name (lib/families/scrape/causes.ts ROLE_NAMES).
+  const targetCauses: FleetNodeSummary['targetCauses'] = {};
+  for (const finding of findings) {
+    const role = ROLE_OF_SUBJECT.get(finding.subject);
+    if (role && (finding.kind === 'target-down' || finding.kind === 'target-missing')) targetCauses[role] ??= finding.cause;
+  }
   return {
     name: node.name,
     internalIp: node.internalIp,
@@ -65,6 +74,7 @@ export function summarize(node: FleetNode, findings: readonly Finding[]): FleetN
     containerRuntime: node.containerRuntime,
     targets: { kubelet: node.roles.kubelet.health, cadvisor: node.roles.cadvisor.health, 'node-exporter': node.roles['node-exporter'].health },
     lastErrors,
+    targetCauses,
     counts: { total: findings.length, expectedByDesign: findings.filter((finding) => finding.expectedByDesign).length, bySeverity, byKind },
     families,
     worstSeverity: findings.find((finding) => !finding.expectedByDesign)?.severity ?? null,

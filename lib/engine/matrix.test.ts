@@ -14,6 +14,7 @@ function node(name: string, families: Families = {}): FleetNodeSummary {
     containerRuntime: 'containerd://1.7.27',
     targets: { kubelet: 'up', cadvisor: 'up', 'node-exporter': 'up' },
     lastErrors: {},
+    targetCauses: {},
     counts: { total: 0, expectedByDesign: 0, bySeverity: { critical: 0, warning: 0, info: 0 }, byKind: {} },
     families,
     worstSeverity: null,

@@ -21,12 +21,35 @@ import type { NodeRole, RoleHealth } from '@/lib/topology/fleet';
  * - `label-limit`: "label_limit exceeded", "label_name_length_limit exceeded" or "label_value_length_limit
  *   exceeded": one series has more labels, or a longer label name or value, than the job allows
  * - `unknown`: anything else (the last error is in the evidence)
+ * vmagent words the same failures differently ('unexpected status code returned when scraping "…": 403;
+ * expecting 200; …', '… exceeds sample_limit=N; …'); both are understood (family.test.ts, with texts
+ * captured from Debian's vmagent 1.79.5).
  * Causes of target-missing: `no-target` (no scrape target for this node and role at all), and
  * `node-address-unknown` (no kubelet target for a node that reports no InternalIP: its address is what the
  * kubelet's endpoints are made of).
  */
 
 export const ROLE_NAMES: Record<NodeRole, string> = { kubelet: 'kubelet /metrics', cadvisor: 'cAdvisor /metrics/cadvisor', 'node-exporter': 'node-exporter' };
+
+/**
+ * A target finding's cause in a few words, for places with no room for its explanation (the fleet matrix's
+ * badges); the cause id stays the finding's.
+ */
+export const CAUSE_WORDS: Record<string, string> = {
+  unauthorized: '401 unauthorized',
+  forbidden: '403 forbidden',
+  'wrong-port': 'wrong port',
+  'connection-refused': 'connection refused',
+  tls: 'TLS error',
+  timeout: 'timeout',
+  'sample-limit': 'over sample_limit',
+  'body-size-limit': 'over body size limit',
+  'label-limit': 'over a label limit',
+  unknown: 'error unknown',
+  'no-target': 'no target',
+  'node-address-unknown': 'no node address',
+  'windows-node': 'Windows, by design',
+};
 
 interface TargetCause {
   cause: string;
@@ -72,7 +95,8 @@ function setting(name: keyof ScrapeLimits, limits: ScrapeLimits | undefined): st
 /** A scrape limit of the job that the target exceeded: Prometheus drops the whole scrape, and only lastError says why. */
 function limitCause(error: string, limits: ScrapeLimits | undefined): TargetCause | null {
   const job = limits?.jobName ? `the job ${limits.jobName}` : 'its scrape job';
-  if (/sample limit exceeded/.test(error)) {
+  // Prometheus: "sample limit exceeded"; vmagent: 'the response from "…" exceeds sample_limit=N'.
+  if (/sample limit exceeded|exceeds sample_limit/.test(error)) {
     return {
       cause: 'sample-limit',
       explanation: `The target exposes more samples than ${job} accepts (${setting('sample_limit', limits)}). Prometheus then rejects the whole scrape: up is 0 and nothing of the target is stored, not even the samples under the limit. The limit bites on big nodes first: a node with many containers has more cAdvisor series, so the same job works on small nodes and fails on big ones.`,
@@ -83,7 +107,8 @@ function limitCause(error: string, limits: ScrapeLimits | undefined): TargetCaus
       references: [SCRAPE_CONFIG, 'https://github.com/prometheus/prometheus/issues/12521'],
     };
   }
-  if (/body size limit exceeded/.test(error)) {
+  // Prometheus: "body size limit exceeded"; vmagent: 'the response from "…" exceeds -promscrape.maxScrapeSize=N'.
+  if (/body size limit exceeded|exceeds -promscrape\.maxScrapeSize/.test(error)) {
     return {
       cause: 'body-size-limit',
       explanation: `The target's response is larger than ${job} reads (${setting('body_size_limit', limits)}). Prometheus stops reading and fails the scrape: up is 0 and nothing is stored. A node whose payload grew (more containers, more volumes, more series) crosses it first.`,

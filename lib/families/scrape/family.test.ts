@@ -17,6 +17,13 @@ describe('causeOfDownTarget', () => {
     ['kubelet', target('Get "https://10.0.0.1:10250/metrics": x509: certificate signed by unknown authority'), 'tls'],
     ['cadvisor', target('Get "https://10.0.0.1:10250/metrics/cadvisor": context deadline exceeded'), 'timeout'],
     ['kubelet', target('EOF'), 'unknown'],
+    // vmagent's words for the same failures, captured from Debian's vmagent 1.79.5 scraping loopback servers.
+    ['kubelet', target('unexpected status code returned when scraping "https://10.0.0.1:10250/metrics": 401; expecting 200; response body: "Unauthorized"'), 'unauthorized'],
+    ['cadvisor', target('unexpected status code returned when scraping "https://10.0.0.1:10250/metrics/cadvisor": 403; expecting 200; response body: "Forbidden (user=system:serviceaccount:monitoring:prometheus, verb=get, resource=nodes, subresource=metrics)"'), 'forbidden'],
+    ['kubelet', target('error when scraping "http://10.0.0.1:10255/metrics": dial tcp4 10.0.0.1:10255: connect: connection refused; try -enableTCP6 command-line flag if you scrape ipv6 addresses', '10.0.0.1:10255'), 'connection-refused'],
+    ['kubelet', target('error when scraping "https://10.0.0.1:10250/metrics": tls: first record does not look like a TLS handshake'), 'tls'],
+    ['cadvisor', target('the response from "https://10.0.0.1:10250/metrics/cadvisor" exceeds sample_limit=10; either reduce the sample count for the target or increase sample_limit'), 'sample-limit'],
+    ['node-exporter', target('the response from "http://10.0.0.1:9100/metrics" exceeds -promscrape.maxScrapeSize=100; either reduce the response size for the target or increase -promscrape.maxScrapeSize', '10.0.0.1:9100'), 'body-size-limit'],
   ] as const)('%s: %j -> %s', (role, down, cause) => {
     expect(causeOfDownTarget(role, down).cause).toBe(cause);
   });
