@@ -161,3 +161,35 @@ test('screenshot of a node page for the README', async ({ page }) => {
   await expect(nodePage.timeline.locator('.recharts-surface')).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/node.png', fullPage: true });
 });
+
+test('the node page opens with its summary: faults by family, with their causes, before the cards', async ({ page }) => {
+  const nodePage = new NodePage(page);
+  await nodePage.open('lab-unauthorized');
+  const summary = page.getByTestId('node-summary');
+  await expect(summary).toBeVisible();
+  await expect(summary.locator('li[data-family="scrape"]')).toContainText('target-down (unauthorized)');
+  await expect(summary.locator('li[data-family="scrape"]')).toHaveAttribute('data-faults', '2');
+  // It comes before the first card.
+  const [summaryBox, cardBox] = await Promise.all([summary.boundingBox(), page.getByTestId('finding-card').first().boundingBox()]);
+  expect(summaryBox!.y).toBeLessThan(cardBox!.y);
+  await nodePage.open('lab-healthy');
+  await expect(page.getByTestId('node-summary')).toHaveAttribute('data-faults', '0');
+});
+
+test('the theme switch: dark or light kept across pages in a cookie, system follows the browser again', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('/nodes/lab-healthy');
+  const root = page.locator('[data-theme-root]');
+  const background = () => root.evaluate((element) => getComputedStyle(element).backgroundColor);
+  const light = await background();
+  await page.getByTestId('theme-dark').check();
+  await expect(root).toHaveAttribute('data-theme', 'dark');
+  expect(await background()).not.toBe(light);
+  await page.goto('/');
+  await expect(page.locator('[data-theme-root]')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByTestId('theme-dark')).toBeChecked();
+  await page.getByTestId('theme-system').check();
+  await expect(page.locator('[data-theme-root]')).not.toHaveAttribute('data-theme', /.+/);
+  await page.reload();
+  expect(await page.locator('[data-theme-root]').evaluate((element) => getComputedStyle(element).backgroundColor)).toBe(light);
+});

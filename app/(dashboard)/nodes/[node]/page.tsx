@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { LayerCounts } from '@/components/node/layer-counts';
 import { NodeFindings } from '@/components/node/node-findings';
+import { NodeSummary } from '@/components/node/node-summary';
 import { RangeBar } from '@/components/node/range-bar';
 import { SourcePanel } from '@/components/source-panel';
 import { TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
@@ -65,6 +66,7 @@ export default async function NodePage({ params, searchParams }: Props) {
           In cluster {cluster}
         </p>
       ) : null}
+      <NodeSummary investigation={investigation} />
       <RangeBar view={view} />
       <p className="muted" data-testid="evaluated-at">
         Findings at {investigation.evaluatedAt.replace('T', ' ').slice(0, 19)} UTC, the end of the range.
