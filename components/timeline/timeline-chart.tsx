@@ -15,7 +15,7 @@ function clockTick(startMs: number, spanMs: number) {
   };
 }
 
-/** Lanes as stacked horizontal bars, events as numbered vertical markers (listed below the chart). */
+/** Lanes as stacked horizontal bars, events as numbered vertical markers with a few words each (listed below the chart under the same numbers). */
 export function TimelineChart({ timeline }: { timeline: Timeline }) {
   const data = chartData(timeline);
   const span = data.domain[1];
@@ -33,7 +33,7 @@ export function TimelineChart({ timeline }: { timeline: Timeline }) {
             </Bar>
           ))}
           {data.markers.map((marker, index) => (
-            <ReferenceLine key={marker.id} x={marker.x} stroke={MARKER_COLOURS[marker.kind] ?? '#8c959f'} strokeDasharray="3 2" label={{ value: String(index + 1), position: 'top', fontSize: 10, fill: MARKER_COLOURS[marker.kind] ?? '#8c959f' }} />
+            <ReferenceLine key={marker.id} x={marker.x} stroke={MARKER_COLOURS[marker.kind] ?? '#8c959f'} strokeDasharray="3 2" label={{ value: `${index + 1} ${marker.short}`, position: 'insideTopLeft', fontSize: 10, fill: MARKER_COLOURS[marker.kind] ?? '#8c959f' }} />
           ))}
         </BarChart>
       </ResponsiveContainer>

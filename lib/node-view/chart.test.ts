@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartData, MAX_PIECES } from './chart';
+import { chartData, markerWords, MAX_PIECES } from './chart';
 import type { Timeline } from '@/lib/contract/timeline';
 
 const timeline = (segments: Timeline['lanes'][number]['segments'][]): Timeline => ({
@@ -11,6 +11,20 @@ const timeline = (segments: Timeline['lanes'][number]['segments'][]): Timeline =
   events: [{ id: 'restart:kubelet:20', atMs: 20_000, kind: 'restart', component: 'kubelet', summary: 'kubelet restarted' }],
   explanations: [],
   quietFamilies: [],
+});
+
+describe('markerWords', () => {
+  const event = (fields: Partial<Timeline['events'][number]>): Timeline['events'][number] => ({ id: 'e', atMs: 0, kind: 'restart', component: 'kubelet', summary: '', ...fields });
+  it.each([
+    [event({ process: 'kubelet' }), 'kubelet restart'],
+    [event({ component: 'runtime', process: 'containerd', firstStart: true }), 'containerd start'],
+    [event({ kind: 'version-change', fromVersion: 'v1.33.5', toVersion: 'v1.34.1+k3s1' }), 'v1.33 → v1.34'],
+    [event({ kind: 'runtime-switch', component: 'runtime', fromVersion: 'docker://24.0.7', toVersion: 'containerd://1.7.27' }), 'docker 24.0 → containerd 1.7'],
+    [event({ kind: 'pod-move', component: 'pod' }), 'pod moved'],
+    [event({ kind: 'prometheus-gap', component: 'prometheus' }), 'Prometheus gap'],
+  ] as const)('%j -> %s', (input, words) => {
+    expect(markerWords(input)).toBe(words);
+  });
 });
 
 describe('chartData', () => {
@@ -30,7 +44,7 @@ describe('chartData', () => {
       { laneId: 'lane-1', title: 'Lane 1', s0: 20_000, s1: 40_000 },
     ]);
     expect(data.states).toEqual([['ok', undefined], ['ok', 'gap']]);
-    expect(data.markers).toEqual([{ id: 'restart:kubelet:20', x: 19_000, label: 'kubelet restarted', kind: 'restart' }]);
+    expect(data.markers).toEqual([{ id: 'restart:kubelet:20', x: 19_000, label: 'kubelet restarted', short: 'kubelet restart', kind: 'restart' }]);
     expect(data.domain).toEqual([0, 60_000]);
   });
 

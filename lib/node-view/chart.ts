@@ -29,9 +29,36 @@ export interface ChartData {
   pieces: `s${number}`[];
   /** states[row][piece]: the state colouring that piece (undefined: the row has fewer pieces). */
   states: (Segment['state'] | undefined)[][];
-  /** Event markers, in ms from the range start. */
-  markers: { id: string; x: number; label: string; kind: string }[];
+  /** Event markers, in ms from the range start; `short`: the few words drawn at the marker. */
+  markers: { id: string; x: number; label: string; short: string; kind: string }[];
   domain: [number, number];
+}
+
+/** A version without its patch and build: "v1.33.5+k3s1" -> "v1.33", "containerd://1.7.27" -> "containerd 1.7". */
+function shortVersion(version: string | undefined): string {
+  if (!version) return '?';
+  const [, name, numbers] = /^(?:([a-z-]+):\/\/)?v?(\d+\.\d+)/.exec(version) ?? [];
+  if (!numbers) return version.slice(0, 16);
+  return name ? `${name} ${numbers}` : `v${numbers}`;
+}
+
+/** What a marker says on the chart in a few words: "kubelet restart", "containerd start", "v1.33 → v1.34". */
+export function markerWords(event: Timeline['events'][number]): string {
+  switch (event.kind) {
+    case 'restart':
+      return `${event.process ?? event.component} ${event.firstStart ? 'start' : 'restart'}`;
+    case 'version-change':
+    case 'runtime-switch':
+      return `${shortVersion(event.fromVersion)} → ${shortVersion(event.toVersion)}`;
+    case 'pod-move':
+      return 'pod moved';
+    case 'prometheus-restart':
+      return 'Prometheus restart';
+    case 'prometheus-gap':
+      return 'Prometheus gap';
+    case 'history-start':
+      return 'history starts';
+  }
 }
 
 /** Lanes with more segments than this are merged to keep the chart readable (and its DOM small). */
@@ -68,7 +95,7 @@ export function chartData(timeline: Timeline): ChartData {
     rows,
     pieces,
     states: lanes.map((segments) => pieces.map((_, piece) => segments[piece]?.state)),
-    markers: timeline.events.map((event) => ({ id: event.id, x: event.atMs - timeline.startMs, label: event.summary, kind: event.kind })),
+    markers: timeline.events.map((event) => ({ id: event.id, x: event.atMs - timeline.startMs, label: event.summary, short: markerWords(event), kind: event.kind })),
     domain: [0, span],
   };
 }
