@@ -112,11 +112,14 @@ describe('every planted fault of both clusters, through the central store', () =
 
   it('explains a query in the cluster asked (Grafana var-cluster), and refuses one that names no cluster', async () => {
     const range = resolveRange('now-1h', 'now', Date.now()) as ResolvedRange;
-    const query = 'container_cpu_usage_seconds_total{image!="", node="$node"}';
+    // As dotdc's dashboards write it: the dashboard's $cluster is the cluster the explanation is about.
+    const query = 'container_cpu_usage_seconds_total{cluster="$cluster", image!="", node="$node"}';
     const { gapscope } = await full.forExplain({ node: 'lab-cadvisor', vars: { cluster: 'us-1' } });
     const explanation = await gapscope.explain(query, { node: 'lab-cadvisor', range, requested: {} });
     expect(explanation).toMatchObject({ cluster: 'us-1', empty: true });
+    expect(explanation.substituted).toContain('cluster="us-1"');
     const [selector] = explanation.selectors.filter((candidate) => candidate.verdict !== 'ok');
+    expect(selector!.culprit?.label).toBe('image');
     expect(selector!.findings.map((finding) => `${finding.kind}/${finding.cause}`)).toContain('cadvisor-labels-empty/runtime-socket-unreachable');
     await expect(full.forExplain({ vars: {} })).rejects.toBeInstanceOf(ApiError);
   });

@@ -18,7 +18,9 @@ export async function detectCapabilities(prometheus: PrometheusClient, now = Dat
   const [targets, config, runtime, dialect] = await Promise.allSettled([prometheus.targets(), prometheus.scrapeConfig(), prometheus.startedAt(), prometheus.instantQuery(METRICSQL_PROBE)]);
   for (const answer of [targets, config, runtime, dialect]) if (answer.status === 'rejected' && !absent(answer.reason)) throw answer.reason;
   return {
-    targetsApi: targets.status === 'fulfilled' && targets.value.length > 0,
+    // An empty list is "no targets API" only where the configuration has no scrape job either (a store fed by
+    // remote write): a Prometheus that has just started lists no target until discovery has run.
+    targetsApi: targets.status === 'fulfilled' && (targets.value.length > 0 || (config.status === 'fulfilled' && config.value.size > 0)),
     scrapeConfig: config.status === 'fulfilled' && config.value.size > 0,
     runtimeInfo: runtime.status === 'fulfilled',
     dialect: dialect.status === 'fulfilled' ? 'metricsql' : 'promql',

@@ -225,6 +225,7 @@ export function clustersFromEnv(config: Env, root: Gapscope): Clusters {
       const kubelet = context && kubeletConfig ? new KubeletClient({ ...kubeletConfig, access: { mode: 'proxy', kubeconfigFile: config.GAPSCOPE_KUBECONFIG, context } }) : sole && Object.keys(contexts).length === 0 ? defaultKubelet : null;
       return new Gapscope({
         cluster,
+        clusterLabel: label,
         prometheus: prometheus.withView({ kind: 'scoped', cluster: { label, value: cluster }, ...(scraper ? { scraper } : {}) }),
         kubelet,
         kubeletOff: kubeletConfig ? `no kube context is configured for cluster "${cluster}" (GAPSCOPE_CLUSTER_KUBE_CONTEXTS), so gapscope reads none of its kubelets` : undefined,

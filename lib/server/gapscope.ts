@@ -44,6 +44,8 @@ export interface GapscopeDeps {
   prometheus: PrometheusClient;
   /** The cluster this facade is scoped to, in a store that holds several (lib/server/clusters.ts). */
   cluster?: string;
+  /** The label that names it (GAPSCOPE_CLUSTER_LABEL): a dashboard's `$cluster` variable is filled with it. */
+  clusterLabel?: string;
   /** Reads kubelets where that decides a cause (GAPSCOPE_KUBELET_MODE); null: never. */
   kubelet: KubeletClient | null;
   /** Why `kubelet` is null, as findings and sources say it (default: the mode is off). */
@@ -335,12 +337,22 @@ export class Gapscope {
 
   /** Why a PromQL query is empty for a node (GET /api/v1/explain); within one Prometheus timeout. */
   explain(query: string, request: ExplainRequest, now = Date.now()): Promise<Explanation> {
-    return this.inTime(now, async () => ({ ...(await explainOne(this.explainDeps(request.range, now), query, request)), ...this.tag }));
+    return this.inTime(now, async () => ({ ...(await explainOne(this.explainDeps(request.range, now), query, this.withClusterVariable(request))), ...this.tag }));
   }
 
   /** Which of a dashboard's panels are empty for a node, and why (POST /api/v1/explain). */
   explainDashboard(dashboard: Dashboard, request: ExplainRequest, now = Date.now()): Promise<DashboardExplanation> {
-    return this.inTime(now, async () => ({ ...(await explainDashboard(this.explainDeps(request.range, now), dashboard, request)), ...this.tag }));
+    return this.inTime(now, async () => ({ ...(await explainDashboard(this.explainDeps(request.range, now), dashboard, this.withClusterVariable(request))), ...this.tag }));
+  }
+
+  /**
+   * A cluster's explanation fills the dashboard variable named as the cluster label (`$cluster`) with the
+   * cluster, unless the link gave it: every query is scoped to the cluster anyway, and `cluster=""` would
+   * select nothing in a store where every series has one.
+   */
+  private withClusterVariable(request: ExplainRequest): ExplainRequest {
+    const { cluster, clusterLabel } = this.deps;
+    return cluster && clusterLabel ? { ...request, requested: { [clusterLabel]: cluster, ...request.requested } } : request;
   }
 
   /** The explainer's view of a node: its targets (for `$instance`, `$job`) and its findings, as its page has them. */
