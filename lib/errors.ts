@@ -8,8 +8,19 @@ import { redact } from '@/lib/http/redact';
  */
 export type { FailureKind, SourceStatus, UpstreamSource };
 
+const UPSTREAM_ERROR = Symbol.for('gapscope.UpstreamError');
+
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
+  readonly [UPSTREAM_ERROR] = true;
+
+  /**
+   * By brand, not by prototype: Next.js bundles routes and pages apart, each with its own copy of this
+   * class, while the process's one facade (lib/server/gapscope.ts) throws the copy of the bundle that built it.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && UPSTREAM_ERROR in value;
+  }
 
   constructor(
     readonly source: UpstreamSource,

@@ -2,7 +2,8 @@
 
 import { autocompletion } from '@codemirror/autocomplete';
 import { history, historyKeymap, defaultKeymap } from '@codemirror/commands';
-import { syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { PromQLExtension } from '@prometheus-io/codemirror-promql';
@@ -32,6 +33,19 @@ const completionClient: PrometheusClient = {
   flags: async () => ({}),
 };
 
+/**
+ * PromQL's colours from the stylesheet's variables (app/globals.css), so that they keep their contrast in the
+ * light and the dark theme alike; CodeMirror's default style is made for a light background only.
+ */
+const PROMQL_COLOURS = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.function(tags.variableName)], color: 'var(--syntax-keyword)' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--syntax-string)' },
+  { tag: [tags.number, tags.bool], color: 'var(--syntax-number)' },
+  { tag: [tags.labelName, tags.propertyName, tags.attributeName], color: 'var(--syntax-label)' },
+  { tag: [tags.comment], color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: [tags.invalid], color: 'var(--down)' },
+]);
+
 export function QueryEditor({ textareaId }: { textareaId: string }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -53,7 +67,7 @@ export function QueryEditor({ textareaId }: { textareaId: string }) {
             ...historyKeymap,
           ]),
           autocompletion(),
-          syntaxHighlighting(defaultHighlightStyle),
+          syntaxHighlighting(PROMQL_COLOURS),
           promql.asExtension(),
           placeholder('sum(rate(container_cpu_usage_seconds_total{node="$node", container!=""}[$__rate_interval]))'),
           EditorView.lineWrapping,

@@ -4,8 +4,16 @@ import type { SourceStatus } from '@/lib/contract/source';
 import { redact } from './redact';
 
 /** The one error type routes raise; `toResponse` maps it, and any other failure, to the contract's JSON shape. */
+const API_ERROR = Symbol.for('gapscope.ApiError');
+
 export class ApiError extends Error {
   override name = 'ApiError';
+  readonly [API_ERROR] = true;
+
+  /** By brand, not by prototype, as UpstreamError (lib/errors.ts): it crosses Next.js' bundles. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && API_ERROR in value;
+  }
 
   constructor(
     readonly status: 400 | 404 | 409 | 500 | 503,
