@@ -7,7 +7,7 @@ import { withCluster } from '@/lib/topology/cluster-name';
  * The fleet of clusters: per cluster, its nodes, the nodes with a fault and, per gap family, how many nodes
  * have a fault of it. Each cluster opens its own fleet matrix; `path` is where (the page or the embed).
  */
-export function ClustersTable({ overview, path = '/', target }: { overview: ClustersOverview; path?: string; target?: '_blank' }) {
+export function ClustersTable({ overview, path = '/' }: { overview: ClustersOverview; path?: string }) {
   return (
     <div className="table-scroll">
       <table className="fleet" data-testid="clusters-table">
@@ -31,7 +31,7 @@ export function ClustersTable({ overview, path = '/', target }: { overview: Clus
           {overview.clusters.map((cluster) => (
             <tr key={cluster.name} data-testid="cluster-row" data-cluster={cluster.name}>
               <th scope="row">
-                <Link href={withCluster(path, cluster.name)} target={target} data-testid="cluster-link">
+                <Link href={withCluster(path, cluster.name)} data-testid="cluster-link">
                   {cluster.name}
                 </Link>
               </th>

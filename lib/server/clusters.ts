@@ -48,12 +48,8 @@ export class Clusters {
 
   constructor(private readonly deps: ClustersDeps) {}
 
-  get label(): string {
-    return this.deps.label;
-  }
-
   /** `group by (cluster) (kube_node_info)`: every cluster with a node kube-state-metrics knows. */
-  get namesQuery(): string {
+  private get namesQuery(): string {
     return `group by (${this.deps.label}) (kube_node_info)`;
   }
 
