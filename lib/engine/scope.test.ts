@@ -3,7 +3,7 @@ import { FAMILIES } from '@/lib/families/registry';
 import type { QueryPart } from '@/lib/families/types';
 import { ksmSelector } from '@/lib/prometheus/ksm';
 import type { RoleHealth } from '@/lib/topology/fleet';
-import { promqlOf, queriesOf, type PartScope } from './scope';
+import { MAX_NARROWED_PODS, narrowedToPods, podsMatchers, promqlOf, queriesOf, type PartScope } from './scope';
 
 type Target = RoleHealth['targets'][number];
 const target = (labels: Record<string, string>): Target => ({ job: labels.job!, instance: labels.instance!, labels, health: 'up', lastError: '' });
@@ -60,5 +60,32 @@ describe('promqlOf', () => {
       const fleet = queriesOf(family.parts, { kind: 'fleet' }).queries;
       for (const query of Object.values(fleet)) expect(query).not.toMatch(/instance=|node="a"/);
     }
+  });
+});
+
+describe('narrowing to the node\'s pods', () => {
+  const containers = part('node', (scope) => `${scope.kube('kube_pod_container_info', 'container_id!=""')} * on (namespace, pod) group_left (node) ${scope.ksm('kube_pod_info')} unless on (namespace, pod) container_cpu_usage_seconds_total`);
+  const pods = [
+    { namespace: 'shop', pod: 'orders-db-0' },
+    { namespace: 'kube-system', pod: 'kube-proxy-x.y' },
+    { namespace: 'shop', pod: 'web-1' },
+  ];
+
+  it("adds the node's namespaces and pods to every kube_pod_* selector, and to nothing else", () => {
+    const query = promqlOf(containers, { ...node({}), pods });
+    const narrowed = 'namespace=~"shop|kube-system",pod=~"orders-db-0|kube-proxy-x\\\\.y|web-1"';
+    expect(query).toBe(`kube_pod_container_info{${narrowed},container_id!=""} * on (namespace, pod) group_left (node) kube_pod_info{${narrowed},node="a"} unless on (namespace, pod) container_cpu_usage_seconds_total`);
+  });
+
+  it('keeps a node without pods to none, and leaves the query alone where it cannot narrow', () => {
+    expect(promqlOf(containers, { ...node({}), pods: [] })).toContain('kube_pod_container_info{pod="",container_id!=""}');
+    const plain = promqlOf(containers, node({}));
+    expect(plain).not.toContain('pod=~');
+    // Too many pods to list, kube-state-metrics' labels moved to exported_*, the fleet: as asked.
+    const many = Array.from({ length: MAX_NARROWED_PODS + 1 }, (_, index) => ({ namespace: 'n', pod: `p${index}` }));
+    expect(promqlOf(containers, { ...node({}), pods: many })).toBe(plain);
+    expect(promqlOf(containers, { ...node({}), pods, ksmExported: true })).not.toContain('pod=~');
+    expect(narrowedToPods('kube_pod_info', { kind: 'fleet' })).toBe('kube_pod_info');
+    expect(podsMatchers(undefined)).toBeNull();
   });
 });

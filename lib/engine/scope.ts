@@ -1,4 +1,5 @@
 import type { QueryPart, QueryScope } from '@/lib/families/types';
+import { withMatchers } from '@/lib/prometheus/cluster-scope';
 import { ksmSelector, restored } from '@/lib/prometheus/ksm';
 import { matchersOf, quoteLabelValue } from '@/lib/prometheus/promql';
 import type { FleetNode, NodeRole, RoleHealth } from '@/lib/topology/fleet';
@@ -30,8 +31,34 @@ function selector(metric: string, matchers: string[]): string {
  */
 export type PartScope =
   | { kind: 'fleet'; ksmExported?: boolean }
-  /** `targets`: the node's targets per role to select from (the up ones for an instant, all for a range). */
-  | { kind: 'node'; node: string; targets: Record<NodeRole, Target[]>; ksmExported?: boolean };
+  /**
+   * `targets`: the node's targets per role to select from (the up ones for an instant, all for a range).
+   * `pods`: the pods on the node at the instant or at any time of the range, where known (podsMatchers).
+   */
+  | { kind: 'node'; node: string; targets: Record<NodeRole, Target[]>; ksmExported?: boolean; pods?: readonly NodePod[] };
+
+export interface NodePod {
+  namespace: string;
+  pod: string;
+}
+
+/** Past this many pods, the matchers would cost Prometheus more than they save. */
+export const MAX_NARROWED_PODS = 400;
+
+const regexOf = (values: Iterable<string>) => quoteLabelValue([...new Set(values)].map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+
+/**
+ * Matchers that keep kube-state-metrics' pod series (kube_pod_*: by namespace and pod, no node) to the node's
+ * pods, or null where they cannot (no list, too many pods). Joined with kube_pod_info{node=…}, the parts
+ * already keep only those pods, but Prometheus evaluates each side first: at 1,000 nodes, every step of a
+ * range query read every pod's phase and containers (seconds), where these matchers read the node's own.
+ * No pod at all: `pod=""`, which no pod series has, as the join would have found none.
+ */
+export function podsMatchers(pods: readonly NodePod[] | undefined): string | null {
+  if (!pods || pods.length > MAX_NARROWED_PODS) return null;
+  if (pods.length === 0) return 'pod=""';
+  return `namespace=~${regexOf(pods.map((entry) => entry.namespace))},pod=~${regexOf(pods.map((entry) => entry.pod))}`;
+}
 
 /** A part's PromQL for the scope, or null when the node has no target of the part's role to ask. */
 export function promqlOf(part: QueryPart, scope: PartScope): string | null {
@@ -49,7 +76,14 @@ export function promqlOf(part: QueryPart, scope: PartScope): string | null {
     const each = targets.map((target) => selector(metric, [...matchersOf(identityOf(target)), ...matchers]));
     return each.length === 1 ? each[0]! : `(${each.join(' or ')})`;
   };
-  return part.promql({ select, ksm: (metric, ...matchers) => kubeOf(metric, matchers, scope.node), ...kube });
+  return narrowedToPods(part.promql({ select, ksm: (metric, ...matchers) => kubeOf(metric, matchers, scope.node), ...kube }), scope);
+}
+
+/** A node's query with its kube_pod_* selectors kept to the node's pods (podsMatchers), where the scope lists them. */
+export function narrowedToPods(promql: string, scope: PartScope): string {
+  // Not where kube-state-metrics' labels are exported_*: its namespace and pod labels are the scrape target's.
+  const narrowing = scope.kind === 'node' && scope.ksmExported !== true ? podsMatchers(scope.pods) : null;
+  return narrowing ? withMatchers(promql, narrowing, (metric) => metric.startsWith('kube_pod_')) : promql;
 }
 
 /** The node's targets per role: the up ones (for an instant) or all (for a range, whose past may differ). */

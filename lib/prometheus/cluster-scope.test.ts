@@ -1,6 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { describe, expect, it } from 'vitest';
-import { NotSplittable, perClusterQuery, scopedQuery, scopedSelectors } from './cluster-scope';
+import { NotSplittable, perClusterQuery, scopedQuery, scopedSelectors, withMatchers } from './cluster-scope';
 import { batchQuery } from './promql';
 
 const A = { label: 'cluster', value: 'eu-1' };
@@ -49,6 +49,15 @@ describe('scopedQuery', () => {
   it('gives the series APIs a selector for the whole cluster when none is asked', () => {
     expect(scopedSelectors([], A)).toEqual(['{cluster="eu-1"}']);
     expect(scopedSelectors(['kube_node_labels'], A)).toEqual(['kube_node_labels{cluster="eu-1"}']);
+  });
+});
+
+describe('withMatchers', () => {
+  it('adds matchers to the selectors whose metric the predicate accepts, not to strings or other metrics', () => {
+    const query = 'kube_pod_info and on (pod) label_replace(up{job="kube_pod_x"}, "a", "kube_pod_y", "", "") or kube_pod_created';
+    expect(withMatchers(query, 'pod="p"', (metric) => metric.startsWith('kube_pod_'))).toBe('kube_pod_info{pod="p"} and on (pod) label_replace(up{job="kube_pod_x"}, "a", "kube_pod_y", "", "") or kube_pod_created{pod="p"}');
+    expect(withMatchers('{__name__="kube_pod_info"}', 'pod="p"', () => true)).toBe('{__name__="kube_pod_info"}');
+    expect(withMatchers('{__name__="kube_pod_info"}', 'pod="p"')).toBe('{pod="p",__name__="kube_pod_info"}');
   });
 });
 

@@ -63,19 +63,28 @@ function intoGrouping(grouping: SyntaxNode, label: string, query: string): Inser
   return { at: grouping.from + 1, text: names.length > 0 ? `${label}, ` : label };
 }
 
-/** `query` with `label="value"` on every vector selector. */
-export function scopedQuery(query: string, { label, value }: ClusterMatcher): string {
+/**
+ * `query` with `matchers` (`a="x",b=~"y"`) added to every vector selector, or to those whose metric name
+ * `where` accepts (a selector without a name, `{__name__=~…}`, only when `where` is not given).
+ */
+export function withMatchers(query: string, matchers: string, where?: (metric: string) => boolean): string {
   const top = parsed(query);
   if (!top) return query;
-  const matcher = `${label}=${quoteLabelValue(value)}`;
   const insertions: Insertion[] = [];
   each(top, (node) => {
     if (node.name !== 'VectorSelector') return;
+    const name = children(node).find((child) => child.name === 'Identifier');
+    if (where && !(name && where(query.slice(name.from, name.to)))) return;
     const braces = children(node).find((child) => child.name === 'LabelMatchers');
-    if (braces) insertions.push({ at: braces.from + 1, text: children(braces).length > 0 ? `${matcher},` : matcher });
-    else insertions.push({ at: node.to, text: `{${matcher}}` });
+    if (braces) insertions.push({ at: braces.from + 1, text: children(braces).length > 0 ? `${matchers},` : matchers });
+    else insertions.push({ at: node.to, text: `{${matchers}}` });
   });
   return applied(query, insertions);
+}
+
+/** `query` with `label="value"` on every vector selector. */
+export function scopedQuery(query: string, { label, value }: ClusterMatcher): string {
+  return withMatchers(query, `${label}=${quoteLabelValue(value)}`);
 }
 
 /** A selector for the label names / values APIs (`match[]`), scoped; none given: every series of the cluster. */

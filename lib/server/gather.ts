@@ -5,7 +5,7 @@ import type { StepSeries, StepGrid } from '@/lib/engine/steps';
 import { onGrid } from '@/lib/engine/steps';
 import { START_PARTS } from '@/lib/engine/facts';
 import type { Gathered } from '@/lib/engine/observe';
-import { identityOf, queriesOf, targetsOf, type PartScope } from '@/lib/engine/scope';
+import { identityOf, narrowedToPods, queriesOf, targetsOf, type NodePod, type PartScope } from '@/lib/engine/scope';
 import type { TimelineInput } from '@/lib/engine/timeline';
 import { sourceFailure } from '@/lib/errors';
 import { FAMILIES } from '@/lib/families/registry';
@@ -61,17 +61,39 @@ function skipped(role: NodeRole, node: FleetNode): SourceStatus {
 }
 
 /**
+ * The pods on the node at `atMs` (undefined: now), or at any time of a range grid (and the lookback before
+ * it), for the node's queries to read only their kube-state-metrics series (lib/engine/scope.ts
+ * podsMatchers). Undefined when they cannot be listed: the queries then read every pod's, slower, not wrong.
+ */
+async function nodePods(prometheus: PrometheusClient, node: string, grid: StepGrid, atMs: number | undefined, sources: SourceStatus[]): Promise<NodePod[] | undefined> {
+  const selector = `kube_pod_info{node=${quoteLabelValue(node)}}`;
+  const instant = grid.stepMs === 0;
+  const query = `group by (namespace, pod) (${instant ? selector : `last_over_time(${selector}[${Math.ceil((grid.endMs - grid.startMs) / 1000) + 300}s])`})`;
+  try {
+    const samples = await prometheus.instantQuery(query, instant ? atMs : grid.endMs);
+    return samples.flatMap(({ labels }) => (labels.namespace && labels.pod ? [{ namespace: labels.namespace, pod: labels.pod }] : []));
+  } catch (error) {
+    const failure = sourceFailure(error, { source: 'prometheus', endpoint: `POST /api/v1/query ${query}` });
+    sources.push({ ...failure, detail: `${failure.detail}; the node's queries read every pod's series instead` });
+    return undefined;
+  }
+}
+
+/**
  * Every family's parts and the start times, at `atMs` (undefined: now) on a one-step grid or over a range
- * grid. `extra` joins the start-time request (the timeline's history: health and events).
+ * grid. `extra` joins the start-time request (the timeline's history: health and events). A node's queries
+ * first list its pods (nodePods), unless kube-state-metrics' labels are exported_* (no narrowing then).
  */
 export async function gatherFamilies(
   prometheus: PrometheusClient,
-  scope: PartScope,
+  asked: PartScope,
   grid: StepGrid,
   atMs: number | undefined,
   sources: SourceStatus[],
-  { node, extra = {} }: { node?: FleetNode; extra?: Record<string, string> } = {},
+  { node, extra: extraAsked = {} }: { node?: FleetNode; extra?: Record<string, string> } = {},
 ): Promise<{ gathered: Gathered; extra: Record<string, StepSeries[]> | null }> {
+  const scope: PartScope = asked.kind === 'node' && asked.ksmExported !== true && asked.pods === undefined ? { ...asked, pods: await nodePods(prometheus, asked.node, grid, atMs, sources) } : asked;
+  const extra = Object.fromEntries(Object.entries(extraAsked).map(([key, promql]) => [key, narrowedToPods(promql, scope)]));
   const planned = FAMILIES.map((family) => ({ id: family.id, request: family.request ?? family.id, ...queriesOf(family.parts, scope) }));
   const starts = queriesOf(START_PARTS, scope);
   const skippedRoles = new Set<NodeRole>([...planned.flatMap((family) => family.skippedRoles), ...starts.skippedRoles]);
