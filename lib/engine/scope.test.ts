@@ -12,7 +12,7 @@ const KUBELET = target({ job: 'kubelet', instance: '10.0.0.1:10250', metrics_pat
 const CADVISOR = target({ job: 'kubelet', instance: '10.0.0.1:10250', metrics_path: '/metrics/cadvisor', node: 'a' });
 const EXPORTER = target({ job: 'node-exporter', instance: 'a' });
 
-const node = (targets: Partial<Record<'kubelet' | 'cadvisor' | 'node-exporter', Target[]>>): PartScope => ({ kind: 'node', node: 'a', targets: { kubelet: [], cadvisor: [], 'node-exporter': [], ...targets } });
+const node = (targets: Partial<Record<'kubelet' | 'cadvisor' | 'node-exporter', Target[]>>): Extract<PartScope, { kind: 'node' }> => ({ kind: 'node', node: 'a', targets: { kubelet: [], cadvisor: [], 'node-exporter': [], ...targets } });
 const part = (of: QueryPart['of'], promql: QueryPart['promql']): QueryPart => ({ of, promql });
 
 describe('promqlOf', () => {
