@@ -29,7 +29,7 @@ import type { Dashboard } from '@/lib/explain/dashboard';
 import { ApiError } from '@/lib/http/api-error';
 import { NODE_ROLES } from '@/lib/topology/targets';
 import { explainDashboard, explainOne, type ExplainDeps, type ExplainRequest } from './explain';
-import { gatherFamilies, gatherTimeline } from './gather';
+import { gatherFamilies, gatherTimeline, nodePods } from './gather';
 import { KSM_EXPORTED_QUERY, loadFleet, loadNodeInventory, nodeInfoQuery, nodeKnownAt, type FleetView } from './inventory';
 import { runWithDeadline } from '@/lib/abort-scope';
 import { sharedBy, sharedFor } from './shared-for';
@@ -76,6 +76,7 @@ export class Gapscope {
   private readonly sharedConfig = sharedFor<NonNullable<Observation['scrapeRules']>>();
   private readonly sharedExported = sharedFor<boolean>();
   private readonly sharedLabelNames = sharedFor<string[]>();
+  private readonly sharedTargetsFleet = sharedFor<FleetView>();
   private detected?: { capabilities: Capabilities; atMs: number };
   private detecting?: Promise<void>;
 
@@ -164,6 +165,10 @@ export class Gapscope {
       const { known, source } = await nodeKnownAt(prometheus, name, atMs);
       if (known !== true) return { ...base, found: known, sources: [source] };
     }
+    // The node's pods are listed beside its inventory (they need only its name), for its queries to read
+    // only their kube-state-metrics series (lib/server/gather.ts nodePods).
+    const podSources: SourceStatus[] = [];
+    const podsListed = nodePods(prometheus, name, instantGrid(evaluatedAtMs), atMs, podSources);
     const inventory = atMs === undefined ? await this.nodeInventory(name, now) : await loadFleet(prometheus, { ...this.inventoryOptions, atMs });
     const sources: SourceStatus[] = [...inventory.sources];
     if (inventory.nodes === null) return { ...base, found: null, sources };
@@ -171,8 +176,16 @@ export class Gapscope {
     if (!node) return { ...base, found: false, sources };
 
     const ksmExported = await this.ksmExported(sources, now);
+    const pods = ksmExported ? undefined : await podsListed;
+    sources.push(...(ksmExported ? [] : podSources));
+    // The kubelet's containers are wanted on nearly every live view of a node with a cAdvisor target: read
+    // them while Prometheus answers rather than after (kept only if the family's verdict wants them).
+    const cadvisorSources: SourceStatus[] = [];
+    const want = { live, evaluatedAt: base.evaluatedAt };
+    const earlyCadvisor = live && node.roles.cadvisor.targets.length > 0 ? this.readSource(node, { ...want, volumes: false, cadvisor: true }, cadvisorSources) : undefined;
+    earlyCadvisor?.catch(() => undefined); // not awaited when the verdict does not want it: never an unhandled rejection
     const [{ gathered }, scrapeRules, clusterFindings] = await Promise.all([
-      gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up'), ksmExported }, instantGrid(evaluatedAtMs), atMs, sources, { node }),
+      gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up'), ksmExported, ...(pods ? { pods } : {}) }, instantGrid(evaluatedAtMs), atMs, sources, { node }),
       this.scrapeRules(sources, now),
       live ? this.clusterFindings(sources, now) : [],
     ]);
@@ -181,9 +194,13 @@ export class Gapscope {
     const wantsVolumes = wantsKubeletSource(observation, verdicts.get('volume-stats') ?? []);
     const wantsCadvisor = observation.roles.cadvisor.targets.length > 0 && verdicts.get('cadvisor-labels') !== null;
     if (wantsVolumes || wantsCadvisor) {
-      const reading = await this.readSource(node, { live, evaluatedAt: base.evaluatedAt, volumes: wantsVolumes, cadvisor: wantsCadvisor }, sources);
-      node = reading.node;
-      observation = { ...observation, ...reading.observed };
+      const [cadvisor, volumes] = await Promise.all([
+        wantsCadvisor ? (earlyCadvisor ?? this.readSource(node, { ...want, volumes: false, cadvisor: true }, cadvisorSources)) : undefined,
+        wantsVolumes ? this.readSource(node, { ...want, volumes: true, cadvisor: false }, sources) : undefined,
+      ]);
+      sources.push(...(wantsCadvisor ? cadvisorSources : []));
+      node = volumes?.node ?? cadvisor?.node ?? node;
+      observation = { ...observation, ...cadvisor?.observed, ...volumes?.observed };
       verdicts = verdictsOf(observation);
     }
     return { ...base, found: true, findings: findingsOf(observation, verdicts), clusterFindings, layers: layersOf(observation, verdicts), sources };
@@ -210,8 +227,18 @@ export class Gapscope {
     if (!want.live) return notRead(`the kubelet tells how it is now, not at ${want.evaluatedAt}`);
     let kubeletAddress: string | undefined;
     if (kubelet.mode === 'direct') {
-      // `up` series carry no scrape URL; the targets list has the port the kubelet is scraped at.
-      if (!node.roles.kubelet.targets.some((target) => target.scrapeUrl)) node = (await loadFleet(prometheus, { ...this.inventoryOptions, atMs: undefined })).nodes?.find((candidate) => candidate.name === node.name) ?? node;
+      // `up` series carry no scrape URL; the targets list has the port the kubelet is scraped at. At 1,000
+      // nodes the list is megabytes (a second to read): it is shared for a minute, as the scrape config is (a
+      // kubelet's address changes when its node is replaced, and a replaced node is a new inventory entry).
+      if (!node.roles.kubelet.targets.some((target) => target.scrapeUrl)) {
+        // A list that could not be read is not kept: the next view asks again.
+        const listed = await this.sharedTargetsFleet(SCRAPE_CONFIG_TTL_MS, Date.now(), async () => {
+          const fleet = await loadFleet(prometheus, { ...this.inventoryOptions, atMs: undefined });
+          if (!fleet.nodes) throw new Error('the fleet could not be read');
+          return fleet;
+        }).catch(() => undefined);
+        node = listed?.nodes?.find((candidate) => candidate.name === node.name) ?? node;
+      }
       const resolved = kubeletAddressOf(node);
       if ('reason' in resolved) return notRead(resolved.reason);
       kubeletAddress = resolved.address;

@@ -65,7 +65,7 @@ function skipped(role: NodeRole, node: FleetNode): SourceStatus {
  * it), for the node's queries to read only their kube-state-metrics series (lib/engine/scope.ts
  * podsMatchers). Undefined when they cannot be listed: the queries then read every pod's, slower, not wrong.
  */
-async function nodePods(prometheus: PrometheusClient, node: string, grid: StepGrid, atMs: number | undefined, sources: SourceStatus[]): Promise<NodePod[] | undefined> {
+export async function nodePods(prometheus: PrometheusClient, node: string, grid: StepGrid, atMs: number | undefined, sources: SourceStatus[]): Promise<NodePod[] | undefined> {
   const selector = `kube_pod_info{node=${quoteLabelValue(node)}}`;
   const instant = grid.stepMs === 0;
   const query = `group by (namespace, pod) (${instant ? selector : `last_over_time(${selector}[${Math.ceil((grid.endMs - grid.startMs) / 1000) + 300}s])`})`;
