@@ -49,6 +49,7 @@ test('the matrix counts each node\'s faults by gap family, with a summary row fo
   await expect(fleet.cell('lab-rootsized', 'root-sized-filesystem')).toContainText('+1 by design');
   await expect(fleet.cell('lab-wrongport', 'scrape')).toHaveAttribute('data-faults', '1');
   await expect(fleet.cell('lab-healthy', 'volume-stats')).toHaveAttribute('data-faults', '0');
+  await expect(fleet.cell('lab-healthy', 'volume-stats')).not.toHaveAttribute('data-severity');
   await expect(fleet.cell('lab-volumes', 'volume-stats')).toContainText('+2 by design');
   await expect(page.getByTestId('matrix-summary')).toContainText('All 7 nodes · 6 with faults');
   // Worst first: a critical node leads, the healthy one comes last.

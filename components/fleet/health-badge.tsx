@@ -21,8 +21,9 @@ export function HealthBadge({ role, health, cause, errors = [] }: { role: string
       {errors.length > 0 ? (
         <details className="last-error">
           <summary>last error</summary>
-          {errors.map((error) => (
-            <span key={error} data-testid={`last-error-${role}`}>
+          {errors.map((error, index) => (
+            // Keyed by place, not by the text: the text would be written twice in the page's React payload.
+            <span key={index} data-testid={`last-error-${role}`}>
               {error}
             </span>
           ))}
