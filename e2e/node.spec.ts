@@ -176,6 +176,49 @@ test('the node page opens with its summary: faults by family, with their causes,
   await expect(page.getByTestId('node-summary')).toHaveAttribute('data-faults', '0');
 });
 
+test("the summary names the event that explains most; it and the timeline's markers link to the events list", async ({ page }) => {
+  const nodePage = new NodePage(page);
+  await nodePage.open('lab-cadvisor');
+  await nodePage.waitUntilSourcesAnswer();
+  const key = page.getByTestId('node-summary').getByTestId('key-event');
+  // The containers lost their labels after the kubelet restarted (the runtime's later start is named second).
+  await expect(key).toHaveAttribute('data-event', /^restart:kubelet:/);
+  await expect(key).toContainText(/^Since \d\d:\d\d UTC: .*\(event \d+\), which explains \d+ of \d+ gaps? on the timeline\.$/);
+  await key.getByRole('link').click();
+  await expect(page).toHaveURL(/#event-restart-kubelet-\d+$/);
+  await expect(nodePage.timeline.locator('[data-testid="event"]:target')).toHaveAttribute('data-kind', 'restart');
+
+  const markers = nodePage.timeline.getByTestId('marker-link');
+  await expect(markers.first()).toBeVisible();
+  const count = await nodePage.timeline.getByTestId('event').count();
+  await expect(markers).toHaveCount(count);
+  // Each marker's number is its event's place in the list, and it links there.
+  const last = markers.nth(count - 1);
+  await expect(last).toHaveText(new RegExp(`^${count} `));
+  const lastEvent = nodePage.timeline.getByTestId('event').nth(count - 1);
+  await expect(last).toHaveAttribute('href', `#${await lastEvent.getAttribute('id')}`);
+  await last.click();
+  await expect(lastEvent).toBeFocused();
+
+  await nodePage.open('lab-healthy');
+  await expect(nodePage.timeline.locator('.recharts-surface')).toBeVisible();
+  await expect(page.getByTestId('key-event')).toHaveCount(0);
+});
+
+test("a link to a finding highlights its lane in the timeline", async ({ page }) => {
+  const nodePage = new NodePage(page);
+  await nodePage.open('lab-deverror', '?finding=fs-device-error%3A%2Froot%2Fdata');
+  await expect(nodePage.timeline.getByTestId('focused-lane')).toHaveAttribute('data-lane', 'device-error:/root/data');
+  await expect(nodePage.lane('device-error:/root/data')).toHaveAttribute('data-focused', 'true');
+  await expect(nodePage.lane('device-error:/root/data')).toBeVisible();
+  await expect(nodePage.timeline.locator('.recharts-surface text[data-focused]')).toHaveText('▶ ' + (await nodePage.timeline.getByTestId('focused-lane').locator('strong').textContent()));
+  await expect(nodePage.timeline.locator('[data-testid="lane"][data-focused="true"]')).toHaveCount(1);
+  await nodePage.open('lab-deverror');
+  await expect(nodePage.timeline.locator('.recharts-surface')).toBeVisible();
+  await expect(nodePage.timeline.getByTestId('focused-lane')).toHaveCount(0);
+  await expect(nodePage.timeline.locator('.recharts-surface text[data-focused]')).toHaveCount(0);
+});
+
 test('the theme switch: dark or light kept across pages in a cookie, system follows the browser again', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('/nodes/lab-healthy');

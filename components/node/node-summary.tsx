@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { NodeInvestigation } from '@/lib/contract/investigation';
 import { MATRIX_COLUMNS } from '@/lib/engine/matrix';
 
@@ -5,9 +6,10 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 /**
  * The node in one line before its cards: how many faults and findings by design, then one line per gap
- * family with a fault, naming its causes, so the page can be read at a glance.
+ * family with a fault, naming its causes, so the page can be read at a glance. `children`: the line on the
+ * event that explains most (streamed with the timeline).
  */
-export function NodeSummary({ investigation }: { investigation: NodeInvestigation }) {
+export function NodeSummary({ investigation, children }: { investigation: NodeInvestigation; children?: ReactNode }) {
   if (investigation.found !== true) return null;
   const faults = investigation.findings.filter((finding) => !finding.expectedByDesign);
   const byDesign = investigation.findings.length - faults.length;
@@ -28,6 +30,7 @@ export function NodeSummary({ investigation }: { investigation: NodeInvestigatio
           ))}
         </ul>
       ) : null}
+      {children}
     </section>
   );
 }

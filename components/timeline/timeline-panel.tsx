@@ -1,11 +1,10 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { SourcePanel } from '@/components/source-panel';
-import { nodeTimelineQuery } from '@/lib/api-client/queries';
 import type { NodeTimeline } from '@/lib/contract/timeline';
-import { endStates, STATE_WORDS } from '@/lib/node-view/chart';
+import { endStates, eventAnchor, STATE_WORDS } from '@/lib/node-view/chart';
 import dynamic from 'next/dynamic';
+import { useNodeTimeline } from './use-node-timeline';
 
 // recharts is the page's largest script: load it after the findings have painted, not before. The facts it
 // draws are also listed as text below it, which the server renders.
@@ -18,11 +17,15 @@ const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T
 
 /**
  * The node's timeline: first painted from the server's answer, then kept current by react-query while the
- * range is relative. A failed refresh keeps the last timeline on screen and says so.
+ * range is relative. A failed refresh keeps the last timeline on screen and says so. `focusLane`: the lane
+ * of the finding a shared link points at, highlighted in the chart and the lane list.
  */
-export function TimelinePanel({ node, from, to, initial }: { node: string; from: string; to: string; initial: NodeTimeline }) {
-  const query = useQuery({ ...nodeTimelineQuery(node, from, to, initial.cluster), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
+export function TimelinePanel({ initial, focusLane }: { initial: NodeTimeline; focusLane?: string }) {
+  const query = useNodeTimeline(initial);
+  const { node } = initial;
   const { timeline, sources } = query.data;
+  const lanes = timeline ? endStates(timeline) : [];
+  const focused = lanes.find((lane) => lane.id === focusLane);
   return (
     <section aria-label="Timeline" className="timeline" data-testid="timeline">
       <h2>
@@ -49,17 +52,23 @@ export function TimelinePanel({ node, from, to, initial }: { node: string; from:
           <p className="muted">
             {at(timeline.startMs)} to {at(timeline.endMs)}, one step every {timeline.stepMs / 1000} s.
           </p>
-          <TimelineChart timeline={timeline} />
+          {focused ? (
+            <p className="focused-lane" data-testid="focused-lane" data-lane={focused.id}>
+              Focused: <strong>{focused.title}</strong>, {STATE_WORDS[focused.state]}
+              {focused.cause ? ` (${focused.cause})` : ''} at the end of the range; highlighted below.
+            </p>
+          ) : null}
+          <TimelineChart timeline={timeline} focusLane={focused?.id} />
           {timeline.quietFamilies.length > 0 ? (
             <p className="muted" data-testid="quiet-families">
               Nothing to show in this range for: {timeline.quietFamilies.map((entry) => entry.title).join(', ')}.
             </p>
           ) : null}
-          <details className="lane-states">
+          <details className="lane-states" open={focused ? true : undefined}>
             <summary>Lanes at the end of the range</summary>
             <ul>
-              {endStates(timeline).map((lane) => (
-                <li key={lane.id} data-testid="lane" data-lane={lane.id} data-state={lane.state}>
+              {lanes.map((lane) => (
+                <li key={lane.id} data-testid="lane" data-lane={lane.id} data-state={lane.state} data-focused={lane.id === focused?.id} className={lane.id === focused?.id ? 'focused' : undefined}>
                   {lane.title}: {STATE_WORDS[lane.state]}
                   {lane.cause ? ` (${lane.cause})` : ''}
                 </li>
@@ -84,7 +93,7 @@ export function TimelinePanel({ node, from, to, initial }: { node: string; from:
           ) : (
             <ol className="events" data-testid="events">
               {timeline.events.map((event) => (
-                <li key={event.id} data-testid="event" data-kind={event.kind}>
+                <li key={event.id} id={eventAnchor(event)} data-testid="event" data-kind={event.kind} tabIndex={-1}>
                   <time dateTime={new Date(event.atMs).toISOString()}>{at(event.atMs)}</time> {event.summary}
                 </li>
               ))}

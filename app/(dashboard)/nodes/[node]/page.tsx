@@ -8,11 +8,12 @@ import { NodeFindings } from '@/components/node/node-findings';
 import { NodeSummary } from '@/components/node/node-summary';
 import { RangeBar } from '@/components/node/range-bar';
 import { SourcePanel } from '@/components/source-panel';
-import { TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
+import { KeyEventSection, TimelineLoading, TimelineSection } from '@/components/timeline/timeline-section';
 import { DashboardLinks } from '@/components/node/dashboard-links';
 import { standardDashboards } from '@/lib/server/dashboards';
 import { pageChoice } from '@/lib/server/page-choice';
-import { nodeViewSearch, readNodeView } from '@/lib/node-view/state';
+import { laneIdOf } from '@/lib/node-view/chart';
+import { findingId, nodeViewSearch, readNodeView } from '@/lib/node-view/state';
 import { withCluster } from '@/lib/topology/cluster-name';
 import { nodeNameSchema } from '@/lib/topology/node-name';
 
@@ -55,6 +56,11 @@ export default async function NodePage({ params, searchParams }: Props) {
   const view = cluster ? { ...asked, cluster } : asked;
   const investigation = await gapscope.node(name.data, view.range, now);
   if (investigation.found === false) notFound();
+  // Begun after the findings (run beside them, its range queries slowed the page's largest paint), awaited
+  // by the summary's key event and the timeline, each streamed when it is ready.
+  // Not when the inventory could not be read (found: null): the timeline needs it too.
+  const timeline = investigation.found ? gapscope.timeline(investigation.node, view.range, now) : null;
+  const focused = investigation.findings.find((finding) => findingId(finding) === view.finding);
   return (
     <>
       <p>
@@ -66,7 +72,13 @@ export default async function NodePage({ params, searchParams }: Props) {
           In cluster {cluster}
         </p>
       ) : null}
-      <NodeSummary investigation={investigation} />
+      <NodeSummary investigation={investigation}>
+        {timeline ? (
+          <Suspense fallback={<p className="muted">Reading what changed…</p>}>
+            <KeyEventSection timeline={timeline} />
+          </Suspense>
+        ) : null}
+      </NodeSummary>
       <RangeBar view={view} />
       <p className="muted" data-testid="evaluated-at">
         Findings at {investigation.evaluatedAt.replace('T', ' ').slice(0, 19)} UTC, the end of the range.
@@ -76,9 +88,9 @@ export default async function NodePage({ params, searchParams }: Props) {
         <LayerCounts key={`${layers.family}:${layers.subject}`} layers={layers} />
       ))}
       <NodeFindings investigation={investigation} view={view}>
-        {investigation.found ? (
+        {timeline ? (
           <Suspense fallback={<TimelineLoading />}>
-            <TimelineSection gapscope={gapscope} node={investigation.node} range={view.range} now={now} />
+            <TimelineSection timeline={timeline} focusLane={focused ? laneIdOf(focused) : undefined} />
           </Suspense>
         ) : null}
       </NodeFindings>

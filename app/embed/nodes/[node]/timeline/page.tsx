@@ -25,7 +25,7 @@ export default async function NodeTimelineEmbed({ params, searchParams }: Props)
   if ('pick' in choice) return <AmbiguousNodeEmbed node={name.data} clusters={choice.pick} theme={themeOf(search)} />;
   return (
     <EmbedFrame theme={themeOf(search)}>
-      <TimelineSection gapscope={choice.gapscope} node={name.data} range={view.range} now={now} />
+      <TimelineSection timeline={choice.gapscope.timeline(name.data, view.range, now)} />
     </EmbedFrame>
   );
 }
