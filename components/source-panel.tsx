@@ -19,10 +19,11 @@ function CapabilityLine({ capabilities }: { capabilities: Capabilities }) {
  * when something failed; a one-line summary when everything answered. `capabilities`: what the store can
  * tell besides queries, where it has been detected.
  */
-export function SourcePanel({ sources, capabilities }: { sources: Pick<SourceStatus, 'endpoint' | 'ok' | 'detail'>[]; capabilities?: Capabilities }) {
+export function SourcePanel({ sources, capabilities, label = 'Sources consulted' }: { sources: Pick<SourceStatus, 'endpoint' | 'ok' | 'detail'>[]; capabilities?: Capabilities; label?: string }) {
   const failed = sources.filter((source) => !source.ok).length;
   return (
-    <section className={`panel${failed ? ' failed' : ''}`} aria-label="Sources consulted" data-testid="source-panel">
+    // `label`: a page with two panels (the node's findings, its timeline) names each, for landmark navigation.
+    <section className={`panel${failed ? ' failed' : ''}`} aria-label={label} data-testid="source-panel">
       <details open={failed > 0}>
         <summary>
           <strong>Sources</strong>: {sources.length - failed} answered{failed ? `, ${failed} unavailable` : ''}

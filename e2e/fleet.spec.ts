@@ -32,7 +32,6 @@ test('the fleet page lists every lab node with its target health as Prometheus s
   await expect(fleet.lastError('lab-wrongport', 'node-exporter')).toHaveText('server returned HTTP status 400 Bad Request');
   await expect(fleet.row('lab-rootsized')).toContainText('containerd://1.7.27');
   await expect(fleet.sources.filter({ hasText: 'evidence unavailable' })).toHaveCount(0);
-  await page.screenshot({ path: 'docs/screenshots/fleet.png', fullPage: true });
 });
 
 test('the matrix counts each node\'s faults by gap family, with a summary row for the fleet', async ({ page }) => {
@@ -82,6 +81,29 @@ test('filters live in the URL and work from the keyboard', async ({ page }) => {
   await expect(page.getByTestId('matrix-no-match')).toBeVisible();
   await page.goto('/?severity=fatal&sort=random&page=-2');
   await expect(fleet.rows).toHaveCount(7);
+});
+
+test('the matrix is a table that says its order: the caption, and aria-sort on the sorted column', async ({ page }) => {
+  const fleet = new FleetPage(page);
+  await fleet.open();
+  await fleet.waitUntilScraped();
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByTestId('matrix-sort')).toHaveText(/^Worst first/);
+  await expect(page.locator('table.fleet th[aria-sort]')).toHaveCount(0);
+  // From the keyboard: the Node header is a link that sorts by name.
+  await page.getByTestId('sort-name').focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/[?&]sort=name/);
+  await expect(page.getByTestId('matrix-sort')).toContainText('By node name.');
+  await expect(page.getByRole('columnheader', { name: 'Node', exact: true })).toHaveAttribute('aria-sort', 'ascending');
+  const names = await fleet.rows.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-node')!));
+  expect(names).toEqual([...names].sort());
+  await page.getByRole('columnheader', { name: 'Device errors', exact: true }).getByRole('link').click();
+  await expect(page.getByTestId('matrix-sort')).toContainText('By Device errors: its worst fault first.');
+  await expect(page.getByRole('columnheader', { name: 'Device errors', exact: true })).toHaveAttribute('aria-sort', 'descending');
+  await expect(fleet.rows.first()).toHaveAttribute('data-node', 'lab-deverror');
+  await page.getByTestId('matrix-sort').getByRole('link', { name: 'Worst first' }).click();
+  await expect(page).not.toHaveURL(/sort=/);
 });
 
 test('the fleet page keeps its chrome and explains the failure when Prometheus is unreachable', async ({ page }) => {

@@ -22,6 +22,13 @@ function familyCell(family: string, cell: MatrixCell) {
   );
 }
 
+/** The order of the rows, in words: the table's caption, read first by a screen reader. */
+function sortWords(sort: MatrixState['sort']): string {
+  if (sort === 'worst') return 'Worst first: by the worst fault\'s severity, then the number of faults.';
+  if (sort === 'name') return 'By node name.';
+  return `By ${MATRIX_COLUMNS.find((column) => column.id === sort)?.title ?? sort}: its worst fault first.`;
+}
+
 /** Nodes x gap families: one page of rows, with the whole fleet's summary row on top. */
 export function FleetMatrix({ matrix, state, nodeHref, nodeTarget }: { matrix: Matrix; state: MatrixState; nodeHref: (node: string) => string; nodeTarget?: '_blank' }) {
   const { summary } = matrix;
@@ -30,9 +37,16 @@ export function FleetMatrix({ matrix, state, nodeHref, nodeTarget }: { matrix: M
       {/* Ten family columns and more: the table scrolls on its own rather than widening the page. */}
       <div className="table-scroll">
         <table className="fleet" data-testid="fleet-table">
+          <caption className="muted" data-testid="matrix-sort" data-sort={state.sort}>
+            {sortWords(state.sort)} {state.sort !== 'worst' ? <Link href={matrixSearch({ ...state, sort: 'worst', page: 1 }) || '?'}>Worst first</Link> : null}
+          </caption>
           <thead>
             <tr>
-              <th scope="col">Node</th>
+              <th scope="col" aria-sort={state.sort === 'name' ? 'ascending' : undefined}>
+                <Link href={matrixSearch({ ...state, sort: 'name', page: 1 }) || '?'} data-testid="sort-name">
+                  Node
+                </Link>
+              </th>
               <th scope="col">kubelet /metrics</th>
               <th scope="col">cAdvisor</th>
               <th scope="col">node-exporter</th>

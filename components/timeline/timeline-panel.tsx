@@ -45,7 +45,7 @@ export function TimelinePanel({ initial, focusLane }: { initial: NodeTimeline; f
                 ? 'Evidence unavailable: the inventory could not be read (see its sources).'
                 : 'Evidence unavailable: the timeline needs the target health range query, which failed (see its sources).'}
           </p>
-          <SourcePanel sources={sources} />
+          <SourcePanel sources={sources} label="Sources of the timeline" />
         </>
       ) : (
         <>
@@ -99,7 +99,7 @@ export function TimelinePanel({ initial, focusLane }: { initial: NodeTimeline; f
               ))}
             </ol>
           )}
-          <SourcePanel sources={sources} />
+          <SourcePanel sources={sources} label="Sources of the timeline" />
         </>
       )}
     </section>
