@@ -29,8 +29,6 @@ test('paste a query, pick a node, read the ladder, follow the link to the findin
   await expect(selector.getByTestId('steps').locator('li')).toHaveCount(5);
   await expect(selector.getByTestId('steps').locator('.step-empty')).toHaveCount(2);
   await expect(selector.getByTestId('steps')).toContainText('node="lab-cadvisor"');
-  await page.setViewportSize({ width: 1280, height: 1100 });
-  await page.screenshot({ path: 'docs/screenshots/explain.png' });
 
   const link = selector.getByTestId('explain-finding-link');
   await expect(link).toHaveText('cadvisor-labels-empty / runtime-started-after-kubelet');

@@ -153,15 +153,6 @@ test('an unknown node gets a real 404 page and a bad name a 400, while known nod
   await expect(page.getByTestId('node-name')).toHaveText('lab-healthy');
 });
 
-test('screenshot of a node page for the README', async ({ page }) => {
-  const nodePage = new NodePage(page);
-  await nodePage.open('lab-cadvisor');
-  await nodePage.waitUntilSourcesAnswer();
-  await expect(nodePage.card('cadvisor-labels-empty', 'runtime-started-after-kubelet')).toBeVisible();
-  await expect(nodePage.timeline.locator('.recharts-surface')).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/node.png', fullPage: true });
-});
-
 test('the node page opens with its summary: faults by family, with their causes, before the cards', async ({ page }) => {
   const nodePage = new NodePage(page);
   await nodePage.open('lab-unauthorized');
