@@ -65,3 +65,19 @@ test('the 1,000-node fleet filters by family and by name, and links to a node pa
   await expect(page.getByTestId('node-name')).toHaveText('lab-node-0990');
   await expect(page.getByTestId('timeline').locator('.recharts-surface')).toBeVisible({ timeout: 30_000 });
 });
+
+test('at 1,000 nodes too: causes as badges in the matrix; a node page opens on its summary, the event that explains it, and labelled markers', async ({ page }) => {
+  await page.goto(`${BASE}/?q=lab-unauthorized`);
+  const row = page.locator('[data-testid="fleet-row"][data-node="lab-unauthorized"]');
+  await expect(row.getByTestId('cause-kubelet')).toHaveAttribute('data-cause', 'unauthorized');
+  await expect(row.getByTestId('last-error-kubelet')).toBeHidden();
+
+  await page.goto(`${BASE}/nodes/lab-cadvisor`);
+  await expect(page.getByTestId('node-summary')).toContainText('cadvisor-labels-empty (runtime-started-after-kubelet)');
+  await expect(page.getByTestId('key-event')).toHaveAttribute('data-event', /^restart:kubelet:/, { timeout: 60_000 });
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline.getByTestId('marker-link').first()).toHaveText(/^1 \S/);
+  // Every request of the timeline answered: its cAdvisor lanes read only the node's pods (lib/engine/scope.ts).
+  await expect(timeline.locator('[data-testid="source"][data-ok="false"]')).toHaveCount(0);
+  await expect(timeline.locator('[data-testid="lane"][data-lane^="cadvisor-labels:"]')).toHaveAttribute('data-state', 'gap');
+});

@@ -235,10 +235,12 @@ describe.each(PROFILES.map((profile) => [profile, OCTETS[profile]!] as const))('
       expect(result.sources.filter((source) => !source.ok)).toEqual([]);
       // Issue 4's budget: at most 25 requests per node page; the timeline's share is fixed: its node's
       // inventory (2, plus the fleet's 2 when a target is not up), one range request per family with
-      // queries (4), one for the node's health and events, the scrape configuration, and whether
-      // kube-state-metrics' labels are exported_*.
+      // queries (4), one for the node's health and events, the scrape configuration, whether
+      // kube-state-metrics' labels are exported_*, and, where they are not (kubernetes-sd's KSM job has no
+      // honor_labels), the node's pods over the range (lib/server/gather.ts nodePods).
       const anyDown = result.sources.some((source) => source.endpoint === 'GET /api/v1/targets');
-      expect(client.requestCount).toBe(anyDown ? 11 : 9);
+      const podsListed = profile === 'kubernetes-sd' ? 0 : 1;
+      expect(client.requestCount).toBe((anyDown ? 11 : 9) + podsListed);
       return result.timeline!;
     };
     const minutesAgo = (ms: number) => Math.round((Date.now() - ms) / 60_000);
