@@ -1,7 +1,8 @@
 /**
  * The investigation UI against the 1,000-node lab, in one run: Prometheus requests per fleet load and per
- * node load (counted by Prometheus itself), fleet page server time against a bare page, fleet HTML size,
- * and the node page's LCP in headless Chromium, with Prometheus' own UI as the peer.
+ * node load (counted by Prometheus itself), fleet page server time against a bare page (cold: at most 10x;
+ * as served: at most 5x), fleet HTML size, and the node page's LCP in headless Chromium against Prometheus'
+ * own UI's, measured in the same run (at most the same).
  *
  * Two gapscope servers run side by side on the same lab: one with GAPSCOPE_FLEET_CACHE_TTL=0s, so that
  * every load computes everything (the cold, worst case), one with the default 15 s (what users get).
@@ -50,18 +51,22 @@ async function median(url: string, runs: number): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** LCP of a page load in a fresh context, waiting for the page to settle (the timeline streams in). */
-async function lcp(browser: Browser, url: string): Promise<number> {
+/**
+ * LCP of a page load in a fresh context, waiting for the page to settle (the timeline streams in), and the
+ * element it was (what the figure measures: a finding's text is painted when the findings stream in).
+ */
+async function lcp(browser: Browser, url: string): Promise<{ ms: number; element: string }> {
   const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
   try {
     const page = await context.newPage();
     await page.goto(url, { waitUntil: 'networkidle' });
     return await page.evaluate(
       () =>
-        new Promise<number>((done) => {
+        new Promise<{ ms: number; element: string }>((done) => {
           new PerformanceObserver((list) => {
-            const entries = list.getEntries();
-            done(entries[entries.length - 1]!.startTime);
+            const last = list.getEntries().at(-1) as PerformanceEntry & { element?: Element | null };
+            const element = last.element ? `${last.element.tagName.toLowerCase()}${last.element.className ? `.${String(last.element.className).split(' ')[0]}` : ''} in ${last.element.closest('[data-testid]')?.getAttribute('data-testid') ?? 'the page'}` : 'an element since replaced';
+            done({ ms: last.startTime, element });
           }).observe({ type: 'largest-contentful-paint', buffered: true });
         }),
     );
@@ -70,10 +75,10 @@ async function lcp(browser: Browser, url: string): Promise<number> {
   }
 }
 
-async function medianLcp(browser: Browser, url: string, runs: number): Promise<number> {
-  const values: number[] = [];
+async function medianLcp(browser: Browser, url: string, runs: number): Promise<{ ms: number; element: string }> {
+  const values: { ms: number; element: string }[] = [];
   for (let run = 0; run < runs; run++) values.push(await lcp(browser, url));
-  values.sort((a, b) => a - b);
+  values.sort((a, b) => a.ms - b.ms);
   return values[Math.floor(values.length / 2)]!;
 }
 
@@ -135,12 +140,13 @@ export async function benchUi(): Promise<Check[]> {
     row(`Prometheus requests per node load (/nodes/${NODE}, findings + timeline)`, String(nodeRequests), check('node load <= 25 requests', nodeRequests <= 25));
     row('bare page: rendered per request, same layouts, no data', `${bare.toFixed(1)} ms`);
     row('static page (the prerendered 404, not rendered per request)', `${staticPage.toFixed(1)} ms`);
-    row('fleet page, cold: every load computes the fleet', `${fleetCold.toFixed(1)} ms`, `${(fleetCold / bare).toFixed(1)}x the bare page`);
+    row('fleet page, cold: every load computes the fleet', `${fleetCold.toFixed(1)} ms`, check('cold fleet <= 10x a bare page', fleetCold / bare <= 10).replace(')', `: ${(fleetCold / bare).toFixed(1)}x)`));
     row('fleet page, as served: snapshot shared for 15 s', `${fleetWarm.toFixed(1)} ms`, check('fleet <= 5x a bare page', fleetWarm / bare <= 5).replace(')', `: ${(fleetWarm / bare).toFixed(1)}x)`));
     row('fleet page HTML (first page of 30 rows, with its React payload)', `${(fleetPage.bytes / 1024).toFixed(1)} KB`, check('fleet HTML <= 150 KB', fleetPage.bytes <= 150 * 1024));
-    row(`node page LCP, cold (${NODE})`, `${nodeLcpCold.toFixed(0)} ms`, check('node LCP <= 1.5 s', nodeLcpCold <= 1500));
-    row(`node page LCP, inventory shared`, `${nodeLcpWarm.toFixed(0)} ms`);
-    row("peer: LCP of Prometheus' own UI (/graph)", `${peerLcp.toFixed(0)} ms`);
+    row(`node page LCP, cold (${NODE}; the largest paint: ${nodeLcpCold.element})`, `${nodeLcpCold.ms.toFixed(0)} ms`, check('node LCP <= 1.5 s', nodeLcpCold.ms <= 1500));
+    row(`node page LCP, inventory shared`, `${nodeLcpWarm.ms.toFixed(0)} ms`);
+    row(`peer: LCP of Prometheus' own UI (/graph; ${peerLcp.element})`, `${peerLcp.ms.toFixed(0)} ms`);
+    row('node page LCP, cold, against the peer', `${(nodeLcpCold.ms / peerLcp.ms).toFixed(2)}x`, check("node LCP <= the Prometheus UI's", nodeLcpCold.ms <= peerLcp.ms));
     return checks;
   } finally {
     await browser?.close();
