@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import type { NodeInvestigation } from '@/lib/contract/investigation';
 import { MATRIX_COLUMNS } from '@/lib/engine/matrix';
+import { plural } from '@/lib/words';
 
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /**
  * The node in one line before its cards: how many faults and findings by design, then one line per gap

@@ -2,9 +2,8 @@
 
 import type { NodeTimeline } from '@/lib/contract/timeline';
 import { clockLabel, endStates, eventAnchor, keyEvent } from '@/lib/node-view/chart';
+import { plural } from '@/lib/words';
 import { useNodeTimeline } from './use-node-timeline';
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /**
  * "Since 07:52 UTC: kubelet restarted (event 2), which explains 2 of 3 gaps": the change that explains most

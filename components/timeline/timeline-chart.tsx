@@ -51,15 +51,10 @@ export function TimelineChart({ timeline, focusLane }: { timeline: Timeline; foc
               ))}
             </Bar>
           ))}
-          {data.markers.map((marker, index) => (
-            <ReferenceLine
-              key={marker.id}
-              x={marker.x}
-              stroke={MARKER_COLOURS[marker.kind] ?? '#8c959f'}
-              strokeDasharray="3 2"
-              label={<MarkerLabel text={`${index + 1} ${marker.short}`} href={`#${eventAnchor(marker)}`} colour={MARKER_COLOURS[marker.kind] ?? '#8c959f'} row={marker.row} anchor={marker.anchor} />}
-            />
-          ))}
+          {data.markers.map((marker, index) => {
+            const colour = MARKER_COLOURS[marker.kind] ?? '#8c959f';
+            return <ReferenceLine key={marker.id} x={marker.x} stroke={colour} strokeDasharray="3 2" label={<MarkerLabel text={`${index + 1} ${marker.short}`} href={`#${eventAnchor(marker)}`} colour={colour} row={marker.row} anchor={marker.anchor} />} />;
+          })}
         </BarChart>
       </ResponsiveContainer>
       <p className="legend muted">

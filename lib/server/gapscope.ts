@@ -166,24 +166,25 @@ export class Gapscope {
       if (known !== true) return { ...base, found: known, sources: [source] };
     }
     // The node's pods are listed beside its inventory (they need only its name), for its queries to read
-    // only their kube-state-metrics series (lib/server/gather.ts nodePods).
-    const podSources: SourceStatus[] = [];
-    const podsListed = nodePods(prometheus, name, instantGrid(evaluatedAtMs), atMs, podSources);
+    // only their kube-state-metrics series (lib/server/gather.ts nodePods); not where kube-state-metrics'
+    // labels are exported_*, where nothing would be narrowed. Neither ever rejects: each failure is a source.
+    const kubeSources: SourceStatus[] = [];
+    const kube = this.ksmExported(kubeSources, now).then(async (ksmExported) => ({ ksmExported, pods: ksmExported ? undefined : await nodePods(prometheus, name, instantGrid(evaluatedAtMs), atMs, kubeSources) }));
     const inventory = atMs === undefined ? await this.nodeInventory(name, now) : await loadFleet(prometheus, { ...this.inventoryOptions, atMs });
     const sources: SourceStatus[] = [...inventory.sources];
     if (inventory.nodes === null) return { ...base, found: null, sources };
     let node = inventory.nodes.find((candidate) => candidate.name === name);
     if (!node) return { ...base, found: false, sources };
 
-    const ksmExported = await this.ksmExported(sources, now);
-    const pods = ksmExported ? undefined : await podsListed;
-    sources.push(...(ksmExported ? [] : podSources));
-    // The kubelet's containers are wanted on nearly every live view of a node with a cAdvisor target: read
-    // them while Prometheus answers rather than after (kept only if the family's verdict wants them).
+    const { ksmExported, pods } = await kube;
+    sources.push(...kubeSources);
+    // The kubelet's containers are wanted on nearly every view of a node with a cAdvisor target: read them
+    // while Prometheus answers rather than after (kept only if the family's verdict wants them; a past view
+    // reads nothing and says why).
     const cadvisorSources: SourceStatus[] = [];
     const want = { live, evaluatedAt: base.evaluatedAt };
-    const earlyCadvisor = live && node.roles.cadvisor.targets.length > 0 ? this.readSource(node, { ...want, volumes: false, cadvisor: true }, cadvisorSources) : undefined;
-    earlyCadvisor?.catch(() => undefined); // not awaited when the verdict does not want it: never an unhandled rejection
+    const cadvisorReading = node.roles.cadvisor.targets.length > 0 ? this.readSource(node, { ...want, volumes: false, cadvisor: true }, cadvisorSources) : undefined;
+    cadvisorReading?.catch(() => undefined); // not awaited when the verdict does not want it: never an unhandled rejection
     const [{ gathered }, scrapeRules, clusterFindings] = await Promise.all([
       gatherFamilies(prometheus, { kind: 'node', node: name, targets: targetsOf(node, 'up'), ksmExported, ...(pods ? { pods } : {}) }, instantGrid(evaluatedAtMs), atMs, sources, { node }),
       this.scrapeRules(sources, now),
@@ -192,10 +193,10 @@ export class Gapscope {
     let observation = observe(gathered, 0, { facts: node, roles: node.roles, healthFrom: inventory.healthFrom, notScrapedYet: inventory.notScrapedYet !== undefined, scrapeRules });
     let verdicts = verdictsOf(observation);
     const wantsVolumes = wantsKubeletSource(observation, verdicts.get('volume-stats') ?? []);
-    const wantsCadvisor = observation.roles.cadvisor.targets.length > 0 && verdicts.get('cadvisor-labels') !== null;
+    const wantsCadvisor = cadvisorReading !== undefined && verdicts.get('cadvisor-labels') !== null;
     if (wantsVolumes || wantsCadvisor) {
       const [cadvisor, volumes] = await Promise.all([
-        wantsCadvisor ? (earlyCadvisor ?? this.readSource(node, { ...want, volumes: false, cadvisor: true }, cadvisorSources)) : undefined,
+        wantsCadvisor ? cadvisorReading : undefined,
         wantsVolumes ? this.readSource(node, { ...want, volumes: true, cadvisor: false }, sources) : undefined,
       ]);
       sources.push(...(wantsCadvisor ? cadvisorSources : []));

@@ -81,18 +81,17 @@ export async function nodePods(prometheus: PrometheusClient, node: string, grid:
 
 /**
  * Every family's parts and the start times, at `atMs` (undefined: now) on a one-step grid or over a range
- * grid. `extra` joins the start-time request (the timeline's history: health and events). A node's queries
- * first list its pods (nodePods), unless kube-state-metrics' labels are exported_* (no narrowing then).
+ * grid. `extra` joins the start-time request (the timeline's history: health and events); it is narrowed to
+ * the scope's pods as the parts are.
  */
 export async function gatherFamilies(
   prometheus: PrometheusClient,
-  asked: PartScope,
+  scope: PartScope,
   grid: StepGrid,
   atMs: number | undefined,
   sources: SourceStatus[],
   { node, extra: extraAsked = {} }: { node?: FleetNode; extra?: Record<string, string> } = {},
 ): Promise<{ gathered: Gathered; extra: Record<string, StepSeries[]> | null }> {
-  const scope: PartScope = asked.kind === 'node' && asked.ksmExported !== true && asked.pods === undefined ? { ...asked, pods: await nodePods(prometheus, asked.node, grid, atMs, sources) } : asked;
   const extra = Object.fromEntries(Object.entries(extraAsked).map(([key, promql]) => [key, narrowedToPods(promql, scope)]));
   const planned = FAMILIES.map((family) => ({ id: family.id, request: family.request ?? family.id, ...queriesOf(family.parts, scope) }));
   const starts = queriesOf(START_PARTS, scope);
@@ -155,7 +154,9 @@ function historyQueries(node: FleetNode, range: { startMs: number; endMs: number
 
 /** Everything the timeline of a node needs over the grid; null when its history request failed. */
 export async function gatherTimeline(prometheus: PrometheusClient, node: FleetNode, grid: StepGrid, jobRoles: JobRoles, sources: SourceStatus[], ksmExported = false): Promise<TimelineInput | null> {
-  const scope: PartScope = { kind: 'node', node: node.name, targets: targetsOf(node, 'all'), ksmExported };
+  // Not where kube-state-metrics' labels are exported_*: nothing would be narrowed (lib/engine/scope.ts).
+  const pods = ksmExported ? undefined : await nodePods(prometheus, node.name, grid, undefined, sources);
+  const scope: PartScope = { kind: 'node', node: node.name, targets: targetsOf(node, 'all'), ksmExported, ...(pods ? { pods } : {}) };
   const { gathered, extra: history } = await gatherFamilies(prometheus, scope, grid, undefined, sources, { extra: historyQueries(node, grid, ksmExported) });
   if (!history) return null;
   const index = indexNodes([{ name: node.name, internalIp: node.internalIp }]);
